@@ -1,0 +1,3 @@
+from goalspec.cli import main
+
+main()

@@ -1,0 +1,78 @@
+"""The pipeline behind `goalspec check`: load → validate → graph → rules → findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from goalspec.diagnostics import Diagnostic, Severity
+from goalspec.graph import AlignmentGraph, build_graph
+from goalspec.load import load_tree
+from goalspec.rules import KNOWN_CODES, RULES, Context
+from goalspec.validate import Project, validate
+
+
+@dataclass(frozen=True)
+class Summary:
+    errors: int
+    warnings: int
+    goals: int
+    kpis: int
+    files: int
+
+
+@dataclass(frozen=True)
+class Result:
+    root: Path
+    diagnostics: tuple[Diagnostic, ...]
+    summary: Summary
+    project: Project
+    graph: AlignmentGraph
+
+    @property
+    def failed(self) -> bool:
+        return self.summary.errors > 0
+
+
+def run(root: Path, today: date) -> Result:
+    """Check a spec tree; every finding is collected, none stops the run."""
+    loaded = load_tree(root)
+    project, found = validate(loaded, KNOWN_CODES)
+    graph = build_graph(project)
+    ctx = Context(project, graph, today)
+    findings = list(loaded.diagnostics) + found
+    for rule in RULES.values():
+        if rule.check is not None:
+            findings.extend(rule.check(ctx))
+    final = tuple(sorted(set(_configure(findings, project))))
+    summary = Summary(
+        errors=sum(d.severity is Severity.ERROR for d in final),
+        warnings=sum(d.severity is Severity.WARNING for d in final),
+        goals=len(project.goals),
+        kpis=len(project.kpis),
+        files=len(loaded.files),
+    )
+    return Result(root, final, summary, project, graph)
+
+
+def _configure(findings: list[Diagnostic], project: Project):
+    """Apply Organization.rules severities and inline `# goalspec: ignore[...]` comments."""
+    overrides = project.organization.model.rules if project.organization else {}
+    ignores = {f.path: f.ignores for f in project.files}
+    for d in findings:
+        silenced = ignores.get(d.file, {})
+        if any(line in silenced and (not silenced[line] or d.code in silenced[line]) for line in (d.line, d.line - 1)):
+            continue
+        level = overrides.get(d.code)
+        if level == "off":
+            continue
+        if level is not None and level != d.severity.value:
+            d = _with_severity(d, Severity(level))
+        yield d
+
+
+def _with_severity(d: Diagnostic, severity: Severity) -> Diagnostic:
+    from dataclasses import replace
+
+    return replace(d, severity=severity)

@@ -1,0 +1,162 @@
+"""The `goalspec` command line. Each command's docstring is its --help text."""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from goalspec import __version__
+
+TREE = click.argument("tree", default="specs", type=click.Path(file_okay=False, path_type=Path))
+TODAY = click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+                     help="Date to check against, YYYY-MM-DD (default: today). Makes date findings reproducible.")
+
+
+def _today(value) -> date:
+    return value.date() if value is not None else date.today()
+
+
+def _tree(tree: Path) -> Path:
+    if not tree.is_dir():
+        raise click.UsageError(f"spec tree `{tree}` is not a folder", ctx=click.get_current_context())
+    return tree
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except BrokenPipeError:  # `goalspec rules | head`: the reader left; nothing is wrong
+            sys.stderr.close()
+            ctx.exit(0)
+        except Exception as exc:  # a bug in goalspec must still exit 2, never look like findings
+            click.echo(f"goalspec: internal error: {type(exc).__name__}: {exc}", err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="goalspec")
+def main() -> None:
+    """goalspec: company goals as code.
+
+    Keep goals, KPIs, lead definitions and incentives as YAML in git; check that
+    every goal is specific, measurable, time-bound and traces to a company goal.
+
+    \b
+    Example:
+      goalspec check specs
+    """
+
+
+@main.command()
+@TREE
+@TODAY
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "sarif"]), default="text",
+              show_default=True, help="Output format.")
+def check(tree: Path, today, fmt: str) -> None:
+    """Check a spec tree and report every finding.
+
+    Exits 0 when nothing at error severity was found, 1 when something was, 2 on
+    a usage error.
+
+    \b
+    Example:
+      goalspec check specs --format json --today 2026-09-01
+    """
+    from goalspec.check import run
+    from goalspec.report import render
+
+    result = run(_tree(tree), _today(today))
+    click.echo(render(result, fmt), nl=False)
+    sys.exit(1 if result.failed else 0)
+
+
+@main.command()
+@click.argument("goal_id")
+@TREE
+@TODAY
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def trace(goal_id: str, tree: Path, today, fmt: str) -> None:
+    """Show how a goal traces up to the company goal(s) it serves.
+
+    Exits 1 when the goal does not reach a company goal.
+
+    \b
+    Example:
+      goalspec trace marketing.q3-qualified-calls specs
+    """
+    from goalspec.check import run
+    from goalspec.trace import render_trace
+
+    result = run(_tree(tree), _today(today))
+    if goal_id not in result.project.goals:
+        close = difflib.get_close_matches(goal_id, list(result.project.goals), n=1, cutoff=0.6)
+        hint = f" Did you mean `{close[0]}`?" if close else ""
+        raise click.UsageError(f"goal `{goal_id}` is not defined in {tree}.{hint}")
+    out, traced = render_trace(result, goal_id, fmt)
+    click.echo(out, nl=False)
+    sys.exit(0 if traced else 1)
+
+
+@main.command()
+@TREE
+@TODAY
+@click.option("--format", "fmt", type=click.Choice(["json", "dot", "mermaid"]), default="json", show_default=True)
+def graph(tree: Path, today, fmt: str) -> None:
+    """Export the alignment graph: goals, KPIs, teams, people, lead definitions, incentives.
+
+    \b
+    Example:
+      goalspec graph specs --format dot | dot -Tsvg > alignment.svg
+    """
+    from goalspec.check import run
+    from goalspec.export import export
+
+    result = run(_tree(tree), _today(today))
+    click.echo(export(result.graph, fmt), nl=False)
+
+
+@main.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True)
+def rules_cmd(fmt: str) -> None:
+    """List every rule: code, default severity and summary.
+
+    \b
+    Example:
+      goalspec rules
+    """
+    from goalspec.rules import RULES
+
+    if fmt == "markdown":
+        from goalspec.explain import rules_markdown
+
+        click.echo(rules_markdown(), nl=False)
+        return
+    for code, rule in RULES.items():
+        click.echo(f"{code}  {rule.severity.value:<8} {rule.summary}")
+
+
+@main.command()
+@click.argument("code")
+def explain(code: str) -> None:
+    """Explain a rule: what it catches, why, how to fix it, a bad and a good example.
+
+    \b
+    Example:
+      goalspec explain GS101
+    """
+    from goalspec.explain import explain_text
+    from goalspec.rules import RULES
+
+    code = code.upper()
+    if code not in RULES:
+        close = difflib.get_close_matches(code, list(RULES), n=1, cutoff=0.6)
+        hint = f" Did you mean {close[0]}?" if close else " Run `goalspec rules` for the list."
+        raise click.UsageError(f"no rule {code}.{hint}")
+    click.echo(explain_text(code), nl=False)

@@ -1,0 +1,165 @@
+"""Stage 5: findings as text, JSON, GitHub annotations or SARIF (FORMAT.md §5).
+
+Every format is a pure function of the result and the working directory, so the
+same input gives byte-identical output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from goalspec import __version__
+from goalspec.check import Result
+from goalspec.diagnostics import Diagnostic, Severity
+from goalspec.rules import RULES
+
+FORMATS = ("text", "json", "github", "sarif")
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+HOME = "https://github.com/goalspec/goalspec"
+
+
+def render(result: Result, fmt: str, cwd: Path | None = None) -> str:
+    cwd = (cwd or Path.cwd()).resolve()
+    if fmt == "text":
+        return text(result, cwd)
+    if fmt == "json":
+        return as_json(result)
+    if fmt == "github":
+        return github(result, cwd)
+    if fmt == "sarif":
+        return sarif(result, cwd)
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def display_path(result: Result, d: Diagnostic, base: Path) -> str:
+    """The finding's file relative to ``base`` (the working directory, or the repository root)."""
+    full = (result.root / d.file).resolve()
+    return Path(os.path.relpath(full, base)).as_posix()
+
+
+def summary_line(result: Result) -> str:
+    s = result.summary
+
+    def n(count: int, word: str) -> str:
+        return f"{count} {word}{'' if count == 1 else 's'}"
+
+    checked = f"{n(s.files, 'file')}, {n(s.goals, 'goal')}, {n(s.kpis, 'KPI')} checked"
+    if not s.errors and not s.warnings:
+        return f"no problems: {checked}"
+    return f"{n(s.errors, 'error')}, {n(s.warnings, 'warning')}: {checked}"
+
+
+def text(result: Result, cwd: Path) -> str:
+    lines = []
+    for d in result.diagnostics:
+        lines.append(f"{display_path(result, d, cwd)}:{d.line}:{d.column}: {d.code} {d.severity.value}: {d.message}")
+        lines.append(f"    hint: {d.hint}")
+    lines.append(summary_line(result))
+    return "\n".join(lines) + "\n"
+
+
+def as_json(result: Result) -> str:
+    s = result.summary
+    doc = {
+        "diagnostics": [
+            {"code": d.code, "severity": d.severity.value, "file": d.file, "line": d.line, "column": d.column,
+             "id": d.id, "message": d.message, "hint": d.hint}
+            for d in result.diagnostics
+        ],
+        "summary": {"errors": s.errors, "warnings": s.warnings, "goals": s.goals, "kpis": s.kpis, "files": s.files},
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def escape_data(value: str) -> str:
+    """GitHub workflow-command escaping for the message part."""
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(value: str) -> str:
+    """GitHub workflow-command escaping for a property (file=, title=)."""
+    return escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def github(result: Result, cwd: Path) -> str:
+    lines = []
+    for d in result.diagnostics:
+        kind = "error" if d.severity is Severity.ERROR else "warning"
+        props = ",".join([
+            f"file={escape_property(display_path(result, d, cwd))}",
+            f"line={d.line}",
+            f"col={d.column}",
+            f"title={escape_property(d.code)}",
+        ])
+        lines.append(f"::{kind} {props}::{escape_data(d.message)}")
+    return "".join(line + "\n" for line in lines)
+
+
+def repository_root(start: Path) -> Path:
+    """The git work tree containing ``start``, else ``start`` itself."""
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return start
+
+
+def fingerprint(d: Diagnostic, uri: str) -> str:
+    # From rule, file and YAML key path, never the line: editing lines above a
+    # finding must not make code scanning see a new alert.
+    key = "\x1f".join((d.code, uri, d.key_path or f"{d.line}:{d.column}"))
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def sarif(result: Result, cwd: Path) -> str:
+    base = repository_root(cwd)
+    codes = sorted(RULES)
+    index = {code: i for i, code in enumerate(codes)}
+    rules = []
+    for code in codes:
+        rule = RULES[code]
+        rules.append({
+            "id": code,
+            "name": code,
+            "shortDescription": {"text": rule.summary},
+            "fullDescription": {"text": rule.explain.split("\n\n")[0].replace("\n", " ")},
+            "help": {"text": rule.explain, "markdown": f"**{code}: {rule.summary}**\n\n{rule.explain}"},
+            "helpUri": f"{HOME}/blob/main/docs/rules.md#{code.lower()}",
+            "defaultConfiguration": {"level": rule.severity.value},
+        })
+    results = []
+    for d in result.diagnostics:
+        uri = display_path(result, d, base)
+        entry = {
+            "ruleId": d.code,
+            "ruleIndex": index[d.code],
+            "level": "error" if d.severity is Severity.ERROR else "warning",
+            "message": {"text": f"{d.message}. Hint: {d.hint}"},
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": {"uri": uri},
+                    "region": {"startLine": d.line, "startColumn": d.column},
+                },
+            }],
+            "partialFingerprints": {"goalspecKeyPath/v1": fingerprint(d, uri)},
+        }
+        if d.id:
+            entry["properties"] = {"id": d.id}
+        results.append(entry)
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "goalspec",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "informationUri": HOME,
+                "rules": rules,
+            }},
+            "results": results,
+        }],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,94 @@
+"""What a rule is, and what every rule's check receives."""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from types import ModuleType
+from typing import Callable, Iterable
+
+from goalspec.diagnostics import Diagnostic, Severity
+from goalspec.graph import AlignmentGraph
+from goalspec.models import Goal
+from goalspec.periods import parse_period
+from goalspec.targets import ParsedTarget, TargetProblem, parse_target
+from goalspec.validate import Obj, Project
+
+Check = Callable[["Context"], Iterable[Diagnostic]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: Severity
+    summary: str
+    explain: str
+    # None for findings made by the loader or validator (GS001-GS005).
+    check: Check | None
+
+    @classmethod
+    def from_module(cls, module: ModuleType) -> Rule:
+        doc = inspect.cleandoc(module.__doc__ or "")
+        summary, _, body = doc.partition("\n")
+        return cls(
+            code=module.__name__.rpartition(".")[2].upper(),
+            severity=module.SEVERITY,
+            summary=summary.strip(),
+            explain=body.strip(),
+            check=getattr(module, "check", None),
+        )
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a rule's check sees: the validated project, its graph and today's date."""
+
+    project: Project
+    graph: AlignmentGraph
+    today: date
+
+    @property
+    def fy(self) -> int:
+        return self.project.fiscal_year_start
+
+    @cached_property
+    def deadlines(self) -> dict[str, date]:
+        """Valid deadlines by goal id (the period's last day); invalid ones are GS302's."""
+        return {gid: d for gid, d in ((gid, self._day(g.model.deadline, last=True))
+                                      for gid, g in self.project.goals.items()) if d is not None}
+
+    @cached_property
+    def starts(self) -> dict[str, date]:
+        """Valid starts by goal id; a goal with no start begins with its deadline's period."""
+        out = {}
+        for gid, goal in self.project.goals.items():
+            m = goal.model
+            day = self._day(m.start, last=False) if m.start is not None else self._day(m.deadline, last=False)
+            if day is not None:
+                out[gid] = day
+        return out
+
+    @cached_property
+    def targets(self) -> dict[str, ParsedTarget | TargetProblem]:
+        out: dict[str, ParsedTarget | TargetProblem] = {}
+        for gid, goal in self.project.goals.items():
+            if goal.model.target is not None:
+                try:
+                    out[gid] = parse_target(goal.model.target)
+                except TargetProblem as problem:
+                    out[gid] = problem
+        return out
+
+    def goals(self) -> Iterable[tuple[str, Obj[Goal]]]:
+        return self.project.goals.items()
+
+    def _day(self, value: str | None, *, last: bool) -> date | None:
+        if value is None:
+            return None
+        try:
+            period = parse_period(value, self.fy)
+        except ValueError:
+            return None
+        return period.last if last else period.first

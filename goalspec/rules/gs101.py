@@ -1,0 +1,41 @@
+"""Goal title is vague: no number, or only vague wording.
+
+A goal's title is the one line everybody reads. It must say what will be reached,
+with a number: a title with no quantity ("Improve lead quality"), or one that
+leans on wording that commits to nothing ("as many as possible", "world-class",
+"maximize"), is vague. Dates and period names (Q3, 2026-Q3, FY2027) do not count
+as the number.
+
+Why: a vague goal cannot be checked, so it cannot be missed; teams chasing vague
+goals drift apart.
+
+How to fix: write the quantity and the measure into the title, the way the
+target says it.
+
+*Anti-pattern*
+
+    title: Improve lead quality
+    title: Reach as many top companies as possible
+
+*Best practice*
+
+    title: Book 120 calls with qualified MSP leads by the end of Q3
+"""
+
+from goalspec.diagnostics import Severity
+from goalspec.rules.base import Context
+from goalspec.titles import VAGUE_WITHOUT_NUMBER, vague_wording
+
+SEVERITY = Severity.ERROR
+
+
+def check(ctx: Context):
+    for _, goal in ctx.goals():
+        phrase = vague_wording(goal.model.title)
+        if phrase is None:
+            continue
+        why = f"it leans on vague wording (\"{phrase}\")" if phrase else "it names no number"
+        if phrase in VAGUE_WITHOUT_NUMBER:
+            why = f"it names no number, only \"{phrase}\""
+        yield goal.diag("GS101", "title", f"goal title is vague: {why}",
+                        "state the quantity the goal commits to, e.g. \"Book 120 calls with qualified leads by the end of Q3\"")

@@ -1,0 +1,34 @@
+"""Goal names no KPI.
+
+Every goal says which KPI measures it (``kpi: <KPI id>``).
+
+Why: without a KPI, nobody can say how far along the goal is, and no data can
+back it.
+
+How to fix: add ``kpi:`` with the id of a KPI, defining the KPI if it does not
+exist yet.
+
+*Anti-pattern*
+
+    kind: Goal
+    id: marketing.q3-calls
+    title: Book 120 calls with qualified MSP leads by the end of Q3
+
+*Best practice*
+
+    kind: Goal
+    id: marketing.q3-calls
+    title: Book 120 calls with qualified MSP leads by the end of Q3
+    kpi: qualified-calls
+"""
+
+from goalspec.diagnostics import Severity
+from goalspec.rules.base import Context
+
+SEVERITY = Severity.ERROR
+
+
+def check(ctx: Context):
+    for _, goal in ctx.goals():
+        if goal.model.kpi is None:
+            yield goal.diag("GS102", None, "goal names no KPI", "add `kpi:` with the id of the KPI that measures the goal")

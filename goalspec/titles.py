@@ -1,0 +1,87 @@
+"""Reading the numbers and the vague words in a goal's one-line title (GS101, GS103)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Wording that promises nothing measurable, whatever else the title says.
+# "as possible" covers "as many (top companies) as possible", "as soon as possible".
+ALWAYS_VAGUE = (
+    "as possible", "asap", "world-class", "world class", "best-in-class", "best in class", "maximize",
+    "maximise", "minimize", "minimise", "optimize", "optimise", "significantly", "substantially",
+)
+# Wording that is vague only when no number comes with it ("improve lead quality").
+VAGUE_WITHOUT_NUMBER = ("improve", "better", "more", "enhance", "boost", "increase", "grow", "strengthen")
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_PERIOD = re.compile(
+    r"\b(?:FY\d{2,4}(?:-?[QH][1-4])?|\d{4}-(?:[QH][1-4]|\d{2}(?:-\d{2})?)|[QH][1-4](?:\s*(?:FY)?\d{2,4})?|"
+    r"(?:(?:in|by|of|during|for|end|until|before|after|through|since|from|to)\s+|"
+    r"(?:" + "|".join(_MONTHS) + r")[a-z]*\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?)(?:19|20)\d{2})\b",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(
+    r"(?P<sign>[+\-−])?(?P<cur>[$€£])?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?:\s?(?P<mult>[kKmMbB]|thousand|million|billion)\b)?(?P<pct>\s?%|\s?percent\b|\s?pp\b)?",
+)
+_FROM_TO = re.compile(r"\bfrom\s+(?P<a>[^\s]+)\s+to\s+(?P<b>[^\s]+)", re.IGNORECASE)
+_MULT = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9}
+
+
+@dataclass(frozen=True, slots=True)
+class TitleNumber:
+    value: float
+    percent: bool
+    signed: bool
+    text: str
+
+
+def numbers(title: str) -> list[TitleNumber]:
+    """The quantities a title commits to; dates and period names are not among them."""
+    cleaned = _PERIOD.sub(lambda m: " " * len(m.group(0)), title)
+    out = []
+    for m in _NUMBER.finditer(cleaned):
+        # A digit glued to letters (MSP2, 3rd) is a name or an ordinal, not a quantity.
+        before = cleaned[m.start() - 1] if m.start() else " "
+        after = cleaned[m.end()] if m.end() < len(cleaned) else " "
+        if before.isalpha() or (after.isalpha() and not m["mult"] and not m["pct"]):
+            continue
+        value = float(m["num"].replace(",", ""))
+        if m["mult"]:
+            value *= _MULT[m["mult"].lower()]
+        if m["sign"] in ("-", "−"):
+            value = -value
+        out.append(TitleNumber(value, bool(m["pct"]), bool(m["sign"]), m.group(0).strip()))
+    return out
+
+
+def from_to(title: str) -> list[tuple[TitleNumber, TitleNumber]]:
+    """Pairs written as "from 3% to 2%"."""
+    pairs = []
+    for m in _FROM_TO.finditer(title):
+        a, b = numbers(m["a"]), numbers(m["b"])
+        if a and b:
+            pairs.append((a[0], b[0]))
+    return pairs
+
+
+def vague_wording(title: str) -> str | None:
+    """The vague phrase in a title, if it leans on one; None when it is specific."""
+    low = title.lower()
+    many = re.search(r"\bas (?:many|much|high|low|soon|fast|quickly|often|far)\b.*?\bas possible\b", low)
+    if many:
+        return many.group(0)
+    for phrase in ALWAYS_VAGUE:
+        if re.search(r"(?<![a-z])" + re.escape(phrase) + r"(?![a-z])", low):
+            return phrase
+    if numbers(title):
+        return None
+    for word in VAGUE_WITHOUT_NUMBER:
+        if re.search(r"\b" + word + r"\w*", low):
+            return word
+    return ""
+
+
+def close(a: float, b: float) -> bool:
+    return abs(a - b) <= max(1e-9, 0.005 * abs(b))
