@@ -1,0 +1,47 @@
+"""Docs cannot fall behind: every rule and every command is documented."""
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from goalspec.cli import main
+from goalspec.explain import rules_markdown
+from goalspec.rules import CODES, RULES
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_rule_has_summary_and_explain_text():
+    for code in CODES:
+        rule = RULES[code]
+        assert rule.code == code
+        assert rule.summary.endswith("."), code
+        assert "*Anti-pattern*" in rule.explain and "*Best practice*" in rule.explain, code
+        assert "Why" in rule.explain and "How to fix" in rule.explain, code
+
+
+def test_rules_md_is_generated_and_current():
+    assert (ROOT / "docs" / "rules.md").read_text() == rules_markdown(), \
+        "regenerate with: goalspec rules --format markdown > docs/rules.md"
+
+
+def test_every_code_has_a_section_in_rules_md():
+    text = (ROOT / "docs" / "rules.md").read_text()
+    for code in CODES:
+        assert f"\n## {code}\n" in text
+
+
+def test_every_command_is_documented_in_cli_md_and_has_an_example():
+    text = (ROOT / "docs" / "cli.md").read_text()
+    runner = CliRunner()
+    for name in main.commands:
+        assert f"\n## {name}\n" in text, f"docs/cli.md has no section for `{name}`"
+        result = runner.invoke(main, [name, "--help"])
+        assert result.exit_code == 0 and "Example" in result.output, name
+
+
+def test_readme_names_the_test_command_and_the_docs():
+    readme = (ROOT / "README.md").read_text()
+    assert "pytest" in readme
+    for doc in ("docs/format.md", "docs/rules.md", "docs/cli.md"):
+        assert doc in readme and (ROOT / doc).is_file()
