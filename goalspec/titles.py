@@ -16,9 +16,12 @@ VAGUE_WITHOUT_NUMBER = ("improve", "better", "more", "enhance", "boost", "increa
 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _PERIOD = re.compile(
-    r"\b(?:FY\d{2,4}(?:-?[QH][1-4])?|\d{4}-(?:[QH][1-4]|\d{2}(?:-\d{2})?)|[QH][1-4](?:\s*(?:FY)?\d{2,4})?|"
-    r"(?:(?:in|by|of|during|for|end|until|before|after|through|since|from|to)\s+|"
-    r"(?:" + "|".join(_MONTHS) + r")[a-z]*\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?)(?:19|20)\d{2})\b",
+    r"\b(?:FY\d{2,4}(?:-?[QH][1-4])?|\d{4}-(?:[QH][1-4]|\d{2}(?:-\d{2})?)|[QH][1-4](?:\s*(?:FY)?\d{2,4})?)\b",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(
+    r"\b(?:(?:in|by|of|during|for|end|until|before|after|through|since|from|to)\s+|"
+    r"(?:" + "|".join(_MONTHS) + r")[a-z]*\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?)(?:19|20)\d{2}\b",
     re.IGNORECASE,
 )
 _NUMBER = re.compile(
@@ -37,9 +40,13 @@ class TitleNumber:
     text: str
 
 
+def _blank(m: re.Match) -> str:
+    return " " * len(m.group(0))
+
+
 def numbers(title: str) -> list[TitleNumber]:
     """The quantities a title commits to; dates and period names are not among them."""
-    cleaned = _PERIOD.sub(lambda m: " " * len(m.group(0)), title)
+    cleaned = _YEAR.sub(_blank, _PERIOD.sub(_blank, title))
     out = []
     for m in _NUMBER.finditer(cleaned):
         # A digit glued to letters (MSP2, 3rd) is a name or an ordinal, not a quantity.

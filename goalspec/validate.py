@@ -233,14 +233,27 @@ def _strip_union_tags(loc: tuple) -> tuple:
                  if not (i and p in _SOURCE_TAGS and loc[i - 1] in ("source", "data")))
 
 
+_EXPECTED = {
+    "model_type": "a mapping", "model_attributes_type": "a mapping", "dict_type": "a mapping",
+    "list_type": "a list", "string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",
+    "int_from_float": "a whole number", "float_type": "a number", "float_parsing": "a number",
+    "bool_type": "true or false", "bool_parsing": "true or false", "date_type": "a date (YYYY-MM-DD)",
+    "date_parsing": "a date (YYYY-MM-DD)", "date_from_datetime_parsing": "a date (YYYY-MM-DD)",
+}
+
+
 def _plain(err: dict) -> str:
-    msg = err["msg"]
     value = err.get("input")
-    if err["type"].startswith(("literal_error", "string_pattern_mismatch", "greater_than", "less_than")) or \
-            "type" in err["type"] or err["type"].endswith("_parsing"):
-        shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
-        return f"{msg[0].lower()}{msg[1:]}, got {shown}"
-    return msg[0].lower() + msg[1:]
+    shown = type(value).__name__ if isinstance(value, (dict, list)) else repr(value)
+    expected = _EXPECTED.get(err["type"])
+    if expected:
+        return f"expected {expected}, got {shown}"
+    msg = err["msg"].removeprefix("Value error, ")
+    msg = msg[0].lower() + msg[1:]
+    if err["type"] in ("literal_error", "string_pattern_mismatch", "greater_than", "greater_than_equal",
+                       "less_than", "less_than_equal", "enum"):
+        return f"{msg}, got {shown}"
+    return msg
 
 
 def _submodel(model: type[BaseModel], loc: tuple, data: Any) -> type[BaseModel] | None:
