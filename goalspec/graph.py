@@ -24,15 +24,9 @@ SERVES = "serves"
 @dataclass(frozen=True)
 class AlignmentGraph:
     graph: nx.DiGraph
-
-    @cached_property
-    def goals(self) -> nx.DiGraph:
-        """Goals only, an edge from each goal to each parent it serves."""
-        keep = [n for n, d in self.graph.nodes(data=True) if n[0] == GOAL]
-        sub = nx.DiGraph()
-        sub.add_nodes_from((n, self.graph.nodes[n]) for n in keep)
-        sub.add_edges_from((u, v) for u, v, k in self.graph.edges(data="kind") if k == SERVES)
-        return sub
+    # The goal layer of ``graph``: goal nodes (sharing their attribute dicts) and
+    # the `serves` edges only. Traceability questions are asked of this one.
+    goals: nx.DiGraph
 
     @cached_property
     def company_goals(self) -> frozenset[str]:
@@ -42,18 +36,19 @@ class AlignmentGraph:
     def traced(self) -> frozenset[str]:
         """Goal ids whose parent chain reaches a company goal."""
         reached: set = set()
-        reverse = self.goals.reverse(copy=False)
         for company in self.company_goals:
             node = (GOAL, company)
             reached.add(node)
-            reached.update(nx.descendants(reverse, node))
+            reached.update(nx.ancestors(self.goals, node))
         return frozenset(n[1] for n in reached)
 
     @cached_property
     def cycles(self) -> list[list[str]]:
         """Each parent cycle once, as goal ids in chain order from its smallest id."""
         found = []
-        for component in nx.strongly_connected_components(self.goals):
+        # A goal on a cycle never reaches a company goal, so only untraced goals are searched.
+        untraced = self.goals.subgraph(n for n in self.goals if n[1] not in self.traced)
+        for component in nx.strongly_connected_components(untraced):
             if len(component) == 1:
                 (only,) = component
                 if not self.goals.has_edge(only, only):
@@ -83,7 +78,8 @@ class AlignmentGraph:
 
 
 def build_graph(project: Project) -> AlignmentGraph:
-    g = nx.DiGraph()
+    g, goals = nx.DiGraph(), nx.DiGraph()
+    goals.add_nodes_from((GOAL, gid) for gid in project.goals)
 
     def node(kind: str, ident: str, **attrs) -> tuple[str, str]:
         key = (kind, ident)
@@ -115,6 +111,7 @@ def build_graph(project: Project) -> AlignmentGraph:
         n = node(GOAL, gid, defined=True, label=m.title, company=m.is_company_goal)
         for parent in m.parents:
             g.add_edge(n, node(GOAL, parent), kind=SERVES)
+            goals.add_edge(n, (GOAL, parent))
         if m.kpi:
             g.add_edge(n, node(KPI, m.kpi), kind="measured_by")
         if m.team:
@@ -129,4 +126,6 @@ def build_graph(project: Project) -> AlignmentGraph:
         g.add_edge(n, party(inc.model.for_), kind="for")
         for goal_id in inc.model.goals:
             g.add_edge(n, node(GOAL, goal_id), kind="pays_on")
-    return AlignmentGraph(g)
+    for key in goals:
+        goals.nodes[key].update(g.nodes[key])
+    return AlignmentGraph(g, goals)

@@ -13,11 +13,13 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from itertools import accumulate
+from typing import Any
 
-from ruamel.yaml import YAML
+from ruamel.yaml.cyaml import CParser
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.tag import Tag
 
 from goalspec.diagnostics import START, Diagnostic, Pos, make
 
@@ -28,8 +30,14 @@ MAX_DEPTH = 64
 ALIAS_SLACK = 10_000
 
 _TAG = "tag:yaml.org,2002:"
-_STR, _INT, _FLOAT, _BOOL, _NULL = (_TAG + t for t in ("str", "int", "float", "bool", "null"))
-_TIMESTAMP, _MAP, _SEQ, _MERGE = (_TAG + t for t in ("timestamp", "map", "seq", "merge"))
+# Tags the resolver hands to the C composer. Shared instances, so the converter
+# tells them apart by identity; any other tag was written in the file.
+_T_PLAIN, _T_QUOTED, _T_MAP, _T_SEQ = (Tag(suffix=_TAG + t) for t in ("plain", "str", "map", "seq"))
+_EXPLICIT_OK = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
+_INT_RE = re.compile(r"[-+]?(?:[0-9][0-9_]*|0o[0-7_]+|0x[0-9a-fA-F_]+)")
+_FLOAT_RE = re.compile(r"[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _IGNORE = re.compile(r"#\s*goalspec:\s*ignore(?:\[([A-Za-z0-9,\s]*)\])?")
 
 SEP = "/"
@@ -134,7 +142,7 @@ def load_file(path: Path, rel: str) -> tuple[SourceFile, list[RawDocument], list
 def load_text(text: str, rel: str) -> tuple[SourceFile, list[RawDocument], list[Diagnostic]]:
     source = SourceFile(rel, _ignores(text))
     try:
-        nodes = list(YAML(typ="safe", pure=False).compose_all(text))
+        nodes = _compose_all(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         pos = Pos(mark.line + 1, mark.column + 1) if mark else START
@@ -142,13 +150,12 @@ def load_text(text: str, rel: str) -> tuple[SourceFile, list[RawDocument], list[
         return source, [], [_gs001(rel, pos, f"YAML cannot be parsed: {what}", "fix the YAML syntax at this position")]
     except YAMLError as exc:
         return source, [], [_gs001(rel, START, f"YAML cannot be parsed: {exc}", "fix the YAML syntax")]
-    except RecursionError:
-        return source, [], [_gs001(rel, START, "YAML nesting is too deep", f"keep nesting under {MAX_DEPTH} levels")]
+    except _Reject as rej:
+        return source, [], [_gs001(rel, rej.pos, rej.message, rej.hint)]
     docs, diags = [], []
     for index, node in enumerate(nodes):
+        conv = _Converter(rel)
         try:
-            _check_expansion(node)
-            conv = _Converter(rel)
             data = conv.convert(node, "", None, 0)
         except _Reject as rej:
             diags.append(_gs001(rel, rej.pos, rej.message, rej.hint))
@@ -197,74 +204,170 @@ def _ignores(text: str) -> dict[int, frozenset[str]]:
 
 
 def _mark(node: Node) -> Pos:
-    return Pos(node.start_mark.line + 1, node.start_mark.column + 1)
+    return Pos(node.start_mark.line + 1, min(node.start_mark.column + 1, 0xFFFF))
 
 
-def _check_expansion(root: Node) -> None:
-    """Reject documents whose aliases expand far beyond their own size."""
-    sizes: dict[int, int] = {}
-    distinct = 0
+class _Composer(CParser):
+    """libyaml's parser and composer with a resolver that does no work.
 
-    def size(node: Node, depth: int) -> int:
-        nonlocal distinct
-        known = sizes.get(id(node))
-        if known is not None:
-            return known
-        if depth > MAX_DEPTH:
-            raise _Reject(_mark(node), "YAML nesting is too deep", f"keep nesting under {MAX_DEPTH} levels")
-        distinct += 1
-        total = 1
-        if isinstance(node, MappingNode):
-            for k, v in node.value:
-                total += size(k, depth + 1) + size(v, depth + 1)
-        elif isinstance(node, SequenceNode):
-            for item in node.value:
-                total += size(item, depth + 1)
-        sizes[id(node)] = total
-        return total
+    ruamel's own resolver costs more than parsing itself. Here plain scalars keep
+    one marker tag and are typed by the converter (YAML 1.2 core schema), so each
+    scalar is looked at once.
+    """
 
-    expanded = size(root, 0)
-    if expanded > 10 * distinct + ALIAS_SLACK:
-        raise _Reject(_mark(root), f"aliases expand this document to {expanded} nodes from {distinct}",
-                      "use fewer nested aliases; a spec does not need exponential expansion")
+    def descend_resolver(self, *args) -> None:
+        pass
+
+    def ascend_resolver(self, *args) -> None:
+        pass
+
+    def resolve(self, kind, value, implicit):
+        if kind is ScalarNode:
+            return _T_PLAIN if implicit[0] else _T_QUOTED
+        return _T_MAP if kind is MappingNode else _T_SEQ
+
+
+_DELTA = {"[": 1, "{": 1, "]": -1, "}": -1}
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+def _guard_depth(text: str) -> None:
+    """Refuse deep nesting before libyaml's recursive composer sees it.
+
+    Tens of thousands of nested flow brackets overflow the C stack (a crash, not
+    an exception). Block nesting is bounded by the file size cap. Counting
+    brackets over-counts those inside strings, so a suspicious count is confirmed
+    with the parser's own (non-recursive) event stream.
+    """
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return
+    only = _NOT_BRACKET.sub("", text)
+    if max(accumulate(map(_DELTA.__getitem__, only)), default=0) <= MAX_DEPTH:
+        return
+    parser, depth = _Composer(text), 0
+    try:
+        while parser.check_event():
+            event = parser.get_event()
+            name = type(event).__name__
+            if name in ("MappingStartEvent", "SequenceStartEvent"):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _Reject(Pos(event.start_mark.line + 1, event.start_mark.column + 1),
+                                  "YAML nesting is too deep", f"keep nesting under {MAX_DEPTH} levels")
+            elif name in ("MappingEndEvent", "SequenceEndEvent"):
+                depth -= 1
+    finally:
+        parser.dispose()
+
+
+def _compose_all(text: str) -> list[Node]:
+    _guard_depth(text)
+    composer = _Composer(text)
+    try:
+        nodes = []
+        while composer.check_node():
+            nodes.append(composer.get_node())
+        return nodes
+    finally:
+        composer.dispose()
+
+
+def _plain(value: str) -> Any:
+    """Type a plain (unquoted) scalar by YAML 1.2's core schema; dates stay text."""
+    if value in _NULLS:
+        return None
+    first = value[0]
+    if first in "0123456789+-.":
+        if _INT_RE.fullmatch(value):
+            return _int(value)
+        if _FLOAT_RE.fullmatch(value):
+            return _float(value)
+        return value
+    if first in "tTfF":
+        return _BOOLS.get(value, value)
+    return value
 
 
 class _Converter:
-    """Turns one composed document into plain values and a position index."""
+    """Turns one composed document into plain values and a position index.
+
+    Aliases share nodes, so a "billion laughs" is small when composed and huge
+    when expanded. Expansion is budgeted: a revisited container may add at most
+    ten times the document's own nodes, plus a fixed slack.
+    """
 
     def __init__(self, rel: str):
         self.rel = rel
         self.positions: dict[str, int] = {}
         self.diagnostics: list[Diagnostic] = []
+        self._seen: set[int] = set()
+        self._fresh = 0
+        self._expanded = 0
 
     def convert(self, node: Node, path: str, key: Pos | None, depth: int) -> Any:
-        here = _mark(node)
+        mark = node.start_mark
+        here = Pos(mark.line + 1, min(mark.column + 1, 0xFFFF))
         self.positions[path] = pack(key or here, here)
-        if isinstance(node, ScalarNode):
-            return self._scalar(node, here)
-        tag = str(node.tag)
-        if isinstance(node, MappingNode):
-            if tag != _MAP:
-                raise self._bad_tag(tag, here)
+        tag = node.ctag
+        if tag is _T_PLAIN:
+            return _plain(node.value)
+        if tag is _T_QUOTED:
+            return node.value
+        if depth > MAX_DEPTH:
+            raise _Reject(here, "YAML nesting is too deep", f"keep nesting under {MAX_DEPTH} levels")
+        if tag is not _T_MAP and tag is not _T_SEQ:
+            return self._explicit(node, here, path, depth)
+        self._count(node, here)
+        if tag is _T_MAP:
             return self._mapping(node, path, depth)
-        if tag != _SEQ:
-            raise self._bad_tag(tag, here)
         prefix = path + SEP if path else ""
         return [self.convert(item, f"{prefix}{i}", None, depth + 1) for i, item in enumerate(node.value)]
+
+    def _count(self, node: Node, here: Pos) -> None:
+        if id(node) in self._seen:
+            self._expanded += len(node.value)
+            if self._expanded > 10 * self._fresh + ALIAS_SLACK:
+                raise _Reject(here, f"aliases expand this document beyond {self._expanded} nodes",
+                              "use fewer nested aliases; a spec does not need exponential expansion")
+        else:
+            self._seen.add(id(node))
+            self._fresh += len(node.value) + 1
+
+    def _explicit(self, node: Node, here: Pos, path: str, depth: int) -> Any:
+        tag = str(node.ctag)
+        if tag not in _EXPLICIT_OK:
+            shown = tag.replace(_TAG, "!!")
+            raise _Reject(here, f"tag `{shown}` is not allowed: goalspec never constructs objects from a spec",
+                          "remove the tag; specs hold plain strings, numbers, lists and mappings")
+        kind = tag[len(_TAG):]
+        if isinstance(node, MappingNode) != (kind == "map") or isinstance(node, SequenceNode) != (kind == "seq"):
+            raise _Reject(here, f"tag `!!{kind}` does not fit this node", "remove the tag")
+        if kind in ("map", "seq"):
+            node.ctag = _T_MAP if kind == "map" else _T_SEQ
+            return self.convert(node, path, None, depth)
+        value = node.value
+        if kind in ("str", "timestamp"):
+            return value
+        typed = _plain(value)
+        wanted = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}[kind]
+        if not isinstance(typed, wanted) or (kind != "bool" and isinstance(typed, bool)):
+            raise _Reject(here, f"`{value}` is not a valid !!{kind}", "remove the tag or fix the value")
+        return float(typed) if kind == "float" else typed
 
     def _mapping(self, node: MappingNode, path: str, depth: int) -> dict[str, Any]:
         prefix = path + SEP if path else ""
         out: dict[str, Any] = {}
         merges = []
         for k, v in node.value:
-            kpos = _mark(k)
             if not isinstance(k, ScalarNode):
-                raise _Reject(kpos, "a mapping key must be a plain word, not a list or mapping",
+                raise _Reject(_mark(k), "a mapping key must be a plain word, not a list or mapping",
                               "use a plain key such as `title:`")
-            if str(k.tag) == _MERGE:
+            if k.ctag is _T_PLAIN and k.value == "<<":
                 merges.append(v)
                 continue
-            key = str(self._scalar(k, kpos)) if k.value is not None else ""
+            key = k.value
+            kmark = k.start_mark
+            kpos = Pos(kmark.line + 1, min(kmark.column + 1, 0xFFFF))
             if key in out:
                 first = _unpack(self.positions[prefix + key])[0]
                 self.diagnostics.append(make(
@@ -279,35 +382,15 @@ class _Converter:
             for source in sources:
                 if not isinstance(source, MappingNode):
                     raise _Reject(_mark(source), "`<<` must merge a mapping", "merge an anchored mapping: `<<: *base`")
+                self._count(source, _mark(source))
                 for k, v in source.value:
                     key = str(k.value)
                     if key not in out:
                         out[key] = self.convert(v, prefix + key, _mark(k), depth + 1)
         return out
 
-    def _bad_tag(self, tag: str, pos: Pos) -> _Reject:
-        shown = tag.replace(_TAG, "!!")
-        return _Reject(pos, f"tag `{shown}` is not allowed: goalspec never constructs objects from a spec",
-                       "remove the tag; specs hold plain strings, numbers, lists and mappings")
 
-    def _scalar(self, node: ScalarNode, pos: Pos) -> Any:
-        tag, value = str(node.tag), node.value
-        if tag == _STR or tag == "!" or tag == _TIMESTAMP:
-            # Dates stay text: the models parse them, and periods such as
-            # 2026-Q3 sit in the same fields.
-            return value
-        if tag == _INT:
-            return _int(value, pos)
-        if tag == _FLOAT:
-            return _float(value)
-        if tag == _BOOL:
-            return value.lower() == "true"
-        if tag == _NULL:
-            return None
-        raise self._bad_tag(tag, pos)
-
-
-def _int(text: str, pos: Pos) -> int:
+def _int(text: str) -> int:
     s = text.replace("_", "")
     sign = -1 if s.startswith("-") else 1
     s = s.lstrip("+-")
@@ -320,7 +403,7 @@ def _int(text: str, pos: Pos) -> int:
             return sign * int(s[2:], 2)
         return sign * int(s)
     except ValueError:
-        raise _Reject(pos, f"`{text}` is not a valid integer", "write the number in decimal") from None
+        return text  # "0x" alone or "1__": not a number after all, keep the text
 
 
 def _float(text: str) -> float:
@@ -328,9 +411,3 @@ def _float(text: str) -> float:
     if s.endswith((".inf", ".nan")):
         return float(s.replace(".", ""))
     return float(s)
-
-
-def iter_paths(doc: RawDocument, prefix: str) -> Iterator[str]:
-    """Paths stored under prefix, in document order."""
-    start = prefix + SEP
-    return (p for p in doc.positions if p.startswith(start))

@@ -24,6 +24,8 @@ _YEAR = re.compile(
     r"(?:" + "|".join(_MONTHS) + r")[a-z]*\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?)(?:19|20)\d{2}\b",
     re.IGNORECASE,
 )
+_DIGIT = re.compile(r"\d")
+_YEARISH = re.compile(r"(?:19|20)\d\d")
 _NUMBER = re.compile(
     r"(?P<sign>[+\-−])?(?P<cur>[$€£])?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?:\s?(?P<mult>[kKmMbB]|thousand|million|billion)\b)?(?P<pct>\s?%|\s?percent\b|\s?pp\b)?",
@@ -46,7 +48,11 @@ def _blank(m: re.Match) -> str:
 
 def numbers(title: str) -> list[TitleNumber]:
     """The quantities a title commits to; dates and period names are not among them."""
-    cleaned = _YEAR.sub(_blank, _PERIOD.sub(_blank, title))
+    if not _DIGIT.search(title):
+        return []
+    cleaned = _PERIOD.sub(_blank, title)
+    if _YEARISH.search(cleaned):
+        cleaned = _YEAR.sub(_blank, cleaned)
     out = []
     for m in _NUMBER.finditer(cleaned):
         # A digit glued to letters (MSP2, 3rd) is a name or an ordinal, not a quantity.
@@ -73,21 +79,27 @@ def from_to(title: str) -> list[tuple[TitleNumber, TitleNumber]]:
     return pairs
 
 
-def vague_wording(title: str) -> str | None:
-    """The vague phrase in a title, if it leans on one; None when it is specific."""
+_ALWAYS_VAGUE_RE = re.compile(
+    r"\bas (?:many|much|high|low|soon|fast|quickly|often|far)\b.*?\bas possible\b|"
+    + "|".join(r"(?<![a-z])" + re.escape(p) + r"(?![a-z])" for p in ALWAYS_VAGUE)
+)
+_VAGUE_WORD_RE = re.compile(r"\b(" + "|".join(VAGUE_WITHOUT_NUMBER) + r")\w*")
+
+
+def vague_wording(title: str, found: list[TitleNumber] | None = None) -> str | None:
+    """The vague phrase in a title, if it leans on one; "" when it simply has no number;
+    None when it is specific. ``found`` passes numbers(title) when already known."""
     low = title.lower()
-    many = re.search(r"\bas (?:many|much|high|low|soon|fast|quickly|often|far)\b.*?\bas possible\b", low)
-    if many:
-        return many.group(0)
-    for phrase in ALWAYS_VAGUE:
-        if re.search(r"(?<![a-z])" + re.escape(phrase) + r"(?![a-z])", low):
-            return phrase
-    if numbers(title):
+    if "as possible" in low or any(p in low for p in ALWAYS_VAGUE):
+        m = _ALWAYS_VAGUE_RE.search(low)
+        if m:
+            return m.group(0)
+    if found is None:
+        found = numbers(title)
+    if found:
         return None
-    for word in VAGUE_WITHOUT_NUMBER:
-        if re.search(r"\b" + word + r"\w*", low):
-            return word
-    return ""
+    m = _VAGUE_WORD_RE.search(low)
+    return m.group(1) if m else ""
 
 
 def close(a: float, b: float) -> bool:

@@ -14,6 +14,7 @@ from goalspec.graph import AlignmentGraph
 from goalspec.models import Goal
 from goalspec.periods import parse_period
 from goalspec.targets import ParsedTarget, TargetProblem, parse_target
+from goalspec.titles import TitleNumber, numbers
 from goalspec.validate import Obj, Project
 
 Check = Callable[["Context"], Iterable[Diagnostic]]
@@ -80,6 +81,11 @@ class Context:
                 except TargetProblem as problem:
                     out[gid] = problem
         return out
+
+    @cached_property
+    def title_numbers(self) -> dict[str, list[TitleNumber]]:
+        """The quantities each goal's title states (GS101 and GS103 both read them)."""
+        return {gid: numbers(g.model.title) for gid, g in self.project.goals.items()}
 
     def goals(self) -> Iterable[tuple[str, Obj[Goal]]]:
         return self.project.goals.items()

@@ -30,8 +30,8 @@ SEVERITY = Severity.ERROR
 
 
 def check(ctx: Context):
-    for _, goal in ctx.goals():
-        phrase = vague_wording(goal.model.title)
+    for gid, goal in ctx.goals():
+        phrase = vague_wording(goal.model.title, ctx.title_numbers[gid])
         if phrase is None:
             continue
         why = f"it leans on vague wording (\"{phrase}\")" if phrase else "it names no number"

@@ -23,13 +23,12 @@ How to fix: make the title and the target say the same thing.
 from goalspec.diagnostics import Severity
 from goalspec.rules.base import Context
 from goalspec.targets import ParsedTarget
-from goalspec.titles import close, from_to, numbers
+from goalspec.titles import TitleNumber, close, from_to
 
 SEVERITY = Severity.WARNING
 
 
-def _agrees(title: str, t: ParsedTarget) -> bool:
-    found = numbers(title)
+def _agrees(title: str, found: list[TitleNumber], t: ParsedTarget) -> bool:
     if not found:
         return True
     wanted = [v for v in (t.value, t.implied_value(), t.baseline) if v is not None]
@@ -50,9 +49,10 @@ def _agrees(title: str, t: ParsedTarget) -> bool:
 def check(ctx: Context):
     for gid, goal in ctx.goals():
         parsed = ctx.targets.get(gid)
-        if not isinstance(parsed, ParsedTarget) or _agrees(goal.model.title, parsed):
+        found = ctx.title_numbers[gid]
+        if not isinstance(parsed, ParsedTarget) or _agrees(goal.model.title, found, parsed):
             continue
-        said = ", ".join(n.text for n in numbers(goal.model.title))
+        said = ", ".join(n.text for n in found)
         target = _describe(parsed)
         yield goal.diag("GS103", "title", f"title says {said} but the target is {target}",
                         "make the title state the target's number, or correct the target")
