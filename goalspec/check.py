@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from goalspec.cache import FileCache
 from goalspec.diagnostics import Diagnostic, Severity
 from goalspec.graph import AlignmentGraph, build_graph
 from goalspec.load import load_tree
@@ -35,9 +36,9 @@ class Result:
         return self.summary.errors > 0
 
 
-def run(root: Path, today: date) -> Result:
+def run(root: Path, today: date, cache: FileCache | None = None) -> Result:
     """Check a spec tree; every finding is collected, none stops the run."""
-    loaded = load_tree(root)
+    loaded = load_tree(root, cache)
     project, found = validate(loaded, KNOWN_CODES)
     graph = build_graph(project)
     ctx = Context(project, graph, today)

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from goalspec import __version__
+from goalspec.cache import FileCache
 
 TREE = click.argument("tree", default="specs", type=click.Path(file_okay=False, path_type=Path))
 TODAY = click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
@@ -72,7 +73,7 @@ def check(tree: Path, today, fmt: str) -> None:
     from goalspec.check import run
     from goalspec.report import render
 
-    result = run(_tree(tree), _today(today))
+    result = run(_tree(tree), _today(today), FileCache.default())
     click.echo(render(result, fmt), nl=False)
     sys.exit(1 if result.failed else 0)
 

@@ -21,6 +21,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.tag import Tag
 
+from goalspec.cache import FileCache
 from goalspec.diagnostics import START, Diagnostic, Pos, make
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -113,18 +114,18 @@ def discover(root: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(root).as_posix())
 
 
-def load_tree(root: Path) -> Loaded:
+def load_tree(root: Path, cache: FileCache | None = None) -> Loaded:
     files, documents, diagnostics = [], [], []
     for path in discover(root):
         rel = path.relative_to(root).as_posix()
-        source, docs, diags = load_file(path, rel)
+        source, docs, diags = load_file(path, rel, cache)
         files.append(source)
         documents.extend(docs)
         diagnostics.extend(diags)
     return Loaded(root, tuple(files), tuple(documents), tuple(diagnostics))
 
 
-def load_file(path: Path, rel: str) -> tuple[SourceFile, list[RawDocument], list[Diagnostic]]:
+def load_file(path: Path, rel: str, cache: FileCache | None = None) -> tuple[SourceFile, list[RawDocument], list[Diagnostic]]:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -133,10 +134,37 @@ def load_file(path: Path, rel: str) -> tuple[SourceFile, list[RawDocument], list
         raw = path.read_bytes()
     except OSError as exc:
         return SourceFile(rel), [], [_gs001(rel, START, f"file cannot be read: {exc.strerror}", "check the file's permissions")]
+    if cache is not None:
+        hit = _from_cache(cache.get(raw), rel)
+        if hit is not None:
+            return hit
     text, problem = _decode(raw, rel)
     if problem:
         return SourceFile(rel), [], [problem]
-    return load_text(text, rel)
+    loaded = load_text(text, rel)
+    if cache is not None:
+        cache.put(raw, _to_cache(*loaded))
+    return loaded
+
+
+def _to_cache(source: SourceFile, docs: list[RawDocument], diags: list[Diagnostic]) -> tuple:
+    return (
+        {line: tuple(sorted(codes)) for line, codes in source.ignores.items()},
+        [(d.index, d.data, d.positions) for d in docs],
+        [(d.code, d.line, d.column, d.id, d.message, d.hint, d.key_path) for d in diags],
+    )
+
+
+def _from_cache(entry: Any, rel: str) -> tuple[SourceFile, list[RawDocument], list[Diagnostic]] | None:
+    try:
+        ignores, docs, diags = entry
+        source = SourceFile(rel, {line: frozenset(codes) for line, codes in ignores.items()})
+        documents = [RawDocument(rel, index, data, positions) for index, data, positions in docs]
+        findings = [make(code, rel, Pos(line, col), message, hint, id=ident, key_path=key_path)
+                    for code, line, col, ident, message, hint, key_path in diags]
+    except (TypeError, ValueError, KeyError, AssertionError):
+        return None  # not an entry this version wrote: parse the file instead
+    return source, documents, findings
 
 
 def load_text(text: str, rel: str) -> tuple[SourceFile, list[RawDocument], list[Diagnostic]]:
