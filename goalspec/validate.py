@@ -310,7 +310,7 @@ def _field_help(model: type[BaseModel], loc: tuple, data: Any) -> str:
     if parent is None or not loc or not isinstance(loc[-1], str):
         return ""
     info = next((f for n, f in parent.model_fields.items() if (f.alias or n) == loc[-1]), None)
-    return f": {info.description}" if info is not None and info.description else ""
+    return f" — {info.description[0].lower()}{info.description[1:]}" if info is not None and info.description else ""
 
 
 def _unique(objs: list[Obj], diags: list[Diagnostic]) -> dict[str, Obj]:
