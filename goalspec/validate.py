@@ -310,7 +310,12 @@ def _field_help(model: type[BaseModel], loc: tuple, data: Any) -> str:
     if parent is None or not loc or not isinstance(loc[-1], str):
         return ""
     info = next((f for n, f in parent.model_fields.items() if (f.alias or n) == loc[-1]), None)
-    return f" — {info.description[0].lower()}{info.description[1:]}" if info is not None and info.description else ""
+    if info is None or not info.description:
+        return ""
+    text = info.description
+    if text[1:2].islower():  # "Column holding…" reads on; "CSV file…" keeps its capitals
+        text = text[0].lower() + text[1:]
+    return f" — {text}"
 
 
 def _unique(objs: list[Obj], diags: list[Diagnostic]) -> dict[str, Obj]:
