@@ -1,0 +1,103 @@
+"""Measure `goalspec check` against the libyaml floor, in one run, as ratios.
+
+The floor is what it costs merely to compose every file of the tree with
+libyaml (PyYAML's CSafeLoader ``compose_all``): reading YAML with positions can
+hardly be cheaper. Each figure is the median of several runs, each in a fresh
+process so that nothing is warm in memory; the load cache is off for "cold" and
+filled for "warm". Peak memory is the check process's maximum resident set.
+
+    python bench/run.py --sizes 1000,10000,100000
+
+Results go to stdout and to bench/results/latest.json. This is a report, never a
+test: the figures depend on the machine, the ratios much less.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from gen_tree import generate  # noqa: E402
+
+TODAY = "2027-01-15"
+
+FLOOR = """
+import sys, time, yaml, resource
+from pathlib import Path
+t = time.perf_counter()
+for p in sorted(Path(sys.argv[1]).rglob("*.yaml")):
+    list(yaml.compose_all(p.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader))
+print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+CHECK = """
+import sys, time, resource
+from datetime import date
+from pathlib import Path
+from goalspec.cache import FileCache
+from goalspec.check import run
+t = time.perf_counter()
+result = run(Path(sys.argv[1]), date.fromisoformat(sys.argv[2]), FileCache.default())
+elapsed = time.perf_counter() - t
+assert result.summary.errors == 0, result.diagnostics[:3]
+print(elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def _measure(script: str, args: list[str], env: dict[str, str]) -> tuple[float, float]:
+    out = subprocess.run([sys.executable, "-c", script, *args], env=env, check=True,
+                         capture_output=True, text=True).stdout.split()
+    return float(out[0]), int(out[1]) / 1024  # seconds, MiB
+
+
+def _median(script: str, args: list[str], env: dict[str, str], repeat: int) -> tuple[float, float]:
+    runs = [_measure(script, args, env) for _ in range(repeat)]
+    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+
+
+def bench(size: int, work: Path, repeat: int) -> dict:
+    tree = work / f"tree-{size}"
+    generate(size, tree)
+    files = sum(1 for _ in tree.rglob("*.yaml"))
+    cache = work / f"cache-{size}"
+    cold_env = {**os.environ, "GOALSPEC_NO_CACHE": "1"}
+    warm_env = {**os.environ, "GOALSPEC_CACHE_DIR": str(cache)}
+    warm_env.pop("GOALSPEC_NO_CACHE", None)
+    floor, floor_mib = _median(FLOOR, [str(tree)], cold_env, repeat)
+    cold, cold_mib = _median(CHECK, [str(tree), TODAY], cold_env, repeat)
+    _measure(CHECK, [str(tree), TODAY], warm_env)  # fills the cache
+    warm, _ = _median(CHECK, [str(tree), TODAY], warm_env, repeat)
+    return {"goals": size, "files": files, "floor_s": round(floor, 3), "cold_s": round(cold, 3),
+            "warm_s": round(warm, 3), "cold_ratio": round(cold / floor, 2), "warm_ratio": round(warm / floor, 2),
+            "peak_mib": round(cold_mib), "floor_peak_mib": round(floor_mib)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median); 100k uses 1")
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="goalspec-bench-") as tmp:
+        for size in (int(s) for s in args.sizes.split(",")):
+            rows.append(bench(size, Path(tmp), 1 if size >= 100_000 else args.repeat))
+            r = rows[-1]
+            print(f"{r['goals']:>7} goals {r['files']:>5} files  floor {r['floor_s']:7.2f}s  "
+                  f"check cold {r['cold_s']:7.2f}s ({r['cold_ratio']:.2f}x)  warm {r['warm_s']:7.2f}s "
+                  f"({r['warm_ratio']:.2f}x)  peak {r['peak_mib']} MiB", flush=True)
+    print("targets: cold ratio <= 3x at 10k goals; peak memory < 1536 MiB at 100k goals")
+    out = HERE / "results"
+    out.mkdir(exist_ok=True)
+    (out / "latest.json").write_text(json.dumps({"python": sys.version.split()[0], "rows": rows}, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
