@@ -18,7 +18,6 @@ from goalspec.rules import RULES
 
 FORMATS = ("text", "json", "github", "sarif")
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-HOME = "https://github.com/goalspec/goalspec"
 
 
 def render(result: Result, fmt: str, cwd: Path | None = None) -> str:
@@ -126,7 +125,6 @@ def sarif(result: Result, cwd: Path) -> str:
             "shortDescription": {"text": rule.summary},
             "fullDescription": {"text": rule.explain.split("\n\n")[0].replace("\n", " ")},
             "help": {"text": rule.explain, "markdown": f"**{code}: {rule.summary}**\n\n{rule.explain}"},
-            "helpUri": f"{HOME}/blob/main/docs/rules.md#{code.lower()}",
             "defaultConfiguration": {"level": rule.severity.value},
         })
     results = []
@@ -156,7 +154,6 @@ def sarif(result: Result, cwd: Path) -> str:
                 "name": "goalspec",
                 "version": __version__,
                 "semanticVersion": __version__,
-                "informationUri": HOME,
                 "rules": rules,
             }},
             "results": results,
