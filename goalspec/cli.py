@@ -123,6 +123,63 @@ def graph(tree: Path, today, fmt: str) -> None:
     click.echo(export(result.graph, fmt), nl=False)
 
 
+@main.command()
+@TREE
+@click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path), default="site",
+              show_default=True, help="Folder to write the site to (replaced as a whole on success).")
+@TODAY
+@click.option("--allow-errors", is_flag=True, help="Build even when the check finds errors, and show them.")
+@click.option("--templates", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of templates that replace the built-in ones, file by file.")
+def build(tree: Path, out: Path, today, allow_errors: bool, templates: Path | None) -> None:
+    """Check the tree, then render the goals site as static files.
+
+    A tree with errors is not built (exit 1) unless --allow-errors is given; the
+    previous site stays as it was until a new one is complete.
+
+    \b
+    Example:
+      goalspec build specs -o site/
+    """
+    from goalspec.build import BuildError
+    from goalspec.build import build as build_site
+    from goalspec.report import render
+
+    try:
+        built = build_site(_tree(tree), out, _today(today), allow_errors=allow_errors, templates=templates,
+                           cache=FileCache.default())
+    except BuildError as exc:
+        raise click.UsageError(str(exc)) from None
+    if not built.written:
+        click.echo(render(built.result, "text"), nl=False, err=True)
+        click.echo(f"not built: fix the errors above, or use --allow-errors; {out} is unchanged", err=True)
+        sys.exit(1)
+    click.echo(f"built {built.pages} pages into {out}")
+
+
+@main.command()
+@TREE
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free port).")
+@TODAY
+@click.option("--templates", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of templates that replace the built-in ones, file by file.")
+def serve(tree: Path, host: str, port: int, today, templates: Path | None) -> None:
+    """Serve the goals site locally and rebuild it whenever a spec is saved.
+
+    Binds to 127.0.0.1 unless --host says otherwise. A tree with errors is still
+    served, with its findings shown on every page.
+
+    \b
+    Example:
+      goalspec serve specs --port 8000
+    """
+    from goalspec.serve import serve as serve_site
+
+    root = _tree(tree)
+    serve_site(root, lambda: _today(today), host, port, templates, click.echo)
+
+
 @main.command("rules")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True)
 def rules_cmd(fmt: str) -> None:

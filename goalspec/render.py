@@ -1,0 +1,330 @@
+"""Stage 5 (site): the validated project as pages, through jinja templates.
+
+``pages()`` turns a checked project into page descriptions (output path,
+template, context); ``write()`` renders them. Every template gets ``root`` (the
+relative way back to the site's root, so the folder works from ``file://`` and
+under any sub-path) and ``site``. What each template receives is documented in
+docs/site.md. Spec strings reach templates as plain data and are escaped by
+jinja's autoescaping; Markdown is rendered with raw HTML and images off.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markdown_it import MarkdownIt
+
+from goalspec import __version__
+from goalspec.check import Result
+from goalspec.diagnostics import Severity
+from goalspec.layout import layout_map
+from goalspec.periods import parse_period
+from goalspec.targets import ParsedTarget, TargetProblem, parse_target
+
+BUILTIN_TEMPLATES = Path(__file__).resolve().parent / "site_templates"
+REPO_TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates"
+
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable("image")
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str       # where the page goes, relative to the site's root
+    template: str
+    context: dict[str, Any]
+
+
+def template_dirs(override: Path | None) -> list[Path]:
+    """Templates in the company's folder win over the built-in ones, file by file."""
+    builtin = BUILTIN_TEMPLATES if BUILTIN_TEMPLATES.is_dir() else REPO_TEMPLATES
+    return ([override] if override else []) + [builtin]
+
+
+def markdown(text: str | None) -> str:
+    return _md.render(text) if text else ""
+
+
+def goal_url(gid: str) -> str:
+    return f"goals/{gid}.html"
+
+
+class _Site:
+    """Builds page contexts from one checked result; all lookups in one place."""
+
+    def __init__(self, result: Result, built: str | None):
+        self.r, self.p, self.g = result, result.project, result.graph
+        org = self.p.organization.model if self.p.organization else None
+        self.site = {
+            "name": org.name if org else "Goals",
+            "title": (org.site.title if org and org.site else None) or (f"{org.name} goals" if org else "Goals"),
+            "base_url": org.site.base_url if org and org.site else None,
+            "built": built,
+            "version": __version__,
+            "errors": result.summary.errors,
+            "warnings": result.summary.warnings,
+        }
+        self.findings_by_id: dict[str, list] = {}
+        for d in result.diagnostics:
+            if d.id:
+                self.findings_by_id.setdefault(d.id, []).append(self.finding(d))
+
+    # references -------------------------------------------------------------
+    def goal_ref(self, gid: str) -> dict:
+        goal = self.p.goals.get(gid)
+        if goal is None:
+            return {"id": gid, "label": gid, "url": None}
+        return {"id": gid, "label": goal.model.title, "url": goal_url(gid)}
+
+    def party_ref(self, ident: str) -> dict:
+        if ident in self.p.teams:
+            return {"id": ident, "label": self.p.teams[ident].model.name, "url": f"teams/{ident}.html", "kind": "team"}
+        if ident in self.p.people:
+            return {"id": ident, "label": self.p.people[ident].model.name, "url": f"people/{ident}.html", "kind": "person"}
+        return {"id": ident, "label": ident, "url": None, "kind": "unknown"}
+
+    def kpi_ref(self, kid: str | None) -> dict | None:
+        if kid is None:
+            return None
+        kpi = self.p.kpis.get(kid)
+        return {"id": kid, "label": kpi.model.name if kpi else kid, "url": f"kpis/{kid}.html" if kpi else None}
+
+    def lead_ref(self, lid: str) -> dict:
+        lead = self.p.leads.get(lid)
+        return {"id": lid, "label": lead.model.name if lead else lid, "url": f"leads.html#lead-{lid}" if lead else None}
+
+    def finding(self, d) -> dict:
+        return {"code": d.code, "severity": d.severity.value, "file": d.file, "line": d.line, "column": d.column,
+                "id": d.id, "message": d.message, "hint": d.hint}
+
+    # objects ------------------------------------------------------------------
+    def target_text(self, gid: str) -> str:
+        goal = self.p.goals[gid].model
+        kpi = self.p.kpis.get(goal.kpi or "")
+        unit = kpi.model.unit if kpi and kpi.model.unit else ""
+        if goal.target is None:
+            return "no target"
+        try:
+            t = parse_target(goal.target)
+        except TargetProblem:
+            return "target not readable"
+        return describe_target(t, unit)
+
+    def period_text(self, value: str | None, last: bool) -> str | None:
+        if value is None:
+            return None
+        try:
+            period = parse_period(value, self.p.fiscal_year_start)
+        except ValueError:
+            return str(value)
+        day = period.last if last else period.first
+        return value if period.first == period.last else f"{value} ({day.isoformat()})"
+
+    def goal(self, gid: str) -> dict:
+        obj = self.p.goals[gid]
+        m = obj.model
+        children = sorted(p[1] for p in self.g.goals.predecessors(("goal", gid)))
+        return {
+            "id": gid, "title": m.title, "url": goal_url(gid), "status": m.status, "weight": m.weight, "tags": m.tags,
+            "company": m.is_company_goal, "traced": gid in self.g.traced,
+            "owner": self.party_ref(m.owner), "team": self.party_ref(m.team) if m.team else None,
+            "kpi": self.kpi_ref(m.kpi), "target": self.target_text(gid),
+            "start": self.period_text(m.start, last=False), "deadline": self.period_text(m.deadline, last=True),
+            "description_html": markdown(m.description),
+            "parents": [self.goal_ref(p) for p in m.parents],
+            "children": [self.goal_ref(c) for c in children],
+            "chains": [[self.goal_ref(step) for step in chain] for chain in self.chains(gid)],
+            "incentives": [{"id": i, "label": inc.model.name, "url": f"incentives.html#incentive-{i}"}
+                           for i, inc in sorted(self.p.incentives.items()) if gid in inc.model.goals],
+            "revisions": [{"date": r.date.isoformat(), "field": r.field, "from": r.from_, "to": r.to, "reason": r.reason}
+                          for r in m.revisions],
+            "findings": self.findings_by_id.get(gid, []),
+            "file": obj.file,
+        }
+
+    def chains(self, gid: str) -> list[list[str]]:
+        """Every path up to a company goal, each from the company goal down to this goal."""
+        from goalspec.trace import chains
+
+        return [list(reversed(c)) for c in chains(self.r, gid) if c[-1] in self.g.company_goals]
+
+    def criteria(self, node) -> dict:
+        if node.all is not None:
+            return {"kind": "all", "items": [self.criteria(n) for n in node.all]}
+        if node.any is not None:
+            return {"kind": "any", "items": [self.criteria(n) for n in node.any]}
+        if node.not_ is not None:
+            return {"kind": "not", "items": [self.criteria(node.not_)]}
+        return {"kind": "leaf", "text": sentence(node.field, node.op, node.value)}
+
+
+def describe_target(t: ParsedTarget, unit: str) -> str:
+    u = f" {unit}" if unit and unit != "%" else (unit if unit == "%" else "")
+    if t.value is not None:
+        return f"{_num(t.value)}{u}"
+    change = f"{t.change:+g}%" if t.percent else f"{_num(t.change, sign=True)}{u}"
+    if t.baseline is not None:
+        return f"{change} from {_num(t.baseline)}{u}"
+    if t.baseline_period is not None:
+        return f"{change} over {t.baseline_period}"
+    return change
+
+
+def _num(value: float, sign: bool = False) -> str:
+    text = f"{value:+,.10g}" if sign else f"{value:,.10g}"
+    return text
+
+
+_OPS = {
+    "eq": "is", "ne": "is not", "in": "is one of", "not_in": "is none of", "gt": "is more than",
+    "gte": "is at least", "lt": "is less than", "lte": "is at most", "contains": "contains",
+    "before": "is before", "after": "is after",
+}
+
+
+def sentence(field: str, op: str, value: Any) -> str:
+    """A criteria leaf in words: "seats is at least 250"."""
+    if op == "exists":
+        return f"{field} is filled in" if value is not False else f"{field} is empty"
+    if isinstance(value, list):
+        shown = ", ".join(str(v) for v in value[:-1]) + (f" or {value[-1]}" if len(value) > 1 else str(value[0]) if value else "")
+    else:
+        shown = str(value)
+    return f"{field} {_OPS[op]} {shown}"
+
+
+def pages(result: Result, built: str | None = None) -> list[Page]:
+    s = _Site(result, built)
+    p, g = s.p, s.g
+    goals = {gid: s.goal(gid) for gid in sorted(p.goals)}
+    company = [goals[gid] for gid in sorted(g.company_goals)]
+    teams = []
+    for tid, team in sorted(p.teams.items()):
+        m = team.model
+        teams.append({
+            "id": tid, "name": m.name, "url": f"teams/{tid}.html", "description_html": markdown(m.description),
+            "lead": s.party_ref(m.lead),
+            "members": [{**s.party_ref(x.id), "role": x.role, "email": x.email} for x in m.members],
+            "goals": [goals[gid] for gid in goals if goals[gid]["team"] and goals[gid]["team"]["id"] == tid],
+            "leads": [s.lead_ref(lid) for lid, lead in sorted(p.leads.items()) if tid in lead.model.agreed_by],
+            "incentives": [{"id": i, "label": inc.model.name, "url": f"incentives.html#incentive-{i}"}
+                           for i, inc in sorted(p.incentives.items()) if inc.model.for_ == tid],
+        })
+    people = []
+    for pid, person in sorted(p.people.items()):
+        m = person.model
+        people.append({
+            "id": pid, "name": m.name, "role": m.role, "email": m.email, "url": f"people/{pid}.html",
+            "teams": [s.party_ref(t["id"]) for t in teams if any(x["id"] == pid for x in t["members"])],
+            "goals": [goals[gid] for gid in goals if goals[gid]["owner"]["id"] == pid],
+            "kpis": [s.kpi_ref(k) for k, kpi in sorted(p.kpis.items()) if kpi.model.owner == pid],
+            "leads": [{"id": t["id"], "label": t["name"], "url": t["url"]} for t in teams if t["lead"]["id"] == pid],
+        })
+    kpis = []
+    for kid, kpi in sorted(p.kpis.items()):
+        m = kpi.model
+        source = m.source
+        kpis.append({
+            "id": kid, "name": m.name, "url": f"kpis/{kid}.html", "unit": m.unit, "direction": m.direction,
+            "aggregation": m.aggregation, "cadence": m.cadence, "owner": s.party_ref(m.owner),
+            "source": _source_text(source), "lead": s.lead_ref(source.definition)
+            if source is not None and source.type == "leads" and source.definition else None,
+            "description_html": markdown(m.description),
+            "goals": [goals[gid] for gid in goals if goals[gid]["kpi"] and goals[gid]["kpi"]["id"] == kid],
+            "findings": s.findings_by_id.get(kid, []),
+        })
+    leads = []
+    for lid, lead in sorted(p.leads.items()):
+        m = lead.model
+        leads.append({
+            "id": lid, "name": m.name, "stage": m.stage, "description": m.description,
+            "agreed_by": [s.party_ref(t) for t in m.agreed_by], "handed_to": s.party_ref(m.handed_to) if m.handed_to else None,
+            "follow_up_within": m.follow_up_within, "criteria": s.criteria(m.criteria),
+            "kpis": [s.kpi_ref(k["id"]) for k in kpis if k["lead"] and k["lead"]["id"] == lid],
+        })
+    incentives = []
+    for iid, inc in sorted(p.incentives.items()):
+        m = inc.model
+        incentives.append({
+            "id": iid, "name": m.name, "for": s.party_ref(m.for_), "period": m.period,
+            "description_html": markdown(m.description),
+            "pays_on": [{"goal": s.goal_ref(x.goal), "share": x.share,
+                         "chain": [s.goal_ref(step) for step in (s.chains(x.goal)[:1] or [[]])[0]]}
+                        for x in m.pays_on],
+        })
+    findings = [s.finding(d) for d in result.diagnostics]
+    untraced = [goals[gid] for gid in goals if not goals[gid]["traced"]]
+    index = _search_index(goals, teams, people, kpis, leads)
+    common = {"site": s.site}
+    out = [
+        Page("index.html", "index.html", {**common, "company_goals": company, "teams": teams,
+                                          "untraced": untraced, "counts": _counts(p)}),
+        Page("map.html", "map.html", {**common, "map": layout_map(goals, incentives, sorted(g.company_goals))}),
+        Page("leads.html", "leads.html", {**common, "leads": leads}),
+        Page("incentives.html", "incentives.html", {**common, "incentives": incentives}),
+        Page("findings.html", "findings.html", {**common, "findings": findings,
+                                                "errors": [f for f in findings if f["severity"] == Severity.ERROR.value],
+                                                "warnings": [f for f in findings if f["severity"] != Severity.ERROR.value]}),
+        Page("search.html", "search.html", {**common}),
+        Page("404.html", "404.html", {**common}),
+        Page("assets/search-index.js", "search-index.js",
+             {"index_json": json.dumps(index, ensure_ascii=False, sort_keys=True, separators=(",", ":"))}),
+    ]
+    out += [Page(f"goals/{gid}.html", "goal.html", {**common, "goal": goal}) for gid, goal in goals.items()]
+    out += [Page(f"teams/{t['id']}.html", "team.html", {**common, "team": t}) for t in teams]
+    out += [Page(f"people/{x['id']}.html", "person.html", {**common, "person": x}) for x in people]
+    out += [Page(f"kpis/{k['id']}.html", "kpi.html", {**common, "kpi": k}) for k in kpis]
+    return out
+
+
+def _counts(p) -> dict:
+    return {"goals": len(p.goals), "teams": len(p.teams), "people": len(p.people), "kpis": len(p.kpis),
+            "leads": len(p.leads), "incentives": len(p.incentives)}
+
+
+def _source_text(source) -> str:
+    if source is None:
+        return "no source"
+    if source.type == "checkins":
+        return "check-ins"
+    if source.type == "csv":
+        return f"CSV file {source.path} ({source.date_column}, {source.value_column})"
+    if source.type == "sql":
+        return "SQL query"
+    return "lead records counted by a lead definition"
+
+
+def _search_index(goals, teams, people, kpis, leads) -> list[dict]:
+    items = [{"k": "goal", "t": g["title"], "s": " · ".join(x for x in (g["id"], g["owner"]["label"],
+              g["team"]["label"] if g["team"] else "company goal") if x), "u": g["url"]} for g in goals.values()]
+    items += [{"k": "team", "t": t["name"], "s": t["id"], "u": t["url"]} for t in teams]
+    items += [{"k": "person", "t": x["name"], "s": " · ".join(v for v in (x["id"], x["role"]) if v), "u": x["url"]}
+              for x in people]
+    items += [{"k": "KPI", "t": k["name"], "s": f"{k['id']} · {k['unit'] or ''}", "u": k["url"]} for k in kpis]
+    items += [{"k": "lead definition", "t": d["name"], "s": f"{d['id']} · {d['stage']} · {d['description'] or ''}",
+               "u": f"leads.html#lead-{d['id']}"} for d in leads]
+    return items
+
+
+def environment(template_override: Path | None) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(template_override)]),
+        autoescape=jinja2.select_autoescape(["html", "svg", "xml"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+def write(site_pages: list[Page], env: jinja2.Environment, dest: Path) -> None:
+    for page in site_pages:
+        depth = page.path.count("/")
+        text = env.get_template(page.template).render(root="../" * depth, page_path=page.path, **page.context)
+        target = dest / page.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8", newline="\n")
