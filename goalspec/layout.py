@@ -13,13 +13,25 @@ from __future__ import annotations
 
 from typing import Any
 
-ROW, BOX_H, INDENT, BOX_W, MARGIN, GAP = 48, 38, 28, 460, 16, 140
+ROW, BOX_H, INDENT, BOX_W, MARGIN, GAP = 66, 56, 28, 460, 16, 140
 INC_W = 240
-TITLE_CHARS = 62
+LINE_CHARS = 64
 
 
-def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+def _lines(text: str, width: int, most: int = 2) -> list[str]:
+    """Word-wrap a title onto at most ``most`` lines; only a title longer than that is cut."""
+    lines, current = [], ""
+    for word in text.split():
+        if current and len(current) + 1 + len(word) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    lines.append(current)
+    if len(lines) > most:
+        lines = lines[:most]
+        lines[-1] = lines[-1][: width - 1].rstrip() + "…"
+    return lines
 
 
 def layout_map(goals: dict[str, dict], incentives: list[dict], company: list[str]) -> dict[str, Any]:
@@ -72,7 +84,7 @@ def layout_map(goals: dict[str, dict], incentives: list[dict], company: list[str
         nodes.append({
             "kind": "company" if g["company"] else "goal", "id": gid, "url": g["url"],
             "x": MARGIN + depth * INDENT, "y": y_of(row), "w": BOX_W, "h": BOX_H,
-            "title": _short(g["title"], TITLE_CHARS), "full": g["title"],
+            "lines": _lines(g["title"], LINE_CHARS), "full": g["title"],
             "sub": f"{who} · {g['owner']['label']} · {g['deadline'] or 'no deadline'}",
         })
     for gid in order:
@@ -92,7 +104,7 @@ def layout_map(goals: dict[str, dict], incentives: list[dict], company: list[str
     for i, inc in enumerate(incentives):
         y = MARGIN + i * ROW
         nodes.append({"kind": "incentive", "id": inc["id"], "url": f"incentives.html#incentive-{inc['id']}",
-                      "x": inc_x, "y": y, "w": INC_W, "h": BOX_H, "title": _short(inc["name"], 30),
+                      "x": inc_x, "y": y, "w": INC_W, "h": BOX_H, "lines": _lines(inc["name"], 30),
                       "full": inc["name"], "sub": f"for {inc['for']['label']}"})
         for pay in inc["pays_on"]:
             target = pay["goal"]["id"]
