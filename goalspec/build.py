@@ -14,7 +14,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from goalspec.cache import FileCache
-from goalspec.check import Result, run
+from goalspec.check import Result, no_cyclic_gc, run
 from goalspec.render import environment, pages, template_dirs, write
 
 MARKER = ".goalspec-site"
@@ -47,6 +47,12 @@ def build(tree: Path, out: Path, today: date, *, allow_errors: bool = False, tem
     _check_destination(out)
     if templates is not None and not templates.is_dir():
         raise BuildError(f"templates folder {templates} does not exist")
+    with no_cyclic_gc():
+        return _build(tree, out, today, allow_errors, templates, cache)
+
+
+def _build(tree: Path, out: Path, today: date, allow_errors: bool, templates: Path | None,
+           cache: FileCache | None) -> Built:
     result = run(tree, today, cache)
     if result.failed and not allow_errors:
         return Built(result, 0, False)

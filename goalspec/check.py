@@ -39,7 +39,7 @@ class Result:
 
 
 @contextmanager
-def _no_cyclic_gc():
+def no_cyclic_gc():
     # A tree of 100k goals allocates millions of small acyclic objects; the cyclic
     # collector would rescan them all again and again (over half the run time).
     # Reference counting frees everything here, so the collector waits until the end.
@@ -54,7 +54,7 @@ def _no_cyclic_gc():
 
 def run(root: Path, today: date, cache: FileCache | None = None) -> Result:
     """Check a spec tree; every finding is collected, none stops the run."""
-    with _no_cyclic_gc():
+    with no_cyclic_gc():
         return _run(root, today, cache)
 
 

@@ -11,6 +11,8 @@ jinja's autoescaping; Markdown is rendered with raw HTML and images off.
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,6 +69,11 @@ class _Site:
             "errors": result.summary.errors,
             "warnings": result.summary.warnings,
         }
+        self.incentives_by_goal: dict[str, list] = {}
+        for iid, inc in sorted(self.p.incentives.items()):
+            ref = {"id": iid, "label": inc.model.name, "url": f"incentives.html#incentive-{iid}"}
+            for goal_id in dict.fromkeys(inc.model.goals):
+                self.incentives_by_goal.setdefault(goal_id, []).append(ref)
         self.findings_by_id: dict[str, list] = {}
         for d in result.diagnostics:
             if d.id:
@@ -137,8 +144,7 @@ class _Site:
             "parents": [self.goal_ref(p) for p in m.parents],
             "children": [self.goal_ref(c) for c in children],
             "chains": [[self.goal_ref(step) for step in chain] for chain in self.chains(gid)],
-            "incentives": [{"id": i, "label": inc.model.name, "url": f"incentives.html#incentive-{i}"}
-                           for i, inc in sorted(self.p.incentives.items()) if gid in inc.model.goals],
+            "incentives": self.incentives_by_goal.get(gid, []),
             "revisions": [{"date": r.date.isoformat(), "field": r.field, "from": r.from_, "to": r.to, "reason": r.reason}
                           for r in m.revisions],
             "findings": self.findings_by_id.get(gid, []),
@@ -201,6 +207,16 @@ def pages(result: Result, built: str | None = None) -> list[Page]:
     p, g = s.p, s.g
     goals = {gid: s.goal(gid) for gid in sorted(p.goals)}
     company = [goals[gid] for gid in sorted(g.company_goals)]
+    # Goals grouped once by team, owner and KPI: pages list them, in id order.
+    by_team: dict[str, list] = {}
+    by_owner: dict[str, list] = {}
+    by_kpi: dict[str, list] = {}
+    for goal in goals.values():
+        if goal["team"]:
+            by_team.setdefault(goal["team"]["id"], []).append(goal)
+        by_owner.setdefault(goal["owner"]["id"], []).append(goal)
+        if goal["kpi"]:
+            by_kpi.setdefault(goal["kpi"]["id"], []).append(goal)
     teams = []
     for tid, team in sorted(p.teams.items()):
         m = team.model
@@ -208,7 +224,7 @@ def pages(result: Result, built: str | None = None) -> list[Page]:
             "id": tid, "name": m.name, "url": f"teams/{tid}.html", "description_html": markdown(m.description),
             "lead": s.party_ref(m.lead),
             "members": [{**s.party_ref(x.id), "role": x.role, "email": x.email} for x in m.members],
-            "goals": [goals[gid] for gid in goals if goals[gid]["team"] and goals[gid]["team"]["id"] == tid],
+            "goals": by_team.get(tid, []),
             "leads": [s.lead_ref(lid) for lid, lead in sorted(p.leads.items()) if tid in lead.model.agreed_by],
             "incentives": [{"id": i, "label": inc.model.name, "url": f"incentives.html#incentive-{i}"}
                            for i, inc in sorted(p.incentives.items()) if inc.model.for_ == tid],
@@ -219,7 +235,7 @@ def pages(result: Result, built: str | None = None) -> list[Page]:
         people.append({
             "id": pid, "name": m.name, "role": m.role, "email": m.email, "url": f"people/{pid}.html",
             "teams": [s.party_ref(t["id"]) for t in teams if any(x["id"] == pid for x in t["members"])],
-            "goals": [goals[gid] for gid in goals if goals[gid]["owner"]["id"] == pid],
+            "goals": by_owner.get(pid, []),
             "kpis": [s.kpi_ref(k) for k, kpi in sorted(p.kpis.items()) if kpi.model.owner == pid],
             "leads": [{"id": t["id"], "label": t["name"], "url": t["url"]} for t in teams if t["lead"]["id"] == pid],
         })
@@ -233,7 +249,7 @@ def pages(result: Result, built: str | None = None) -> list[Page]:
             "source": _source_text(source), "lead": s.lead_ref(source.definition)
             if source is not None and source.type == "leads" and source.definition else None,
             "description_html": markdown(m.description),
-            "goals": [goals[gid] for gid in goals if goals[gid]["kpi"] and goals[gid]["kpi"]["id"] == kid],
+            "goals": by_kpi.get(kid, []),
             "findings": s.findings_by_id.get(kid, []),
         })
     leads = []
@@ -321,10 +337,40 @@ def environment(template_override: Path | None) -> jinja2.Environment:
     return env
 
 
-def write(site_pages: list[Page], env: jinja2.Environment, dest: Path) -> None:
+# Rendering is most of a large build; forked workers share the pages without pickling.
+PARALLEL_FROM = 400
+_shared: tuple | None = None
+
+
+def write(site_pages: list[Page], env: jinja2.Environment, dest: Path, jobs: int | None = None) -> None:
+    """Render every page into dest. Each file depends only on its page, so the
+    result is the same whatever the number of workers."""
+    global _shared
+    for folder in sorted({str(Path(p.path).parent) for p in site_pages}):
+        (dest / folder).mkdir(parents=True, exist_ok=True)
+    if jobs is None:
+        jobs = min(os.cpu_count() or 1, 4) if len(site_pages) >= PARALLEL_FROM else 1
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        _render(site_pages, env, dest)
+        return
+    for name in sorted({p.template for p in site_pages}):
+        env.get_template(name)  # compiled once, before the workers are forked
+    _shared = (site_pages, env, dest, jobs)
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            pool.map(_render_share, range(jobs))
+    finally:
+        _shared = None
+
+
+def _render_share(index: int) -> None:
+    site_pages, env, dest, jobs = _shared
+    _render(site_pages[index::jobs], env, dest)
+
+
+def _render(site_pages: list[Page], env: jinja2.Environment, dest: Path) -> None:
     for page in site_pages:
-        depth = page.path.count("/")
-        text = env.get_template(page.template).render(root="../" * depth, page_path=page.path, **page.context)
-        target = dest / page.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8", newline="\n")
+        text = env.get_template(page.template).render(root="../" * page.path.count("/"), page_path=page.path,
+                                                      **page.context)
+        with open(dest / page.path, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
