@@ -32,6 +32,7 @@ class Result:
     summary: Summary
     project: Project
     graph: AlignmentGraph
+    context: Context  # holds the KPI data and progress, read once and shared with the site
 
     @property
     def failed(self) -> bool:
@@ -52,17 +53,21 @@ def no_cyclic_gc():
             gc.enable()
 
 
-def run(root: Path, today: date, cache: FileCache | None = None) -> Result:
-    """Check a spec tree; every finding is collected, none stops the run."""
+def run(root: Path, today: date, cache: FileCache | None = None, *, remote_data: bool = False) -> Result:
+    """Check a spec tree; every finding is collected, none stops the run.
+
+    KPI values from check-ins, CSV files and SQLite files in the tree are always
+    read; other databases only with ``remote_data``.
+    """
     with no_cyclic_gc():
-        return _run(root, today, cache)
+        return _run(root, today, cache, remote_data)
 
 
-def _run(root: Path, today: date, cache: FileCache | None) -> Result:
+def _run(root: Path, today: date, cache: FileCache | None, remote_data: bool) -> Result:
     loaded = load_tree(root, cache)
     project, found = validate(loaded, KNOWN_CODES)
     graph = build_graph(project)
-    ctx = Context(project, graph, today)
+    ctx = Context(project, graph, today, remote_data)
     findings = list(loaded.diagnostics) + found
     for rule in RULES.values():
         if rule.check is not None:
@@ -75,7 +80,7 @@ def _run(root: Path, today: date, cache: FileCache | None) -> Result:
         kpis=len(project.kpis),
         files=len(loaded.files),
     )
-    return Result(root, final, summary, project, graph)
+    return Result(root, final, summary, project, graph, ctx)
 
 
 def _configure(findings: list[Diagnostic], project: Project):

@@ -13,6 +13,8 @@ from goalspec.diagnostics import Diagnostic, Severity
 from goalspec.graph import AlignmentGraph
 from goalspec.models import Goal
 from goalspec.periods import parse_period
+from goalspec.progress import Progress, all_progress
+from goalspec.sources import Data, read_all
 from goalspec.targets import ParsedTarget, TargetProblem, parse_target
 from goalspec.titles import TitleNumber, numbers
 from goalspec.validate import Obj, Project
@@ -49,6 +51,8 @@ class Context:
     project: Project
     graph: AlignmentGraph
     today: date
+    # Read databases outside the tree too (check --data); local data is always read.
+    remote_data: bool = False
 
     @property
     def fy(self) -> int:
@@ -86,6 +90,15 @@ class Context:
     def title_numbers(self) -> dict[str, list[TitleNumber]]:
         """The quantities each goal's title states (GS101 and GS103 both read them)."""
         return {gid: numbers(g.model.title) for gid, g in self.project.goals.items()}
+
+    @cached_property
+    def data(self) -> Data:
+        """Every KPI's values, read from its source once, when a rule first needs them."""
+        return read_all(self.project, remote=self.remote_data)
+
+    @cached_property
+    def progress(self) -> dict[str, Progress]:
+        return all_progress(self.project, self.data, self.today)
 
     def goals(self) -> Iterable[tuple[str, Obj[Goal]]]:
         return self.project.goals.items()

@@ -2,9 +2,11 @@
 
 Every KPI says where its values come from: ``checkins``, a ``csv`` file inside the
 tree, an ``sql`` query, or ``leads`` counted by a lead definition. A CSV file that
-is missing, outside the tree, unreadable, or without the named columns is
-reported at the field at fault, and so is an embedded SQLite database file that
-does not exist.
+is missing, outside the tree, unreadable, without the named columns, or with a
+row whose date or value cannot be read is reported at the field at fault; so is
+an SQL source whose database cannot be reached, whose URL names an environment
+variable that is not set, or whose query fails, returns no (date, value) rows, or
+would write: goalspec only reads.
 
 Why: a KPI with no data behind it turns every goal measured by it into a guess.
 
@@ -48,6 +50,23 @@ def check(ctx: Context):
             problem = _sqlite_problem(root, source.url)
             if problem:
                 yield kpi.diag("GS204", f"{base}{SEP}url", problem, "point the URL at an existing database file")
+                continue
+        series = ctx.data.series.get(kpi.id)
+        if series is not None and series.problem and base == "source" and not _reported(series, source):
+            yield kpi.diag("GS204", series.field, series.problem, _HINTS.get(series.field, "fix the source"))
+
+
+_HINTS = {
+    "source/path": "fix the CSV file or the column names",
+    "source/url": "check the URL and that every ${VAR} it names is set",
+    "source/query": "give one SELECT returning rows of (date, value)",
+}
+
+
+def _reported(series, source) -> bool:
+    """Problems found from the header alone were reported above."""
+    return source.type == "csv" and ("does not exist" in series.problem or "outside the spec tree" in series.problem
+                                     or "has no column" in series.problem)
 
 
 def _csv_problems(root: Path, source, columns: list[str]):

@@ -1,0 +1,52 @@
+"""No check-in within the KPI's cadence (stale).
+
+A KPI that an active goal is measured by, while that goal's period runs, and that
+has had values, keeps getting one at least once per cadence: within 7 days
+(weekly), 31 days (monthly) or 92 days (quarterly) of ``--today``. Draft and
+cancelled goals do not count. (A KPI that never had a value shows as "no data"
+on the site and in ``goalspec status``.)
+
+Why: a goal whose numbers stopped coming in looks on track until the day it is
+missed; regular comparison of actuals against goals is the point.
+
+How to fix: record a value (``goalspec checkin KPI VALUE``), fix the export
+behind a CSV or SQL source, or change the KPI's ``cadence``.
+
+*Anti-pattern*
+
+    cadence: weekly
+    # last check-in six weeks ago
+
+*Best practice*
+
+    cadence: weekly
+    # a value every week, from the CRM export
+"""
+
+from datetime import timedelta
+
+from goalspec.diagnostics import Severity
+from goalspec.progress import CADENCE_DAYS
+from goalspec.rules.base import Context
+
+SEVERITY = Severity.WARNING
+
+
+def check(ctx: Context):
+    running: dict[str, bool] = {}
+    for gid, goal in ctx.goals():
+        p = ctx.progress.get(gid)
+        if goal.model.status == "active" and p is not None and p.first <= ctx.today <= p.last:
+            running[goal.model.kpi] = True
+    for kid in sorted(running):
+        kpi = ctx.project.kpis[kid]
+        series = ctx.data.series.get(kid)
+        if series is None or series.problem or not series.supported:
+            continue
+        days = CADENCE_DAYS[kpi.model.cadence]
+        seen = [p.day for p in series.points if p.day <= ctx.today]
+        if not seen or seen[-1] >= ctx.today - timedelta(days=days):
+            continue
+        yield kpi.diag("GS501", None, f"KPI is stale: no value since {seen[-1].isoformat()}, "
+                       f"and its cadence is {kpi.model.cadence}",
+                       f"record a value (goalspec checkin {kid} VALUE) or fix the KPI's source")

@@ -1,0 +1,70 @@
+"""Target missed in two consecutive periods.
+
+An active goal's target is split over the complete periods of its KPI's cadence
+(weeks, months or quarters) so far: a summed KPI owes its share of the target in
+each period, any other KPI the value on the straight line from start to target
+at each period's end. Two periods in a row below that, in the KPI's direction,
+are reported with the goal's owner.
+
+Why: one bad month is noise; two in a row is a trend the owner should explain
+at the next check-in.
+
+How to fix: act on the goal, and say what changes in the next check-in's note.
+
+*Anti-pattern*
+
+    # July 250 seats, August 240 seats; the pace is 367 a month
+
+*Best practice*
+
+    # July 360 seats, August 380 seats
+"""
+
+from goalspec.diagnostics import Severity
+from goalspec.progress import aggregate, cadence_periods, within
+from goalspec.rules.base import Context
+
+SEVERITY = Severity.WARNING
+
+
+def check(ctx: Context):
+    project = ctx.project
+    for gid, goal in ctx.goals():
+        p = ctx.progress.get(gid)
+        if goal.model.status != "active" or p is None or p.target is None:
+            continue
+        kpi = project.kpis[goal.model.kpi].model
+        until = min(ctx.today, p.last)
+        periods = cadence_periods(p.first, until, kpi.cadence)
+        total_days = (p.last - p.first).days + 1
+        missed = []
+        for first, last in periods:
+            value = aggregate(within(p.points, first, last), kpi.aggregation)
+            if value is None:
+                missed.append(None)
+                continue
+            if kpi.aggregation == "sum":
+                owed = p.target * ((last - first).days + 1) / total_days
+            elif p.start_value is not None:
+                share = ((last - p.first).days + 1) / total_days
+                owed = p.start_value + (p.target - p.start_value) * share
+            else:
+                missed.append(None)
+                continue
+            missed.append(None if p.meets(value, owed) else (first, last))
+        pair = _last_pair(missed)
+        if pair is None:
+            continue
+        owner = project.people.get(goal.model.owner) or project.teams.get(goal.model.owner)
+        who = owner.model.name if owner else goal.model.owner
+        word = {"weekly": "weeks", "monthly": "months", "quarterly": "quarters"}[kpi.cadence]
+        shown = " and ".join(f"{a.isoformat()}..{b.isoformat()}" for a, b in pair)
+        yield goal.diag("GS503", "target", f"target missed in two consecutive {word} ({shown}); owner: {who}",
+                        f"{who} should say in the next check-in what changes")
+
+
+def _last_pair(missed: list):
+    for i in range(len(missed) - 1, 0, -1):
+        if missed[i] is not None and missed[i - 1] is not None:
+            return missed[i - 1], missed[i]
+    return None
