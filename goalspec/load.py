@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from itertools import accumulate
 from typing import Any
@@ -189,12 +189,21 @@ def load_text(text: str, rel: str) -> tuple[SourceFile, list[RawDocument], list[
             diags.append(_gs001(rel, rej.pos, rej.message, rej.hint))
             continue
         docs.append(RawDocument(rel, index, data, conv.positions))
-        diags.extend(conv.diagnostics)
+        diags.extend(_in_document(d, rel, index, data) for d in conv.diagnostics)
     if not nodes:
         # An empty file holds no object; say so instead of passing silently.
         diags.append(make("GS002", rel, START, "file holds no YAML document",
                           "add a document with apiVersion: goalspec/v1 and a kind, or delete the file"))
     return source, docs, diags
+
+
+def _in_document(d: Diagnostic, rel: str, index: int, data: Any) -> Diagnostic:
+    """Prefix a finding's key path with its object (Kind/id) or document, so that the
+    same key in two documents of one file never shares a SARIF fingerprint."""
+    kind = data.get("kind") if isinstance(data, dict) else None
+    ident = data.get("id") if isinstance(data, dict) else None
+    head = f"{kind}/{ident}" if isinstance(kind, str) and isinstance(ident, str) else f"{kind or '?'}/{rel}#{index}"
+    return replace(d, key_path=f"{head}/{d.key_path}")
 
 
 def _gs001(rel: str, pos: Pos, message: str, hint: str) -> Diagnostic:

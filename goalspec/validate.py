@@ -155,22 +155,31 @@ def _kind_of(doc: RawDocument, diags: list[Diagnostic]) -> str | None:
     if not isinstance(data, dict):
         what = "empty" if data is None else f"a {type(data).__name__}"
         diags.append(make("GS002", doc.file, doc.value_pos(), f"document is {what}, not a goalspec object",
-                          "each document is a mapping that starts with apiVersion: goalspec/v1 and a kind"))
+                          "each document is a mapping that starts with apiVersion: goalspec/v1 and a kind",
+                          key_path=_doc_key(doc)))
         return None
     api = data.get("apiVersion")
     if api != API_VERSION:
         pos = doc.value_pos("apiVersion") if "apiVersion" in data else _anchor(doc)
         got = "no apiVersion" if "apiVersion" not in data else f"apiVersion `{api}`"
         diags.append(make("GS002", doc.file, pos, f"unknown {got}: expected `{API_VERSION}`",
-                          f"set `apiVersion: {API_VERSION}`", id=_str_id(data)))
+                          f"set `apiVersion: {API_VERSION}`", id=_str_id(data), key_path=_doc_key(doc, "apiVersion")))
         return None
     kind = data.get("kind")
     if kind not in KINDS:
         pos = doc.value_pos("kind") if "kind" in data else doc.key_pos("apiVersion")
         got = "no kind" if "kind" not in data else f"kind `{kind}`"
-        diags.append(make("GS002", doc.file, pos, f"unknown {got}", _choices_hint(str(kind), KINDS), id=_str_id(data)))
+        diags.append(make("GS002", doc.file, pos, f"unknown {got}", _choices_hint(str(kind), KINDS), id=_str_id(data),
+                          key_path=_doc_key(doc, "kind")))
         return None
     return kind
+
+
+def _doc_key(doc: RawDocument, sub: str = "") -> str:
+    """A finding's key path for a document whose kind is unknown: its id if it has one, else its place."""
+    ident = _str_id(doc.data) if isinstance(doc.data, dict) else None
+    head = f"?/{ident}" if ident else f"?/{doc.file}#{doc.index}"
+    return f"{head}/{sub}" if sub else head
 
 
 def _str_id(data: dict) -> str | None:

@@ -369,8 +369,6 @@ def test_sarif_fingerprints_survive_lines_inserted_above(tmp_path, monkeypatch):
         in_a = _uri(b) == "goals/specs/a/a.yaml"
         assert shift == (1 if in_a else 0)
         moved += in_a
-        if b["ruleId"] == "GS002":
-            continue  # see test_sarif_fingerprint_of_an_unknown_kind_survives_lines_inserted_above
         assert a["partialFingerprints"] == b["partialFingerprints"]
     assert moved == 4
 
@@ -385,8 +383,7 @@ def test_sarif_fingerprints_differ_between_findings(tmp_path, monkeypatch):
     assert len(gs101) == 2 and gs101[0] != gs101[1]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: GS004 duplicate-key findings carry a key_path without the document "
-                                       "(just `title`), so two documents of one file get the same SARIF fingerprint")
+# Once a bug: GS004 key paths lacked the document, so two documents of one file shared a fingerprint.
 def test_sarif_fingerprints_differ_for_duplicate_keys_in_two_documents(tmp_path, monkeypatch):
     dup = "title: Close 900 seats by the end of Q3\ntitle: Close 900 seats by the end of Q3\n"
     text = goal("sales.x").replace("title: Close 900 seats by the end of Q3\n", dup) + "---\n" + \
@@ -397,8 +394,7 @@ def test_sarif_fingerprints_differ_for_duplicate_keys_in_two_documents(tmp_path,
     assert _print(results[0]) != _print(results[1])
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: GS002 (unknown kind) findings have no key_path, so their SARIF "
-                                       "fingerprint falls back to line:column and changes when lines are inserted above")
+# Once a bug: GS002 findings had no key path, so their fingerprint moved with the line.
 def test_sarif_fingerprint_of_an_unknown_kind_survives_lines_inserted_above(tmp_path, monkeypatch):
     text = "apiVersion: goalspec/v1\nkind: Goall\nid: sales.x\n"
     _, root, nested = _repo(tmp_path, {"x.yaml": text})
