@@ -180,6 +180,33 @@ def serve(tree: Path, host: str, port: int, today, templates: Path | None) -> No
     serve_site(root, lambda: _today(today), host, port, templates, click.echo)
 
 
+@main.command()
+@TREE
+@TODAY
+@click.option("--team", help="Only goals of this team.")
+@click.option("--owner", help="Only goals this person or team owns.")
+@click.option("--status", "status_", type=click.Choice(["on track", "behind", "at risk", "achieved", "missed", "no data"]),
+              help="Only goals with this status.")
+@click.option("--sort", type=click.Choice(["goal", "owner", "team", "progress", "status", "deadline"]), default="goal",
+              show_default=True, help="Order of the rows; `status` puts missed and at-risk goals first.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def status(tree: Path, today, team: str | None, owner: str | None, status_: str | None, sort: str, fmt: str) -> None:
+    """Compare actuals against goals: value, target, progress, pace, status, forecast.
+
+    Reads every KPI's data, databases included. Draft and cancelled goals are left out.
+
+    \b
+    Example:
+      goalspec status specs --team sales --sort status
+    """
+    from goalspec.check import run
+    from goalspec.status import as_json, as_text, rows
+
+    result = run(_tree(tree), _today(today), FileCache.default(), remote_data=True)
+    table = rows(result, team=team, owner=owner, status=status_, sort=sort)
+    click.echo(as_json(result, table) if fmt == "json" else as_text(result, table), nl=False)
+
+
 @main.command("rules")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True)
 def rules_cmd(fmt: str) -> None:
