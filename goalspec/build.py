@@ -53,7 +53,7 @@ def build(tree: Path, out: Path, today: date, *, allow_errors: bool = False, tem
 
 def _build(tree: Path, out: Path, today: date, allow_errors: bool, templates: Path | None,
            cache: FileCache | None) -> Built:
-    result = run(tree, today, cache)
+    result = run(tree, today, cache, remote_data=True)
     if result.failed and not allow_errors:
         return Built(result, 0, False)
     site_pages = pages(result, built_date())

@@ -60,7 +60,9 @@ def main() -> None:
 @TODAY
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "sarif"]), default="text",
               show_default=True, help="Output format.")
-def check(tree: Path, today, fmt: str) -> None:
+@click.option("--data", "remote_data", is_flag=True,
+              help="Also read KPI databases outside the tree (SQL sources other than SQLite files in the tree).")
+def check(tree: Path, today, fmt: str, remote_data: bool) -> None:
     """Check a spec tree and report every finding.
 
     Exits 0 when nothing at error severity was found, 1 when something was, 2 on
@@ -73,7 +75,7 @@ def check(tree: Path, today, fmt: str) -> None:
     from goalspec.check import run
     from goalspec.report import render
 
-    result = run(_tree(tree), _today(today), FileCache.default())
+    result = run(_tree(tree), _today(today), FileCache.default(), remote_data=remote_data)
     click.echo(render(result, fmt), nl=False)
     sys.exit(1 if result.failed else 0)
 

@@ -46,9 +46,9 @@ class AlignmentGraph:
     def cycles(self) -> list[list[str]]:
         """Each parent cycle once, as goal ids in chain order from its smallest id."""
         found = []
-        # A goal on a cycle never reaches a company goal, so only untraced goals are searched.
-        untraced = self.goals.subgraph(n for n in self.goals if n[1] not in self.traced)
-        for component in nx.strongly_connected_components(untraced):
+        # The whole goal layer is searched: a goal on a cycle may still reach a
+        # company goal through another parent.
+        for component in nx.strongly_connected_components(self.goals):
             if len(component) == 1:
                 (only,) = component
                 if not self.goals.has_edge(only, only):

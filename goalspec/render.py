@@ -23,6 +23,7 @@ from markdown_it import MarkdownIt
 from goalspec import __version__
 from goalspec.check import Result
 from goalspec.diagnostics import Severity
+from goalspec.chart import goal_chart, kpi_chart
 from goalspec.layout import layout_map
 from goalspec.periods import parse_period
 from goalspec.targets import ParsedTarget, TargetProblem, parse_target
@@ -59,12 +60,14 @@ class _Site:
 
     def __init__(self, result: Result, built: str | None):
         self.r, self.p, self.g = result, result.project, result.graph
+        self.progress, self.data = result.context.progress, result.context.data
         org = self.p.organization.model if self.p.organization else None
         self.site = {
             "name": org.name if org else "Goals",
             "title": (org.site.title if org and org.site else None) or (f"{org.name} goals" if org else "Goals"),
             "base_url": org.site.base_url if org and org.site else None,
             "built": built,
+            "data_updated": self.data.last_updated.isoformat() if self.data.last_updated else None,
             "version": __version__,
             "errors": result.summary.errors,
             "warnings": result.summary.warnings,
@@ -149,6 +152,27 @@ class _Site:
                           for r in m.revisions],
             "findings": self.findings_by_id.get(gid, []),
             "file": obj.file,
+            **self.measured(gid),
+        }
+
+    def measured(self, gid: str) -> dict:
+        """What the data says about a goal: progress (texts for the page) and its chart."""
+        p = self.progress.get(gid)
+        if p is None:
+            return {"progress": None, "chart": None}
+        kpi = self.p.kpis[self.p.goals[gid].model.kpi].model
+        unit = f" {kpi.unit}" if kpi.unit and kpi.unit != "%" else (kpi.unit or "")
+
+        def num(value: float | None) -> str | None:
+            return None if value is None else f"{value:,.0f}{unit}" if abs(value) >= 100 else f"{value:,.4g}{unit}"
+
+        return {
+            "progress": {
+                "status": p.status, "value": num(p.value), "target": num(p.target),
+                "percent": None if p.progress is None else round(p.progress * 100),
+                "expected": round(p.expected * 100), "forecast": num(p.forecast),
+            },
+            "chart": goal_chart(p, kpi.aggregation),
         }
 
     def chains(self, gid: str) -> list[list[str]]:
@@ -249,6 +273,7 @@ def pages(result: Result, built: str | None = None) -> list[Page]:
             "source": _source_text(source), "lead": s.lead_ref(source.definition)
             if source is not None and source.type == "leads" and source.definition else None,
             "description_html": markdown(m.description),
+            "chart": kpi_chart(s.data.series[kid].points, m.unit) if kid in s.data.series else None,
             "goals": by_kpi.get(kid, []),
             "findings": s.findings_by_id.get(kid, []),
         })

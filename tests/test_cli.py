@@ -321,6 +321,17 @@ def test_graph_does_not_depend_on_file_creation_order(tmp_path, fmt):
     assert invoke("graph", one, "--format", fmt).stdout_bytes == invoke("graph", two, "--format", fmt).stdout_bytes
 
 
+@pytest.mark.parametrize("fmt", ["json", "dot", "mermaid"])
+def test_graph_does_not_depend_on_document_order(tmp_path, fmt):
+    # FORMAT §1: the result never depends on the order of documents; the graph has no positions
+    docs = [goal("sales.b", "company.q3", "Close 10 seats", target=10),
+            goal("sales.a", "sales.b", "Close 5 seats", target=5),
+            goal("marketing.c", "sales.a", "Book 3 calls", owner="cleo", team="marketing", target=3)]
+    one = write_tree(tmp_path / "one", {**BASE, "more.yaml": "---\n".join(docs)})
+    two = write_tree(tmp_path / "two", {**BASE, "more.yaml": "---\n".join(reversed(docs))})
+    assert invoke("graph", one, "--format", fmt).stdout_bytes == invoke("graph", two, "--format", fmt).stdout_bytes
+
+
 def test_graph_unknown_format_exits_2(tree):
     assert invoke("graph", tree, "--format", "png").exit_code == 2
 
