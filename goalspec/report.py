@@ -51,11 +51,17 @@ def summary_line(result: Result) -> str:
     return f"{n(s.errors, 'error')}, {n(s.warnings, 'warning')}: {checked}"
 
 
+def _one_line(value: str) -> str:
+    # A key or title from a spec may hold a line break; editors read one finding per line.
+    return value.replace("\r", "\\r").replace("\n", "\\n")
+
+
 def text(result: Result, cwd: Path) -> str:
     lines = []
     for d in result.diagnostics:
-        lines.append(f"{display_path(result, d, cwd)}:{d.line}:{d.column}: {d.code} {d.severity.value}: {d.message}")
-        lines.append(f"    hint: {d.hint}")
+        lines.append(f"{display_path(result, d, cwd)}:{d.line}:{d.column}: {d.code} {d.severity.value}: "
+                     f"{_one_line(d.message)}")
+        lines.append(f"    hint: {_one_line(d.hint)}")
     lines.append(summary_line(result))
     return "\n".join(lines) + "\n"
 

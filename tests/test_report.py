@@ -555,3 +555,13 @@ def test_inline_ignore_two_lines_above_does_not_silence(tmp_path):
     text = goal("sales.x", "Improve things").replace("id:", "# goalspec: ignore[GS101]\nid:")
     result = check(tree(tmp_path / "specs", {"x.yaml": text}))
     assert result.exit_code == 1 and "x.yaml:5:8: GS101 error" in result.stdout
+
+
+def test_text_keeps_each_finding_on_one_line(tmp_path):
+    tree = tmp_path / "t"
+    tree.mkdir()
+    (tree / "goalspec.yaml").write_text("apiVersion: goalspec/v1\nkind: Organization\nname: Acme\n"
+                                         "\"odd\\r\\nkey\": 1\n")
+    result = CliRunner().invoke(main, ["check", str(tree), "--today", "2026-08-01"])
+    finding = [line for line in result.output.splitlines() if "GS003" in line]
+    assert len(finding) == 1 and "odd\\r\\nkey" in finding[0]
