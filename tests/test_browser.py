@@ -175,6 +175,7 @@ def test_crawl_finds_no_broken_link_or_anchor(sites, name):
 @pytest.mark.parametrize("name,target", [
     ("specs", "index.html"), ("specs", "goals/marketing.q3-qualified-calls.html"), ("specs", "map.html"),
     ("specs", "leads.html"), ("specs", "search.html?q=msp"), ("large", "map.html"),
+    ("large", "goals/company.g0.html"), ("large", "kpis/kpi-00-0.html"),
 ])
 def test_no_serious_accessibility_violations(sites, page, name, target):
     path, _, query = target.partition("?")
@@ -205,3 +206,15 @@ def test_reads_on_a_phone(sites, browser):
         page.goto((sites["specs"] / target).as_uri())
         assert page.evaluate("document.documentElement.scrollWidth") <= 360, target
     context.close()
+
+
+def test_goal_pages_chart_progress_with_a_text_alternative(sites, page):
+    page.goto((sites["large"] / "goals" / "company.g0.html").as_uri())
+    chart = page.locator("figure.chart svg[role=img]")
+    assert chart.count() == 1 and chart.get_attribute("aria-label").startswith("Chart of ")
+    assert page.locator("figure.chart polyline.actual").count() == 1
+    assert page.locator("figure.chart polyline.pace").count() == 1
+    caption = page.locator("figure.chart figcaption").inner_text()
+    assert "against a target of" in caption
+    assert page.locator("table.values tbody tr").count() > 0
+    assert page.watch.problems == []
