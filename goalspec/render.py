@@ -133,6 +133,13 @@ class _Site:
         day = period.last if last else period.first
         return value if period.first == period.last else f"{value} ({day.isoformat()})"
 
+    def default_start(self, deadline: str | None) -> str | None:
+        try:
+            first = parse_period(deadline, self.p.fiscal_year_start).first if deadline is not None else None
+        except ValueError:
+            return None
+        return f"{first.isoformat()} (the start of the deadline's period)" if first else None
+
     def goal(self, gid: str) -> dict:
         obj = self.p.goals[gid]
         m = obj.model
@@ -142,7 +149,8 @@ class _Site:
             "company": m.is_company_goal, "traced": gid in self.g.traced,
             "owner": self.party_ref(m.owner), "team": self.party_ref(m.team) if m.team else None,
             "kpi": self.kpi_ref(m.kpi), "target": self.target_text(gid),
-            "start": self.period_text(m.start, last=False), "deadline": self.period_text(m.deadline, last=True),
+            "start": self.period_text(m.start, last=False) if m.start is not None else self.default_start(m.deadline),
+            "deadline": self.period_text(m.deadline, last=True),
             "description_html": markdown(m.description),
             "parents": [self.goal_ref(p) for p in m.parents],
             "children": [self.goal_ref(c) for c in children],

@@ -34,5 +34,9 @@ def check(ctx: Context):
         if p.forecast is None or p.meets(p.forecast):
             continue
         yield goal.diag("GS502", "target",
-                        f"forecast {p.forecast:,.4g} by {p.last.isoformat()} misses the target {p.target:,.4g}",
+                        f"forecast {_num(p.forecast)} by {p.last.isoformat()} misses the target {_num(p.target)}",
                         "act now, or change the target with a reason under `revisions`")
+
+
+def _num(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.4g}"
