@@ -310,7 +310,7 @@ def pages(result: Result, built: str | None = None) -> list[Page]:
     common = {"site": s.site}
     out = [
         Page("index.html", "index.html", {**common, "company_goals": company, "teams": teams,
-                                          "untraced": untraced, "counts": _counts(p)}),
+                                          "untraced": untraced, "counts": _counts(p), "recent": _recent(s)}),
         Page("map.html", "map.html", {**common, "map": layout_map(goals, incentives, sorted(g.company_goals))}),
         Page("leads.html", "leads.html", {**common, "leads": leads}),
         Page("incentives.html", "incentives.html", {**common, "incentives": incentives}),
@@ -327,6 +327,19 @@ def pages(result: Result, built: str | None = None) -> list[Page]:
     out += [Page(f"people/{x['id']}.html", "person.html", {**common, "person": x}) for x in people]
     out += [Page(f"kpis/{k['id']}.html", "kpi.html", {**common, "kpi": k}) for k in kpis]
     return out
+
+
+def _recent(s: _Site, most: int = 8) -> list[dict]:
+    """The newest value of each KPI, newest first: what changed lately."""
+    latest = []
+    for kid, series in s.data.series.items():
+        if series.points and kid in s.p.kpis:
+            point = series.points[-1]
+            unit = s.p.kpis[kid].model.unit or ""
+            latest.append({"kpi": s.kpi_ref(kid), "day": point.day.isoformat(),
+                           "value": f"{point.value:,.10g}{'' if unit == '%' else ' '}{unit}".rstrip()})
+    latest.sort(key=lambda r: (r["day"], r["kpi"]["id"]), reverse=True)
+    return latest[:most]
 
 
 def _counts(p) -> dict:
