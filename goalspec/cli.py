@@ -209,6 +209,38 @@ def status(tree: Path, today, team: str | None, owner: str | None, status_: str 
     click.echo(as_json(result, table) if fmt == "json" else as_text(result, table), nl=False)
 
 
+@main.command()
+@click.argument("kpi")
+@click.argument("value", type=float)
+@click.option("--tree", "tree", default="specs", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+              help="The spec tree.")
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Day the value was measured, YYYY-MM-DD (default: today).")
+@click.option("--by", help="Person id of whoever reports the value.")
+@click.option("--note", help="Context for the value; the check-in becomes a document of its own.")
+@click.option("--confidence", type=click.FloatRange(0, 1), help="Reporter's confidence in the goal, 0 to 1.")
+def checkin(kpi: str, value: float, tree: Path, day, by: str | None, note: str | None,
+            confidence: float | None) -> None:
+    """Record a KPI value in the tree's check-in file, keeping every comment and the layout.
+
+    Refuses a KPI or person that is not defined, and a second value for the same day.
+
+    \b
+    Example:
+      goalspec checkin msp-seats 1040 --by farid --note "two MSPs signed late"
+    """
+    from goalspec.check import run
+    from goalspec.record import RecordError, record
+
+    result = run(_tree(tree), date.today())
+    try:
+        path = record(result.project, kpi, value, _today(day), by, note, confidence)
+    except RecordError as exc:
+        click.echo(f"goalspec: not recorded: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"recorded {kpi} = {value:g} on {_today(day).isoformat()} in {path}")
+
+
 @main.command("rules")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True)
 def rules_cmd(fmt: str) -> None:
