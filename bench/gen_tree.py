@@ -28,7 +28,8 @@ def _doc(lines: list[str]) -> str:
     return "apiVersion: goalspec/v1\n" + "\n".join(lines) + "\n"
 
 
-def generate(n_goals: int, out: Path, seed: int = 7) -> None:
+def generate(n_goals: int, out: Path, seed: int = 7, kpi_per_goal: bool = False) -> None:
+    """kpi_per_goal gives every goal a KPI of its own with a year of weekly check-ins."""
     rng = random.Random(seed)
     if out.exists():
         shutil.rmtree(out)
@@ -60,6 +61,8 @@ def generate(n_goals: int, out: Path, seed: int = 7) -> None:
         (out / "checkins" / f"checkins-{i // 25:03d}.yaml").write_text("---\n".join(checkin_docs[i:i + 25]))
 
     goals = _goal_docs(n_goals, teams, people, rng)
+    if kpi_per_goal:
+        goals = _own_kpis(goals, out, people, rng, start)
     for i in range(0, len(goals), GOALS_PER_FILE):
         folder = out / "goals" / f"part-{i // (GOALS_PER_FILE * 50):03d}"
         folder.mkdir(parents=True, exist_ok=True)
@@ -109,13 +112,32 @@ def _goal_docs(n_goals: int, teams: list[str], people: dict[str, list[str]], rng
     return docs
 
 
+def _own_kpis(goals: list[str], out: Path, people, rng: random.Random, start: date) -> list[str]:
+    """Point each goal at a KPI of its own, and give that KPI 52 weekly values."""
+    docs, checkins, rewritten = [], [], []
+    for i, goal in enumerate(goals):
+        kid = f"gk-{i}"
+        owner = people["team-00"][i % PEOPLE_PER_TEAM]
+        docs.append(_doc(["kind: KPI", f"id: {kid}", f"name: Measure of goal {i}", "unit: seats", "aggregation: sum",
+                          f"owner: {owner}", "cadence: weekly", "source: {type: checkins}"]))
+        weeks = "\n".join(f"  {start + timedelta(weeks=w)}: {rng.randint(10, 500)}" for w in range(52))
+        checkins.append(_doc(["kind: CheckIn", f"kpi: {kid}", f"by: {owner}", "values:", weeks]))
+        rewritten.append("\n".join(f"kpi: {kid}" if line.startswith("kpi: ") else line for line in goal.split("\n")))
+    (out / "kpis" / "own").mkdir()
+    for i in range(0, len(docs), GOALS_PER_FILE):
+        (out / "kpis" / "own" / f"kpis-{i // GOALS_PER_FILE:05d}.yaml").write_text("---\n".join(docs[i:i + GOALS_PER_FILE]))
+        (out / "checkins" / f"own-{i // GOALS_PER_FILE:05d}.yaml").write_text("---\n".join(checkins[i:i + GOALS_PER_FILE]))
+    return rewritten
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--goals", type=int, required=True)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--kpi-per-goal", action="store_true", help="a KPI with a year of weekly check-ins per goal")
     args = parser.parse_args()
-    generate(args.goals, args.out, args.seed)
+    generate(args.goals, args.out, args.seed, args.kpi_per_goal)
 
 
 if __name__ == "__main__":

@@ -68,6 +68,32 @@ print(elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
 
+STATUS = """
+import sys, time, resource
+from datetime import date
+from pathlib import Path
+from goalspec.check import run
+from goalspec.status import as_text, rows
+t = time.perf_counter()
+result = run(Path(sys.argv[1]), date.fromisoformat(sys.argv[2]), remote_data=True)
+table = as_text(result, rows(result))
+elapsed = time.perf_counter() - t
+assert result.summary.errors == 0 and len(table) > 0
+print(elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def bench_status(size: int, work: Path, repeat: int) -> dict:
+    """`status` on a tree where every goal has its own KPI with a year of weekly check-ins."""
+    tree = work / f"status-tree-{size}"
+    generate(size, tree, kpi_per_goal=True)
+    env = {**os.environ, "GOALSPEC_NO_CACHE": "1"}
+    floor, _ = _median(FLOOR, [str(tree)], env, repeat)
+    status, mib = _median(STATUS, [str(tree), TODAY], env, repeat)
+    return {"goals": size, "values": size * 52, "floor_s": round(floor, 3), "status_s": round(status, 3),
+            "status_ratio": round(status / floor, 2), "status_peak_mib": round(mib)}
+
+
 def _measure(script: str, args: list[str], env: dict[str, str]) -> tuple[float, float]:
     out = subprocess.run([sys.executable, "-c", script, *args], env=env, check=True,
                          capture_output=True, text=True).stdout.split()
@@ -104,6 +130,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median); 100k uses 1")
+    parser.add_argument("--status-goals", type=int, default=10_000,
+                        help="goals in the `status` tree, each with its own KPI and 52 weekly values (0: skip)")
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory(prefix="goalspec-bench-") as tmp:
@@ -114,10 +142,15 @@ def main() -> None:
                   f"check cold {r['cold_s']:7.2f}s ({r['cold_ratio']:.2f}x)  warm {r['warm_s']:7.2f}s "
                   f"({r['warm_ratio']:.2f}x)  peak {r['peak_mib']} MiB"
                   + (f"  build {r['build_s']:.2f}s ({r['build_ratio']:.2f}x)" if "build_s" in r else ""), flush=True)
+        status = bench_status(args.status_goals, Path(tmp), args.repeat) if args.status_goals else None
+    if status:
+        print(f"status: {status['goals']} goals, {status['values']} weekly values  floor {status['floor_s']:.2f}s  "
+              f"status {status['status_s']:.2f}s ({status['status_ratio']:.2f}x)  peak {status['status_peak_mib']} MiB")
     print("targets: check cold <= 3x and build <= 8x the floor at 10k goals; check peak memory < 1536 MiB at 100k")
     out = HERE / "results"
     out.mkdir(exist_ok=True)
-    (out / "latest.json").write_text(json.dumps({"python": sys.version.split()[0], "rows": rows}, indent=2) + "\n")
+    report = {"python": sys.version.split()[0], "rows": rows, "status": status}
+    (out / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
 
 
 if __name__ == "__main__":
