@@ -218,3 +218,10 @@ def test_goal_pages_chart_progress_with_a_text_alternative(sites, page):
     assert "against a target of" in caption
     assert page.locator("table.values tbody tr").count() > 0
     assert page.watch.problems == []
+
+
+def test_prints_without_the_navigation(sites, page):
+    page.goto((sites["specs"] / "goals" / "marketing.q3-qualified-calls.html").as_uri())
+    page.emulate_media(media="print")
+    assert page.locator("header.top").is_hidden() and page.locator("form.search").is_hidden()
+    assert page.locator("main h1").is_visible()
