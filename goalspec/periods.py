@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date
 
@@ -32,6 +33,7 @@ class Period:
         return self.first <= day <= self.last
 
 
+@lru_cache(maxsize=4096)  # a large tree names the same few periods thousands of times
 def parse_period(value: object, fiscal_year_start: int = 1) -> Period:
     """Parse a period or date; raise ValueError with a reason a person can act on."""
     if isinstance(value, date):

@@ -9,7 +9,9 @@ the deadline from a least-squares line through the period's values.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, timedelta
 
 from goalspec.models import KPI, Goal
@@ -41,8 +43,15 @@ def aggregate(points: list[Point] | tuple[Point, ...], how: str) -> float | None
     return values[-1]  # last
 
 
-def within(points, first: date, last: date) -> list[Point]:
-    return [p for p in points if first <= p.day <= last]
+def within(points, first: date, last: date) -> list[Point] | tuple[Point, ...]:
+    """The points dated first..last; points are in date order, so two binary searches do."""
+    lo = bisect_left(points, first, key=_day)
+    hi = bisect_right(points, last, key=_day)
+    return points[lo:hi]
+
+
+def _day(point: Point) -> date:
+    return point.day
 
 
 def value_over(points, period: Period, how: str) -> float | None:
@@ -165,7 +174,7 @@ def _target_and_start(t: ParsedTarget, kpi: KPI, points, first: date, fy: int) -
     elif baseline is not None:
         start = baseline
     else:
-        before = [p for p in points if p.day < first]
+        before = points[:bisect_left(points, first, key=_day)]
         start = before[-1].value if before else None
     return target, start
 
@@ -209,7 +218,8 @@ def all_progress(project: Project, data: Data, today: date) -> dict[str, Progres
 CADENCE_DAYS = {"weekly": 7, "monthly": 31, "quarterly": 92}
 
 
-def cadence_periods(first: date, last: date, cadence: str) -> list[tuple[date, date]]:
+@lru_cache(maxsize=4096)  # goals share their periods; each list is computed once
+def cadence_periods(first: date, last: date, cadence: str) -> tuple[tuple[date, date], ...]:
     """The complete calendar weeks (Monday first), months or quarters between two days."""
     out = []
     if cadence == "weekly":
@@ -217,7 +227,7 @@ def cadence_periods(first: date, last: date, cadence: str) -> list[tuple[date, d
         while start + timedelta(days=6) <= last:
             out.append((start, start + timedelta(days=6)))
             start += timedelta(days=7)
-        return out
+        return tuple(out)
     step = 1 if cadence == "monthly" else 3
     year, month = first.year, first.month
     if cadence == "quarterly":
@@ -233,4 +243,4 @@ def cadence_periods(first: date, last: date, cadence: str) -> list[tuple[date, d
             out.append((begin, end))
         year, month = divmod(year * 12 + month - 1 + step, 12)
         month += 1
-    return out
+    return tuple(out)

@@ -3,8 +3,9 @@
 An active goal's target is split over the complete periods of its KPI's cadence
 (weeks, months or quarters) so far: a summed KPI owes its share of the target in
 each period, any other KPI the value on the straight line from start to target
-at each period's end. Two periods in a row below that, in the KPI's direction,
-are reported with the goal's owner.
+at each period's end. When the two most recent complete periods both fell short,
+in the KPI's direction, the goal is reported with its owner. (A goal that
+recovered since is not: the finding is about the current trend.)
 
 Why: one bad month is noise; two in a row is a trend the owner should explain
 at the next check-in.
@@ -35,7 +36,7 @@ def check(ctx: Context):
             continue
         kpi = project.kpis[goal.model.kpi].model
         until = min(ctx.today, p.last)
-        periods = cadence_periods(p.first, until, kpi.cadence)
+        periods = cadence_periods(p.first, until, kpi.cadence)[-2:]
         total_days = (p.last - p.first).days + 1
         missed = []
         for first, last in periods:
@@ -52,19 +53,12 @@ def check(ctx: Context):
                 missed.append(None)
                 continue
             missed.append(None if p.meets(value, owed) else (first, last))
-        pair = _last_pair(missed)
-        if pair is None:
+        if len(missed) < 2 or None in missed:
             continue
+        pair = missed
         owner = project.people.get(goal.model.owner) or project.teams.get(goal.model.owner)
         who = owner.model.name if owner else goal.model.owner
         word = {"weekly": "weeks", "monthly": "months", "quarterly": "quarters"}[kpi.cadence]
         shown = " and ".join(f"{a.isoformat()}..{b.isoformat()}" for a, b in pair)
         yield goal.diag("GS503", "target", f"target missed in two consecutive {word} ({shown}); owner: {who}",
                         f"{who} should say in the next check-in what changes")
-
-
-def _last_pair(missed: list):
-    for i in range(len(missed) - 1, 0, -1):
-        if missed[i] is not None and missed[i - 1] is not None:
-            return missed[i - 1], missed[i]
-    return None
