@@ -13,55 +13,9 @@ from goalspec.graph import GOAL, build_graph
 from goalspec.load import load_tree
 from goalspec.rules import KNOWN_CODES
 from goalspec.validate import validate
+from trees import COMPANY, KPIS, ORG, TEAMS, write_tree
 
 TODAY = date(2026, 8, 1)
-ORG = "apiVersion: goalspec/v1\nkind: Organization\nname: Acme\n"
-TEAMS = """apiVersion: goalspec/v1
-kind: Team
-id: sales
-name: Sales
-lead: ana
-members:
-  - {id: ana, name: Ana}
-  - {id: ben, name: Ben}
----
-apiVersion: goalspec/v1
-kind: Team
-id: marketing
-name: Marketing
-lead: cleo
-members:
-  - {id: cleo, name: Cleo}
-"""
-KPIS = """apiVersion: goalspec/v1
-kind: KPI
-id: seats
-name: Seats sold
-unit: seats
-direction: increase
-owner: ana
-cadence: monthly
-source: {type: checkins}
-"""
-COMPANY = """apiVersion: goalspec/v1
-kind: Goal
-id: company.q3
-title: Sell 1100 seats by the end of Q3
-owner: ana
-kpi: seats
-target: {value: 1100}
-deadline: 2026-Q3
-"""
-
-
-def write_tree(root: Path, files: dict[str, str]) -> Path:
-    """Write {relative path: yaml text} under root; return root."""
-    root.mkdir(parents=True, exist_ok=True)
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
 
 
 def goal(gid: str, parent: str | None = None, *, team: str | None = "sales") -> str:

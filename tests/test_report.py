@@ -17,69 +17,10 @@ from click.testing import CliRunner
 from goalspec.cli import main
 from goalspec.report import escape_data, escape_property
 from goalspec.rules import CODES, RULES
+from trees import BASE, ORG, write_tree
 
 TODAY = "2026-08-01"
 SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "sarif-schema-2.1.0.json"
-
-ORG = "apiVersion: goalspec/v1\nkind: Organization\nname: Acme\n"
-TEAMS = """apiVersion: goalspec/v1
-kind: Team
-id: sales
-name: Sales
-lead: ana
-members:
-  - {id: ana, name: Ana}
-  - {id: ben, name: Ben}
----
-apiVersion: goalspec/v1
-kind: Team
-id: marketing
-name: Marketing
-lead: cleo
-members:
-  - {id: cleo, name: Cleo}
-"""
-KPIS = """apiVersion: goalspec/v1
-kind: KPI
-id: seats
-name: Seats sold
-unit: seats
-direction: increase
-owner: ana
-cadence: monthly
-source: {type: checkins}
-"""
-GOALS = """apiVersion: goalspec/v1
-kind: Goal
-id: company.q3
-title: Sell 1100 seats by the end of Q3
-owner: ana
-kpi: seats
-target: {value: 1100}
-deadline: 2026-Q3
----
-apiVersion: goalspec/v1
-kind: Goal
-id: sales.q3
-title: Close 900 seats by the end of Q3
-owner: ben
-team: sales
-parent: company.q3
-kpi: seats
-target: {value: 900}
-deadline: 2026-Q3
-"""
-BASE = {"goalspec.yaml": ORG, "teams.yaml": TEAMS, "kpis.yaml": KPIS, "goals.yaml": GOALS}
-
-
-def write_tree(root: Path, files: dict[str, str]) -> Path:
-    """Write {relative path: yaml text} under root, in the dict's order; return root."""
-    root.mkdir(parents=True, exist_ok=True)
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
 
 
 def tree(root: Path, extra: dict[str, str] | None = None) -> Path:
