@@ -9,6 +9,7 @@ Coordinates are rounded to tenths, so the markup is byte-stable.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from goalspec.progress import Progress
 from goalspec.sources import Point
@@ -16,6 +17,7 @@ from goalspec.sources import Point
 W, H, LEFT, RIGHT, TOP, BOTTOM = 640, 260, 64, 16, 16, 40
 
 
+@lru_cache(maxsize=65536)  # charts repeat the same values across goals of one KPI
 def _fmt(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 or value == int(value) else f"{value:,.2f}"
 
@@ -56,12 +58,12 @@ def goal_chart(p: Progress, aggregation: str) -> dict | None:
     values = [v for _, v in actual] + [p.target, start] + ([p.forecast] if p.forecast is not None else [])
     lo, hi = _scale(min(values + [0.0] if aggregation == "sum" else values), max(values))
     x, y = _frame(p.first, p.last, lo, hi)
-    line = " ".join(f"{x(d)},{y(v)}" for d, v in ([(p.first, 0.0)] if aggregation == "sum" else []) + actual)
+    coords = [(x(d), y(v)) for d, v in ([(p.first, 0.0)] if aggregation == "sum" else []) + actual]
     chart = {
         "width": W, "height": H, "left": LEFT, "right": W - RIGHT, "top": TOP, "bottom": H - BOTTOM,
         "ticks": _ticks(lo, hi, y),
         "start_label": p.first.isoformat(), "end_label": p.last.isoformat(),
-        "actual": line, "dots": [{"x": x(d), "y": y(v)} for d, v in actual],
+        "actual": " ".join(f"{cx},{cy}" for cx, cy in coords), "last": coords[-1],
         "target_y": y(p.target), "target_label": _fmt(p.target),
         "pace": f"{x(p.first)},{y(start)} {x(p.last)},{y(p.target)}",
         "forecast": None,
@@ -69,8 +71,7 @@ def goal_chart(p: Progress, aggregation: str) -> dict | None:
         "summary": _summary(p, actual, aggregation),
     }
     if p.forecast is not None:
-        last_day, last_value = actual[-1]
-        chart["forecast"] = f"{x(last_day)},{y(last_value)} {x(p.last)},{y(p.forecast)}"
+        chart["forecast"] = f"{coords[-1][0]},{coords[-1][1]} {x(p.last)},{y(p.forecast)}"
     return chart
 
 
@@ -98,7 +99,7 @@ def kpi_chart(points: tuple[Point, ...], unit: str | None) -> dict | None:
         "width": W, "height": H, "left": LEFT, "right": W - RIGHT, "top": TOP, "bottom": H - BOTTOM,
         "ticks": _ticks(lo, hi, y), "start_label": first.isoformat(), "end_label": shown[-1].day.isoformat(),
         "actual": " ".join(f"{x(p.day)},{y(p.value)}" for p in shown),
-        "dots": [{"x": x(p.day), "y": y(p.value)} for p in shown], "forecast": None,
+        "last": (x(shown[-1].day), y(shown[-1].value)), "forecast": None,
         "table": [{"day": p.day.isoformat(), "value": _fmt(p.value)} for p in shown],
         "summary": f"{len(shown)} values from {shown[0].day.isoformat()} to {shown[-1].day.isoformat()}; "
                    f"the latest is {_fmt(shown[-1].value)}{' ' + unit if unit else ''}.",

@@ -379,6 +379,7 @@ def environment(template_override: Path | None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one build renders thousands of pages; templates do not change during it
     )
     return env
 
