@@ -67,7 +67,8 @@ def goal_chart(p: Progress, aggregation: str) -> dict | None:
         "target_y": y(p.target), "target_label": _fmt(p.target),
         "pace": f"{x(p.first)},{y(start)} {x(p.last)},{y(p.target)}",
         "forecast": None,
-        "table": [{"day": d.isoformat(), "value": _fmt(v)} for d, v in actual],
+        # The summary is the chart's text alternative; every value is listed on the KPI's page.
+        "table": None,
         "summary": _summary(p, actual, aggregation),
     }
     if p.forecast is not None:

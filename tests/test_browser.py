@@ -216,7 +216,9 @@ def test_goal_pages_chart_progress_with_a_text_alternative(sites, page):
     assert page.locator("figure.chart polyline.pace").count() == 1
     caption = page.locator("figure.chart figcaption").inner_text()
     assert "against a target of" in caption
-    assert page.locator("table.values tbody tr").count() > 0
+    page.goto((sites["large"] / "kpis" / "kpi-00-0.html").as_uri())
+    assert page.locator("figure.chart svg[role=img]").count() == 1
+    assert page.locator("table.values tbody tr").count() > 0  # every value, in words and numbers
     assert page.watch.problems == []
 
 
