@@ -19,6 +19,7 @@ from typing import Any
 
 import jinja2
 from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 from goalspec import __version__
 from goalspec.check import Result
@@ -371,6 +372,17 @@ def _search_index(goals, teams, people, kpis, leads) -> list[dict]:
     return items
 
 
+def ref(root: str, r: dict | None) -> Markup:
+    """A link to another object of the site, or its name marked as not defined.
+
+    A template global rather than a macro: pages call it thousands of times."""
+    if r is None:
+        return Markup("")
+    if r.get("url"):
+        return Markup('<a href="{}{}">{}</a>').format(root, r["url"], r["label"])
+    return Markup('<span class="missing" title="not defined">{}</span>').format(r["label"])
+
+
 def environment(template_override: Path | None) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(template_override)]),
@@ -381,6 +393,7 @@ def environment(template_override: Path | None) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,  # one build renders thousands of pages; templates do not change during it
     )
+    env.globals["ref"] = ref
     return env
 
 
