@@ -116,31 +116,59 @@ def parse_number(raw: object) -> float:
         raise ValueError(f"`{raw}` is not a number") from None
 
 
-def read_csv(root: Path, rel: str, date_column: str, value_column: str) -> list[Point]:
+def csv_header(root: Path, rel: str, columns: dict[str, str], base: str = "source") -> None:
+    """Check that a CSV file is inside the tree, readable, and has the named columns.
+
+    ``columns`` maps the spec field (``date_column``) to the column it names; a
+    problem points at that field under ``base``.
+    """
     path = (root / rel).resolve()
     try:
         path.relative_to(root.resolve())
     except ValueError:
-        raise SourceProblem(f"CSV path `{rel}` is outside the spec tree", "source/path") from None
+        raise SourceProblem(f"CSV path `{rel}` is outside the spec tree", f"{base}/path") from None
     try:
         with path.open(newline="", encoding="utf-8-sig") as fh:
-            rows = list(csv.DictReader(fh))
+            header = next(csv.reader(fh), [])
     except FileNotFoundError:
-        raise SourceProblem(f"CSV file `{rel}` does not exist", "source/path") from None
+        raise SourceProblem(f"CSV file `{rel}` does not exist", f"{base}/path") from None
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise SourceProblem(f"CSV file `{rel}` cannot be read: {exc}", f"{base}/path") from None
+    for spec_field, column in columns.items():
+        if column not in header:
+            raise SourceProblem(f"CSV file `{rel}` has no column `{column}`", f"{base}/{spec_field}")
+
+
+def read_csv(root: Path, rel: str, date_column: str, value_column: str) -> list[Point]:
+    csv_header(root, rel, {"date_column": date_column, "value_column": value_column})
+    try:
+        with (root / rel).open(newline="", encoding="utf-8-sig") as fh:
+            rows = list(csv.DictReader(fh))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise SourceProblem(f"CSV file `{rel}` cannot be read: {exc}", "source/path") from None
     points = []
     for number, row in enumerate(rows, start=2):
-        if date_column not in row or value_column not in row:
-            missing = date_column if date_column not in row else value_column
-            raise SourceProblem(f"CSV file `{rel}` has no column `{missing}`", "source/path")
-        if not (row[value_column] or "").strip():
+        if not (row.get(value_column) or "").strip():
             continue  # an empty cell is no value, not a zero
         try:
-            points.append(Point(parse_day(row[date_column]), parse_number(row[value_column])))
+            points.append(Point(parse_day(row.get(date_column) or ""), parse_number(row[value_column])))
         except ValueError as exc:
             raise SourceProblem(f"CSV file `{rel}` row {number}: {exc}", "source/path") from None
     return points
+
+
+def local_database(root: Path, url: str, base: str = "source") -> None:
+    """For an SQLite file inside the tree: check that it exists (nothing is opened)."""
+    if is_remote(url):
+        return
+    import sqlalchemy
+
+    try:
+        _read_only_url(sqlalchemy, url, root)
+    except SourceProblem as problem:
+        raise SourceProblem(str(problem), f"{base}/url") from None
+    except (ValueError, sqlalchemy.exc.ArgumentError) as exc:
+        raise SourceProblem(f"database URL cannot be used: {exc}", f"{base}/url") from None
 
 
 def expand_url(url: str, environ: dict[str, str] | None = None) -> str:
