@@ -14,8 +14,9 @@ import json
 import multiprocessing
 import os
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import jinja2
 from markdown_it import MarkdownIt
@@ -40,6 +41,9 @@ class Page:
     path: str       # where the page goes, relative to the site's root
     template: str
     context: dict[str, Any]
+    # Extra context computed when the page is rendered, in whichever worker renders
+    # it: the costly parts of ten thousand goal pages are spread over the cores.
+    more: Callable[[], dict[str, Any]] | None = None
 
 
 def template_dirs(override: Path | None) -> list[Path]:
@@ -142,33 +146,44 @@ class _Site:
         return f"{first.isoformat()} (the start of the deadline's period)" if first else None
 
     def goal(self, gid: str) -> dict:
-        obj = self.p.goals[gid]
-        m = obj.model
+        """What every page that lists a goal shows of it."""
+        m = self.p.goals[gid].model
         children = sorted(p[1] for p in self.g.goals.predecessors(("goal", gid)))
         return {
             "id": gid, "title": m.title, "url": goal_url(gid), "status": m.status, "weight": m.weight, "tags": m.tags,
             "company": m.is_company_goal, "traced": gid in self.g.traced,
             "owner": self.party_ref(m.owner), "team": self.party_ref(m.team) if m.team else None,
             "kpi": self.kpi_ref(m.kpi), "target": self.target_text(gid),
-            "start": self.period_text(m.start, last=False) if m.start is not None else self.default_start(m.deadline),
             "deadline": self.period_text(m.deadline, last=True),
-            "description_html": markdown(m.description),
             "parents": [self.goal_ref(p) for p in m.parents],
             "children": [self.goal_ref(c) for c in children],
+            "progress": self.measured(gid),
+        }
+
+    def goal_page(self, gid: str, summary: dict) -> dict:
+        """The rest of what a goal's own page shows."""
+        obj = self.p.goals[gid]
+        m = obj.model
+        p = self.progress.get(gid)
+        kpi = self.p.kpis.get(m.kpi or "")
+        return {"goal": {
+            **summary,
+            "start": self.period_text(m.start, last=False) if m.start is not None else self.default_start(m.deadline),
+            "description_html": markdown(m.description),
             "chains": [[self.goal_ref(step) for step in chain] for chain in self.chains(gid)],
             "incentives": self.incentives_by_goal.get(gid, []),
             "revisions": [{"date": r.date.isoformat(), "field": r.field, "from": r.from_, "to": r.to, "reason": r.reason}
                           for r in m.revisions],
             "findings": self.findings_by_id.get(gid, []),
             "file": obj.file,
-            **self.measured(gid),
-        }
+            "chart": goal_chart(p, kpi.model.aggregation) if p is not None and kpi is not None else None,
+        }}
 
-    def measured(self, gid: str) -> dict:
-        """What the data says about a goal: progress (texts for the page) and its chart."""
+    def measured(self, gid: str) -> dict | None:
+        """What the data says about a goal, as texts for the page."""
         p = self.progress.get(gid)
         if p is None:
-            return {"progress": None, "chart": None}
+            return None
         kpi = self.p.kpis[self.p.goals[gid].model.kpi].model
         unit = f" {kpi.unit}" if kpi.unit and kpi.unit != "%" else (kpi.unit or "")
 
@@ -176,12 +191,9 @@ class _Site:
             return None if value is None else f"{value:,.0f}{unit}" if abs(value) >= 100 else f"{value:,.4g}{unit}"
 
         return {
-            "progress": {
-                "status": p.status, "value": num(p.value), "target": num(p.target),
-                "percent": None if p.progress is None else round(p.progress * 100),
-                "expected": round(p.expected * 100), "forecast": num(p.forecast),
-            },
-            "chart": goal_chart(p, kpi.aggregation),
+            "status": p.status, "value": num(p.value), "target": num(p.target),
+            "percent": None if p.progress is None else round(p.progress * 100),
+            "expected": round(p.expected * 100), "forecast": num(p.forecast),
         }
 
     def chains(self, gid: str) -> list[list[str]]:
@@ -323,7 +335,7 @@ def pages(result: Result, built: str | None = None) -> list[Page]:
         Page("assets/search-index.js", "search-index.js",
              {"index_json": json.dumps(index, ensure_ascii=False, sort_keys=True, separators=(",", ":"))}),
     ]
-    out += [Page(f"goals/{gid}.html", "goal.html", {**common, "goal": goal}) for gid, goal in goals.items()]
+    out += [Page(f"goals/{gid}.html", "goal.html", common, partial(s.goal_page, gid, goal)) for gid, goal in goals.items()]
     out += [Page(f"teams/{t['id']}.html", "team.html", {**common, "team": t}) for t in teams]
     out += [Page(f"people/{x['id']}.html", "person.html", {**common, "person": x}) for x in people]
     out += [Page(f"kpis/{k['id']}.html", "kpi.html", {**common, "kpi": k}) for k in kpis]
@@ -430,7 +442,8 @@ def _render_share(index: int) -> None:
 
 def _render(site_pages: list[Page], env: jinja2.Environment, dest: Path) -> None:
     for page in site_pages:
+        context = {**page.context, **page.more()} if page.more else page.context
         text = env.get_template(page.template).render(root="../" * page.path.count("/"), page_path=page.path,
-                                                      **page.context)
+                                                      **context)
         with open(dest / page.path, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
