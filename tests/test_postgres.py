@@ -1,8 +1,9 @@
 """A KPI served by a real PostgreSQL server on loopback, read-only.
 
-The server is Debian's `postgresql` package, started here in a temporary cluster
-(`.ci/run` installs the package). Elsewhere these tests are skipped when the
-server binaries or the psycopg driver are missing.
+The server is Debian's `postgresql` package. `.ci/run` installs and starts it and
+says where in GOALSPEC_PG_PORT; without that, these tests start a throwaway
+cluster themselves, and are skipped when the server or the psycopg driver is
+missing.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from goalspec.check import run
 from goalspec.sources import Point, read_all
 
 BINS = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
-_missing = [what for what, ok in (("PostgreSQL server", bool(BINS)),
+CI_PORT = os.environ.get("GOALSPEC_PG_PORT")
+_missing = [what for what, ok in (("PostgreSQL server", bool(BINS) or bool(CI_PORT)),
                                   ("psycopg", importlib.util.find_spec("psycopg") is not None)) if not ok]
 if _missing and not os.environ.get("CI"):
     pytest.skip(f"needs {', '.join(_missing)} (bash .ci/run installs them)", allow_module_level=True)
@@ -36,8 +38,21 @@ def _as_postgres(cmd: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
 
 
+def _fill(port: int) -> None:
+    import psycopg
+
+    with psycopg.connect(f"host=127.0.0.1 port={port} user=goalspec dbname=postgres", autocommit=True) as conn:
+        conn.execute("drop table if exists seats")
+        conn.execute("create table seats (day date, n numeric)")
+        conn.execute("insert into seats values ('2026-07-01', 300), ('2026-08-01', 350), ('2026-08-15', null)")
+
+
 @pytest.fixture(scope="module")
 def server():
+    if CI_PORT:  # the server .ci/run started
+        _fill(int(CI_PORT))
+        yield int(CI_PORT)
+        return
     bindir = Path(BINS[-1])
     # Not under pytest's private temp folder: the postgres user must be able to reach it.
     work = Path(tempfile.mkdtemp(prefix="goalspec-pg-"))
@@ -52,11 +67,7 @@ def server():
     subprocess.run(_as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-w", "-l", str(work / "log"),
                                  "-o", f"-h 127.0.0.1 -p {port} -k {work}", "start"]), check=True, capture_output=True)
     try:
-        import psycopg
-
-        with psycopg.connect(f"host=127.0.0.1 port={port} user=goalspec dbname=postgres", autocommit=True) as conn:
-            conn.execute("create table seats (day date, n numeric)")
-            conn.execute("insert into seats values ('2026-07-01', 300), ('2026-08-01', 350), ('2026-08-15', null)")
+        _fill(port)
         yield port
     finally:
         subprocess.run(_as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"]),
