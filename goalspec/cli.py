@@ -241,6 +241,19 @@ def checkin(kpi: str, value: float, tree: Path, day, by: str | None, note: str |
     click.echo(f"recorded {kpi} = {value:g} on {_today(day).isoformat()} in {path}")
 
 
+@main.command("schema")
+def schema_cmd() -> None:
+    """Print the JSON Schema (draft-07) of every kind, for editors and other validators.
+
+    \b
+    Example:
+      goalspec schema > goalspec.schema.json
+    """
+    from goalspec.schema import render
+
+    click.echo(render(), nl=False)
+
+
 @main.command("rules")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True)
 def rules_cmd(fmt: str) -> None:

@@ -28,19 +28,24 @@ def _pays_on(value: Any) -> Any:
     return [{"goal": item} if isinstance(item, str) else item for item in value]
 
 
+def _same(value: Any) -> Any:
+    return value
+
+
 def _text(value: Any) -> Any:
     # YAML reads 2026 as a number; a period field wants the text.
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
-PeriodText = Annotated[str, BeforeValidator(_text)]
+PeriodText = Annotated[str, BeforeValidator(_text, json_schema_input_type=Union[str, int])]
 Severity = Literal["error", "warning", "off"]
 Direction = Literal["increase", "decrease", "maintain"]
 Aggregation = Literal["sum", "last", "mean", "max", "min"]
 Cadence = Literal["weekly", "monthly", "quarterly"]
 GoalStatus = Literal["draft", "active", "achieved", "missed", "cancelled"]
 Op = Literal["eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "contains", "exists", "before", "after"]
-Duration = Annotated[str, BeforeValidator(_text), StringConstraints(pattern=r"^\d+(\.\d+)?\s*[hdw]$")]
+Duration = Annotated[str, BeforeValidator(_text, json_schema_input_type=Union[str, int]),
+                     StringConstraints(pattern=r"^\d+(\.\d+)?\s*[hdw]$")]
 
 
 class Model(BaseModel):
@@ -161,10 +166,11 @@ class Goal(Document):
     title: str = Field(description="The one-line statement: specific, with the number it commits to.")
     owner: Id = Field(description="Person id of the goal's owner.")
     team: Id | None = Field(None, description="Team id; absent only on company goals.")
-    parent: Annotated[list[Id], BeforeValidator(_as_list)] | None = Field(
+    parent: Annotated[list[Id], BeforeValidator(_as_list, json_schema_input_type=Union[Id, list[Id]])] | None = Field(
         None, description="Goal id, or list of goal ids, this goal serves; absent only on company goals.")
     kpi: Id | None = Field(None, description="KPI id the goal is measured by.")
-    target: Target | None = Field(None, description="What the KPI must reach.")
+    target: Annotated[Target, BeforeValidator(_same, json_schema_input_type=Union[float, Target])] | None = Field(
+        None, description="What the KPI must reach: `{value: …}`, `{change: …, baseline: …}`, or a bare number.")
     start: PeriodText | None = Field(None, description="Start date or period; default: the start of the deadline's period.")
     deadline: PeriodText | None = Field(None, description="Date or period by the end of which the target is reached.")
     status: GoalStatus = Field("active", description="`draft`, `active`, `achieved`, `missed` or `cancelled`.")
@@ -227,7 +233,7 @@ class Incentive(Document):
     id: Id = Field(description="Incentive id.")
     name: str = Field(description="Name of the bonus or reward.")
     for_: Id = Field(alias="for", description="Team id or person id the incentive is for.")
-    pays_on: Annotated[list[PaysOn], BeforeValidator(_pays_on)] = Field(
+    pays_on: Annotated[list[PaysOn], BeforeValidator(_pays_on, json_schema_input_type=list[Union[Id, PaysOn]])] = Field(
         description="Goal ids (or `{goal, share}`) the incentive pays on.")
     period: PeriodText | None = Field(None, description="Period the incentive covers.")
     description: str | None = Field(None, description="How the incentive works (Markdown).")
