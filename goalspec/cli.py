@@ -241,6 +241,30 @@ def checkin(kpi: str, value: float, tree: Path, day, by: str | None, note: str |
     click.echo(f"recorded {kpi} = {value:g} on {_today(day).isoformat()} in {path}")
 
 
+@main.command("init")
+@click.argument("folder", default="specs", type=click.Path(file_okay=False, path_type=Path))
+def init_cmd(folder: Path) -> None:
+    """Write a small, commented spec tree to start from (it checks clean).
+
+    Refuses to overwrite any file that exists. Each file names the JSON Schema
+    written beside it, so editors complete fields and flag typos.
+
+    \b
+    Example:
+      goalspec init goals/
+    """
+    from goalspec.init import InitError, init
+
+    try:
+        written = init(folder, date.today())
+    except InitError as exc:
+        click.echo(f"goalspec: {exc}", err=True)
+        sys.exit(1)
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(f"next: edit the files, then run `goalspec check {folder}`")
+
+
 @main.command("schema")
 def schema_cmd() -> None:
     """Print the JSON Schema (draft-07) of every kind, for editors and other validators.
