@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -83,6 +83,14 @@ def _run(root: Path, today: date, cache: FileCache | None, remote_data: bool) ->
     return Result(root, final, summary, project, graph, ctx)
 
 
+def only_files(result: Result, files: set[str]) -> Result:
+    """The result with only the findings in the given files (paths relative to the tree)."""
+    kept = tuple(d for d in result.diagnostics if d.file in files)
+    summary = replace(result.summary, errors=sum(d.severity is Severity.ERROR for d in kept),
+                      warnings=sum(d.severity is Severity.WARNING for d in kept))
+    return replace(result, diagnostics=kept, summary=summary)
+
+
 def _configure(findings: list[Diagnostic], project: Project):
     """Apply Organization.rules severities and inline `# goalspec: ignore[...]` comments."""
     overrides = project.organization.model.rules if project.organization else {}
@@ -100,6 +108,4 @@ def _configure(findings: list[Diagnostic], project: Project):
 
 
 def _with_severity(d: Diagnostic, severity: Severity) -> Diagnostic:
-    from dataclasses import replace
-
     return replace(d, severity=severity)

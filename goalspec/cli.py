@@ -56,15 +56,18 @@ def main() -> None:
 
 
 @main.command()
-@TREE
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @TODAY
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "sarif"]), default="text",
               show_default=True, help="Output format.")
 @click.option("--data", "remote_data", is_flag=True,
               help="Also read KPI databases outside the tree (SQL sources other than SQLite files in the tree).")
-def check(tree: Path, today, fmt: str, remote_data: bool) -> None:
-    """Check a spec tree and report every finding.
+def check(paths: tuple[Path, ...], today, fmt: str, remote_data: bool) -> None:
+    """Check a spec tree (default: specs) and report every finding.
 
+    Given spec files instead of a tree (as pre-commit does), checks the whole
+    tree each file belongs to (the nearest folder up with goalspec.yaml) and
+    reports only the findings in those files; files in no tree are skipped.
     Exits 0 when nothing at error severity was found, 1 when something was, 2 on
     a usage error.
 
@@ -72,12 +75,33 @@ def check(tree: Path, today, fmt: str, remote_data: bool) -> None:
     Example:
       goalspec check specs --format json --today 2026-09-01
     """
-    from goalspec.check import run
+    from goalspec.check import only_files, run
     from goalspec.report import render
 
-    result = run(_tree(tree), _today(today), FileCache.default(), remote_data=remote_data)
-    click.echo(render(result, fmt), nl=False)
-    sys.exit(1 if result.failed else 0)
+    if not paths or (len(paths) == 1 and not paths[0].is_file()):
+        result = run(_tree(paths[0] if paths else Path("specs")), _today(today), FileCache.default(),
+                     remote_data=remote_data)
+        click.echo(render(result, fmt), nl=False)
+        sys.exit(1 if result.failed else 0)
+    failed = False
+    for root, files in _trees_of(paths).items():
+        result = only_files(run(root, _today(today), FileCache.default(), remote_data=remote_data), files)
+        click.echo(render(result, fmt), nl=False)
+        failed = failed or result.failed
+    sys.exit(1 if failed else 0)
+
+
+def _trees_of(paths: tuple[Path, ...]) -> dict[Path, set[str]]:
+    """Spec files grouped by the tree they belong to, as paths relative to its root."""
+    trees: dict[Path, set[str]] = {}
+    for path in paths:
+        if path.is_dir():
+            raise click.UsageError(f"give either one tree or spec files, not the folder {path} among files")
+        full = path.resolve()
+        root = next((folder for folder in full.parents if (folder / "goalspec.yaml").is_file()), None)
+        if root is not None:
+            trees.setdefault(root, set()).add(full.relative_to(root).as_posix())
+    return dict(sorted(trees.items()))
 
 
 @main.command()

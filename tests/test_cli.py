@@ -288,3 +288,17 @@ def test_internal_errors_exit_2_without_a_traceback(tree, monkeypatch):
     result = invoke("check", tree, "--today", TODAY)
     assert result.exit_code == 2
     assert "internal error" in result.output and "Traceback" not in result.output
+
+
+def test_check_given_files_reports_only_their_findings(tmp_path):
+    root = write_tree(tmp_path / "specs", {**BASE, "extra.yaml": "apiVersion: goalspec/v1\nkind: Team\nid: x\n",
+                                           "more.yaml": "apiVersion: goalspec/v1\nkind: Team\nid: y\nname: Y\nlead: zed\n"})
+    (tmp_path / "elsewhere.yaml").write_text("not: [a spec\n")
+    result = CliRunner().invoke(main, ["check", str(root / "more.yaml"), str(tmp_path / "elsewhere.yaml"),
+                                       "--format", "json", "--today", "2026-08-01"])
+    doc = json.loads(result.output)
+    assert result.exit_code == 1
+    assert [(d["file"], d["code"]) for d in doc["diagnostics"]] == [("more.yaml", "GS405")]
+    assert doc["summary"]["errors"] == 1 and doc["summary"]["files"] == 6
+    clean = CliRunner().invoke(main, ["check", str(root / "goals.yaml"), "--today", "2026-08-01"])
+    assert clean.exit_code == 0 and clean.output.startswith("no problems")
