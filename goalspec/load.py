@@ -396,13 +396,10 @@ class _Converter:
         out: dict[str, Any] = {}
         merges = []
         for k, v in node.value:
-            if not isinstance(k, ScalarNode):
-                raise _Reject(_mark(k), "a mapping key must be a plain word, not a list or mapping",
-                              "use a plain key such as `title:`")
-            if k.ctag is _T_PLAIN and k.value == "<<":
+            if self._is_merge(k):
                 merges.append(v)
                 continue
-            key = k.value
+            key = self._key(k)
             kmark = k.start_mark
             kpos = Pos(kmark.line + 1, min(kmark.column + 1, 0xFFFF))
             if key in out:
@@ -413,18 +410,43 @@ class _Converter:
                     key_path=prefix + key))
                 continue
             out[key] = self.convert(v, prefix + key, kpos, depth + 1)
+        # YAML merge keys (<<: *base, also chained): explicit keys win over merged ones.
+        for k, v in self._merged(merges, depth):
+            key = self._key(k)
+            if key not in out:
+                out[key] = self.convert(v, prefix + key, _mark(k), depth + 1)
+        return out
+
+    def _merged(self, merges: list[Node], depth: int):
+        """The key/value nodes that merge keys bring in, nearest first."""
         for merged in merges:
-            # YAML merge keys (<<: *base): explicit keys win over merged ones.
             sources = merged.value if isinstance(merged, SequenceNode) else [merged]
             for source in sources:
+                if depth > MAX_DEPTH:
+                    raise _Reject(_mark(source), "YAML nesting is too deep", f"keep nesting under {MAX_DEPTH} levels")
                 if not isinstance(source, MappingNode):
                     raise _Reject(_mark(source), "`<<` must merge a mapping", "merge an anchored mapping: `<<: *base`")
                 self._count(source, _mark(source))
-                for k, v in source.value:
-                    key = str(k.value)
-                    if key not in out:
-                        out[key] = self.convert(v, prefix + key, _mark(k), depth + 1)
-        return out
+                own = [(k, v) for k, v in source.value if not self._is_merge(k)]
+                yield from own
+                yield from self._merged([v for k, v in source.value if self._is_merge(k)], depth + 1)
+
+    @staticmethod
+    def _is_merge(k: Node) -> bool:
+        return isinstance(k, ScalarNode) and k.ctag is _T_PLAIN and k.value == "<<"
+
+    def _key(self, k: Node) -> str:
+        """A mapping key as text: a plain or quoted scalar; a tag on a key is a finding like anywhere else."""
+        if not isinstance(k, ScalarNode):
+            raise _Reject(_mark(k), "a mapping key must be a plain word, not a list or mapping",
+                          "use a plain key such as `title:`")
+        if k.ctag is not _T_PLAIN and k.ctag is not _T_QUOTED:
+            tag = str(k.ctag)
+            if tag != _TAG + "str":
+                shown = tag.replace(_TAG, "!!")
+                raise _Reject(_mark(k), f"tag `{shown}` is not allowed: goalspec never constructs objects from a spec",
+                              "remove the tag; keys are plain words")
+        return k.value
 
 
 def _int(text: str) -> int:

@@ -166,7 +166,7 @@ def _kind_of(doc: RawDocument, diags: list[Diagnostic]) -> str | None:
                           f"set `apiVersion: {API_VERSION}`", id=_str_id(data), key_path=_doc_key(doc, "apiVersion")))
         return None
     kind = data.get("kind")
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         pos = doc.value_pos("kind") if "kind" in data else doc.key_pos("apiVersion")
         got = "no kind" if "kind" not in data else f"kind `{kind}`"
         diags.append(make("GS002", doc.file, pos, f"unknown {got}", _choices_hint(str(kind), KINDS), id=_str_id(data),

@@ -244,3 +244,23 @@ def test_bad_input_exits_1_with_findings_never_a_traceback(tmp_path, files):
 def test_missing_tree_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(main, ["check", str(tmp_path / "nope")])
     assert result.exit_code == 2 and "not a folder" in result.output
+
+
+def test_chained_merge_keys_resolve():
+    docs, diags = one("common: &c {team: sales}\nbase: &b {<<: *c, owner: ana}\ngoal: {<<: *b, id: x}\n")
+    assert diags == [] and docs[0].data["goal"] == {"id": "x", "owner": "ana", "team": "sales"}
+
+
+@pytest.mark.parametrize("text", ["b: {<<: {[1]: 2}}\n", "? [a]\n: 1\n", "!!python/name:os.system x: 1\n",
+                                  "!foo k: 1\n"])
+def test_odd_keys_are_gs001(text):
+    docs, diags = one(text)
+    assert docs == [] and [d.code for d in diags] == ["GS001"]
+
+
+@pytest.mark.parametrize("kind", ["[Goal]", "{a: 1}", "3"])
+def test_a_kind_that_is_not_a_word_is_a_finding(tmp_path, kind):
+    (tmp_path / "goalspec.yaml").write_text(ORG)
+    (tmp_path / "bad.yaml").write_text(f"apiVersion: goalspec/v1\nkind: {kind}\nid: x\n")
+    result = CliRunner().invoke(main, ["check", str(tmp_path), "--today", "2026-01-01"])
+    assert result.exit_code == 1 and "GS002" in result.output and "internal error" not in result.output
