@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -58,8 +59,8 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @TODAY
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "sarif"]), default="text",
-              show_default=True, help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "sarif"]), default=None,
+              help="Output format [default: github on GitHub Actions, else text].")
 @click.option("--data", "remote_data", is_flag=True,
               help="Also read KPI databases outside the tree (SQL sources other than SQLite files in the tree).")
 def check(paths: tuple[Path, ...], today, fmt: str, remote_data: bool) -> None:
@@ -78,6 +79,8 @@ def check(paths: tuple[Path, ...], today, fmt: str, remote_data: bool) -> None:
     from goalspec.check import only_files, run
     from goalspec.report import render
 
+    if fmt is None:
+        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     if not paths or (len(paths) == 1 and not paths[0].is_file()):
         result = run(_tree(paths[0] if paths else Path("specs")), _today(today), FileCache.default(),
                      remote_data=remote_data)

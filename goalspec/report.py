@@ -89,9 +89,17 @@ def escape_property(value: str) -> str:
     return escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
+ANNOTATIONS_PER_SEVERITY = 10  # GitHub shows no more than this many per step and type
+
+
 def github(result: Result, cwd: Path) -> str:
+    """Annotations in file order: the first ten errors and the first ten warnings; when
+    any were left out, a notice gives the full count."""
+    errors = [d for d in result.diagnostics if d.severity is Severity.ERROR][:ANNOTATIONS_PER_SEVERITY]
+    warnings = [d for d in result.diagnostics if d.severity is not Severity.ERROR][:ANNOTATIONS_PER_SEVERITY]
+    shown = sorted(errors + warnings)
     lines = []
-    for d in result.diagnostics:
+    for d in shown:
         kind = "error" if d.severity is Severity.ERROR else "warning"
         props = ",".join([
             f"file={escape_property(display_path(result, d, cwd))}",
@@ -100,6 +108,9 @@ def github(result: Result, cwd: Path) -> str:
             f"title={escape_property(d.code)}",
         ])
         lines.append(f"::{kind} {props}::{escape_data(d.message)}")
+    if len(shown) < len(result.diagnostics):
+        lines.append(f"::notice title=goalspec::{escape_data(summary_line(result))}; "
+                     f"{len(shown)} annotated, the rest in the job log (goalspec check --format text)")
     return "".join(line + "\n" for line in lines)
 
 

@@ -45,3 +45,17 @@ def test_readme_names_the_test_command_and_the_docs():
     assert "pytest" in readme
     for doc in ("docs/format.md", "docs/rules.md", "docs/cli.md"):
         assert doc in readme and (ROOT / doc).is_file()
+
+
+def test_the_example_workflow_uses_only_real_commands():
+    import yaml
+
+    from goalspec.cli import main
+
+    workflow = yaml.safe_load((ROOT / "examples" / "github-workflow.yml").read_text())
+    runs = [step["run"] for job in workflow["jobs"].values() for step in job["steps"] if "run" in step]
+    commands = {line.split()[1] for run in runs for line in run.splitlines() if line.startswith("goalspec ")}
+    assert commands == {"check", "build"}
+    assert commands <= set(main.commands)
+    assert "upload-sarif" in (ROOT / "examples" / "github-workflow.yml").read_text()
+    assert "examples/github-workflow.yml" in (ROOT / "docs" / "ci.md").read_text()

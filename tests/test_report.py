@@ -506,3 +506,26 @@ def test_text_keeps_each_finding_on_one_line(tmp_path):
     result = CliRunner().invoke(main, ["check", str(tree), "--today", "2026-08-01"])
     finding = [line for line in result.output.splitlines() if "GS003" in line]
     assert len(finding) == 1 and "odd\\r\\nkey" in finding[0]
+
+
+def test_github_is_the_default_on_github_actions(tmp_path, monkeypatch):
+    tree = write_tree(tmp_path / "t", {**BASE, "x.yaml": "apiVersion: goalspec/v1\nkind: Team\nid: x\n"})
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    args = ["check", str(tree), "--today", TODAY]
+    assert CliRunner().invoke(main, args).output.startswith("::error file=")
+    assert ": GS003 error:" in CliRunner().invoke(main, [*args, "--format", "text"]).output  # an explicit choice wins
+    monkeypatch.delenv("GITHUB_ACTIONS")
+    assert ": GS003 error:" in CliRunner().invoke(main, args).output
+
+
+def test_github_annotates_ten_of_each_severity(tmp_path):
+    teams = "---\n".join(f"apiVersion: goalspec/v1\nkind: Team\nid: t{i}\n" for i in range(12))
+    goals = "---\n".join(
+        f"apiVersion: goalspec/v1\nkind: Goal\nid: sales.g{i}\ntitle: Close 5 seats\nowner: ben\nteam: sales\n"
+        f"parent: company.q3\nkpi: seats\ntarget: {{value: 6}}\ndeadline: 2026-Q3\n" for i in range(11))
+    tree = write_tree(tmp_path / "t", {**BASE, "a.yaml": goals, "b.yaml": teams})
+    out = CliRunner().invoke(main, ["check", str(tree), "--format", "github", "--today", "2026-08-01"]).output
+    lines = out.splitlines()
+    kinds = [line.split(" ", 1)[0] for line in lines]
+    assert kinds.count("::error") == 10 and kinds.count("::warning") == 10 and kinds[-1] == "::notice"
+    assert "24 errors, 11 warnings" in lines[-1] and "20 annotated" in lines[-1]
