@@ -91,6 +91,11 @@ def only_files(result: Result, files: set[str]) -> Result:
     return replace(result, diagnostics=kept, summary=summary)
 
 
+def only_errors(result: Result) -> Result:
+    """The result with the findings at error severity only (the summary still counts warnings)."""
+    return replace(result, diagnostics=tuple(d for d in result.diagnostics if d.severity is Severity.ERROR))
+
+
 def _configure(findings: list[Diagnostic], project: Project):
     """Apply Organization.rules severities and inline `# goalspec: ignore[...]` comments."""
     overrides = project.organization.model.rules if project.organization else {}

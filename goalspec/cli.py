@@ -63,7 +63,10 @@ def main() -> None:
               help="Output format [default: github on GitHub Actions, else text].")
 @click.option("--data", "remote_data", is_flag=True,
               help="Also read KPI databases outside the tree (SQL sources other than SQLite files in the tree).")
-def check(paths: tuple[Path, ...], today, fmt: str, remote_data: bool) -> None:
+@click.option("--changed-since", "since", metavar="REV",
+              help="Report only findings in files changed since this git revision (the whole tree is still checked).")
+@click.option("-q", "--quiet", is_flag=True, help="Text format: only the findings at error severity and the summary.")
+def check(paths: tuple[Path, ...], today, fmt: str, remote_data: bool, since: str | None, quiet: bool) -> None:
     """Check a spec tree (default: specs) and report every finding.
 
     Given spec files instead of a tree (as pre-commit does), checks the whole
@@ -76,14 +79,23 @@ def check(paths: tuple[Path, ...], today, fmt: str, remote_data: bool) -> None:
     Example:
       goalspec check specs --format json --today 2026-09-01
     """
-    from goalspec.check import only_files, run
+    from goalspec.check import only_errors, only_files, run
     from goalspec.report import render
 
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     if not paths or (len(paths) == 1 and not paths[0].is_file()):
-        result = run(_tree(paths[0] if paths else Path("specs")), _today(today), FileCache.default(),
-                     remote_data=remote_data)
+        root = _tree(paths[0] if paths else Path("specs"))
+        result = run(root, _today(today), FileCache.default(), remote_data=remote_data)
+        if since is not None:
+            from goalspec.history import changed_files
+
+            try:
+                result = only_files(result, changed_files(root, since))
+            except ValueError as exc:
+                raise click.BadParameter(str(exc), param_hint="--changed-since") from None
+        if quiet:
+            result = only_errors(result)
         click.echo(render(result, fmt), nl=False)
         sys.exit(1 if result.failed else 0)
     failed = False
