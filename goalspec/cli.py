@@ -86,21 +86,25 @@ def check(paths: tuple[Path, ...], today, fmt: str, remote_data: bool, since: st
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     if not paths or (len(paths) == 1 and not paths[0].is_file()):
         root = _tree(paths[0] if paths else Path("specs"))
-        result = run(root, _today(today), FileCache.default(), remote_data=remote_data)
+        targets: dict[Path, set[str] | None] = {root: None}
         if since is not None:
             from goalspec.history import changed_files
 
             try:
-                result = only_files(result, changed_files(root, since))
+                targets = {root: changed_files(root, since)}
             except ValueError as exc:
                 raise click.BadParameter(str(exc), param_hint="--changed-since") from None
+    elif since is not None:
+        raise click.UsageError("give spec files or --changed-since, not both")
+    else:
+        targets = dict(_trees_of(paths))
+    failed = False
+    for root, files in targets.items():
+        result = run(root, _today(today), FileCache.default(), remote_data=remote_data)
+        if files is not None:
+            result = only_files(result, files)
         if quiet:
             result = only_errors(result)
-        click.echo(render(result, fmt), nl=False)
-        sys.exit(1 if result.failed else 0)
-    failed = False
-    for root, files in _trees_of(paths).items():
-        result = only_files(run(root, _today(today), FileCache.default(), remote_data=remote_data), files)
         click.echo(render(result, fmt), nl=False)
         failed = failed or result.failed
     sys.exit(1 if failed else 0)

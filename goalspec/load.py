@@ -233,11 +233,26 @@ def _ignores(text: str) -> dict[int, frozenset[str]]:
         return {}
     found = {}
     for number, line in enumerate(text.splitlines(), 1):
-        m = _IGNORE.search(line)
+        comment = _comment(line) if "goalspec:" in line else None
+        m = _IGNORE.match(comment) if comment else None
         if m:
             codes = m.group(1)
             found[number] = frozenset(c.strip().upper() for c in codes.split(",") if c.strip()) if codes else frozenset()
     return found
+
+
+def _comment(line: str) -> str | None:
+    """The comment a line ends with: a `#` at its start or after a space, outside quotes."""
+    quote = None
+    for i, char in enumerate(line):
+        if quote:
+            if char == quote and not (quote == '"' and line[i - 1] == "\\"):
+                quote = None
+        elif char in "'\"" and (i == 0 or line[i - 1] in " \t:[{,-?"):
+            quote = char
+        elif char == "#" and (i == 0 or line[i - 1] in " \t"):
+            return line[i:]
+    return None
 
 
 def _mark(node: Node) -> Pos:
