@@ -105,9 +105,15 @@ def check(paths: tuple[Path, ...], today, fmt: str, remote_data: bool, since: st
             result = only_files(result, files)
         if quiet:
             result = only_errors(result)
-        click.echo(render(result, fmt), nl=False)
+        click.echo(render(result, fmt, color=_color()), nl=False)
         failed = failed or result.failed
     sys.exit(1 if failed else 0)
+
+
+def _color() -> bool:
+    """Never colour when NO_COLOR is set (https://no-color.org); otherwise colour is written
+    and click.echo strips it unless stdout is a terminal."""
+    return not os.environ.get("NO_COLOR")
 
 
 def _trees_of(paths: tuple[Path, ...]) -> dict[Path, set[str]]:
@@ -190,11 +196,25 @@ def build(tree: Path, out: Path, today, allow_errors: bool, templates: Path | No
     from goalspec.build import build as build_site
     from goalspec.report import render
 
+    bar = None
+
+    def progress(total: int):
+        nonlocal bar
+        # A bar only where someone watches: stderr on a terminal, and a site large enough to wait for.
+        if total < 1000 or not sys.stderr.isatty():
+            return None
+        bar = click.progressbar(length=total, label="rendering pages", file=sys.stderr)
+        bar.__enter__()
+        return bar.update
+
     try:
         built = build_site(_tree(tree), out, _today(today), allow_errors=allow_errors, templates=templates,
-                           cache=FileCache.default())
+                           cache=FileCache.default(), progress=progress)
     except BuildError as exc:
         raise click.UsageError(str(exc)) from None
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
     if not built.written:
         click.echo(render(built.result, "text"), nl=False, err=True)
         click.echo(f"not built: fix the errors above, or use --allow-errors; {out} is unchanged", err=True)

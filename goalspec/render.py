@@ -414,36 +414,47 @@ PARALLEL_FROM = 400
 _shared: tuple | None = None
 
 
-def write(site_pages: list[Page], env: jinja2.Environment, dest: Path, jobs: int | None = None) -> None:
-    """Render every page into dest. Each file depends only on its page, so the
-    result is the same whatever the number of workers."""
+CHUNK = 250  # pages per unit of work: small enough for a smooth progress bar, large enough to be cheap
+
+
+def write(site_pages: list[Page], env: jinja2.Environment, dest: Path, jobs: int | None = None,
+          progress: Callable[[int], None] | None = None) -> None:
+    """Render every page into dest; ``progress`` is told how many pages each finished chunk held.
+
+    Each file depends only on its page, so the result is the same whatever the
+    number of workers."""
     global _shared
     for folder in sorted({str(Path(p.path).parent) for p in site_pages}):
         (dest / folder).mkdir(parents=True, exist_ok=True)
     if jobs is None:
         jobs = min(os.cpu_count() or 1, 4) if len(site_pages) >= PARALLEL_FROM else 1
+    chunks = range(0, len(site_pages), CHUNK)
+    done = progress or (lambda n: None)
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        _render(site_pages, env, dest)
+        for start in chunks:
+            done(_render(site_pages[start:start + CHUNK], env, dest))
         return
     for name in sorted({p.template for p in site_pages}):
         env.get_template(name)  # compiled once, before the workers are forked
-    _shared = (site_pages, env, dest, jobs)
+    _shared = (site_pages, env, dest)
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            pool.map(_render_share, range(jobs))
+            for count in pool.imap_unordered(_render_chunk, chunks):
+                done(count)
     finally:
         _shared = None
 
 
-def _render_share(index: int) -> None:
-    site_pages, env, dest, jobs = _shared
-    _render(site_pages[index::jobs], env, dest)
+def _render_chunk(start: int) -> int:
+    site_pages, env, dest = _shared
+    return _render(site_pages[start:start + CHUNK], env, dest)
 
 
-def _render(site_pages: list[Page], env: jinja2.Environment, dest: Path) -> None:
+def _render(site_pages: list[Page], env: jinja2.Environment, dest: Path) -> int:
     for page in site_pages:
         context = {**page.context, **page.more()} if page.more else page.context
         text = env.get_template(page.template).render(root="../" * page.path.count("/"), page_path=page.path,
                                                       **context)
         with open(dest / page.path, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
+    return len(site_pages)

@@ -20,10 +20,10 @@ FORMATS = ("text", "json", "github", "sarif")
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
 
-def render(result: Result, fmt: str, cwd: Path | None = None) -> str:
+def render(result: Result, fmt: str, cwd: Path | None = None, color: bool = False) -> str:
     cwd = (cwd or Path.cwd()).resolve()
     if fmt == "text":
-        return text(result, cwd)
+        return text(result, cwd, color)
     if fmt == "json":
         return as_json(result)
     if fmt == "github":
@@ -56,10 +56,16 @@ def _one_line(value: str) -> str:
     return value.replace("\r", "\\r").replace("\n", "\\n")
 
 
-def text(result: Result, cwd: Path) -> str:
+_COLORS = {Severity.ERROR: "\x1b[1;31m", Severity.WARNING: "\x1b[1;33m"}
+
+
+def text(result: Result, cwd: Path, color: bool = False) -> str:
     lines = []
     for d in result.diagnostics:
-        lines.append(f"{display_path(result, d, cwd)}:{d.line}:{d.column}: {d.code} {d.severity.value}: "
+        severity = d.severity.value
+        if color:  # only the code and severity: the line stays one an editor can read
+            severity = f"{_COLORS.get(d.severity, '')}{severity}\x1b[0m"
+        lines.append(f"{display_path(result, d, cwd)}:{d.line}:{d.column}: {d.code} {severity}: "
                      f"{_one_line(d.message)}")
         lines.append(f"    hint: {_one_line(d.hint)}")
     lines.append(summary_line(result))

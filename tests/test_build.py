@@ -188,3 +188,18 @@ def test_templates_override_file_by_file(specs, tmp_path):
 
 def test_missing_templates_folder_is_a_usage_error(specs, tmp_path):
     assert cli_build(specs, tmp_path / "site", "--templates", str(tmp_path / "nope")).exit_code == 2
+
+
+def test_workers_write_the_same_files_and_report_progress(specs, tmp_path):
+    from datetime import date
+
+    from goalspec.check import run
+    from goalspec.render import environment, pages, write
+
+    result = run(specs, date(2027, 1, 15), remote_data=True)
+    site_pages = pages(result)
+    counts: dict[int, list[int]] = {1: [], 2: []}
+    for jobs in (1, 2):
+        write(site_pages, environment(None), tmp_path / f"jobs{jobs}", jobs=jobs, progress=counts[jobs].append)
+    assert sum(counts[1]) == sum(counts[2]) == len(site_pages)
+    assert files(tmp_path / "jobs1") == files(tmp_path / "jobs2")

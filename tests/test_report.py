@@ -529,3 +529,13 @@ def test_github_annotates_ten_of_each_severity(tmp_path):
     kinds = [line.split(" ", 1)[0] for line in lines]
     assert kinds.count("::error") == 10 and kinds.count("::warning") == 10 and kinds[-1] == "::notice"
     assert "24 errors, 11 warnings" in lines[-1] and "20 annotated" in lines[-1]
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color(tmp_path, monkeypatch):
+    tree = write_tree(tmp_path / "t", {**BASE, "x.yaml": "apiVersion: goalspec/v1\nkind: Team\nid: x\n"})
+    args = ["check", str(tree), "--today", TODAY, "--format", "text"]
+    assert "\x1b[" not in CliRunner().invoke(main, args).output  # not a terminal
+    coloured = CliRunner().invoke(main, args, color=True).output
+    assert "GS003 \x1b[1;31merror\x1b[0m:" in coloured
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b[" not in CliRunner().invoke(main, args, color=True).output
