@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -65,8 +66,10 @@ def main() -> None:
               help="Also read KPI databases outside the tree (SQL sources other than SQLite files in the tree).")
 @click.option("--changed-since", "since", metavar="REV",
               help="Report only findings in files changed since this git revision (the whole tree is still checked).")
-@click.option("-q", "--quiet", is_flag=True, help="Text format: only the findings at error severity and the summary.")
-def check(paths: tuple[Path, ...], today, fmt: str, remote_data: bool, since: str | None, quiet: bool) -> None:
+@click.option("-q", "--quiet", is_flag=True, help="Only the findings at error severity, and the summary.")
+@click.option("-v", "--verbose", is_flag=True, help="Also say on stderr what was checked and how long it took.")
+def check(paths: tuple[Path, ...], today, fmt: str, remote_data: bool, since: str | None, quiet: bool,
+          verbose: bool) -> None:
     """Check a spec tree (default: specs) and report every finding.
 
     Given spec files instead of a tree (as pre-commit does), checks the whole
@@ -100,7 +103,15 @@ def check(paths: tuple[Path, ...], today, fmt: str, remote_data: bool, since: st
         targets = dict(_trees_of(paths))
     failed = False
     for root, files in targets.items():
+        started = time.perf_counter()
         result = run(root, _today(today), FileCache.default(), remote_data=remote_data)
+        if verbose:
+            p = result.project
+            click.echo(f"goalspec: checked {root} in {time.perf_counter() - started:.2f}s as of {_today(today)}: "
+                       f"{result.summary.files} files, {len(p.teams)} teams, {len(p.people)} people, "
+                       f"{len(p.kpis)} KPIs, {len(p.goals)} goals ({len(result.graph.company_goals)} company goals), "
+                       f"{len(p.leads)} lead definitions, {len(p.incentives)} incentives, {len(p.checkins)} check-ins"
+                       + (f"; reporting {len(files)} changed files" if files is not None else ""), err=True)
         if files is not None:
             result = only_files(result, files)
         if quiet:

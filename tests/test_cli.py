@@ -302,3 +302,11 @@ def test_check_given_files_reports_only_their_findings(tmp_path):
     assert doc["summary"]["errors"] == 1 and doc["summary"]["files"] == 6
     clean = CliRunner().invoke(main, ["check", str(root / "goals.yaml"), "--today", "2026-08-01"])
     assert clean.exit_code == 0 and clean.output.startswith("no problems")
+
+
+def test_verbose_says_what_was_checked_on_stderr(tmp_path):
+    root = write_tree(tmp_path / "specs", BASE)
+    result = CliRunner().invoke(main, ["check", str(root), "-v", "--format", "json", "--today", "2026-08-01"])
+    assert result.exit_code == 0
+    assert "goalspec: checked" in result.stderr and "2 goals (1 company goals)" in result.stderr
+    assert json.loads(result.stdout)["summary"]["goals"] == 2  # stdout stays machine-readable
