@@ -339,6 +339,28 @@ def init_cmd(folder: Path) -> None:
     click.echo(f"next: edit the files, then run `goalspec check {folder}`")
 
 
+@main.command("fmt")
+@TREE
+@click.option("--check", "check_only", is_flag=True, help="Change nothing; list the files fmt would change, exit 1 if any.")
+def fmt_cmd(tree: Path, check_only: bool) -> None:
+    """Give every spec file one canonical layout, keeping every comment.
+
+    Keys in FORMAT.md's order, two-space indentation. Running it twice changes
+    nothing the second time.
+
+    \b
+    Example:
+      goalspec fmt specs --check
+    """
+    from goalspec.fmt import fmt
+
+    changed = fmt(_tree(tree), write=not check_only)
+    for path in changed:
+        click.echo(f"{'would reformat' if check_only else 'reformatted'} {path}")
+    if check_only and changed:
+        sys.exit(1)
+
+
 @main.command("schema")
 def schema_cmd() -> None:
     """Print the JSON Schema (draft-07) of every kind, for editors and other validators.

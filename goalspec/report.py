@@ -99,11 +99,11 @@ ANNOTATIONS_PER_SEVERITY = 10  # GitHub shows no more than this many per step an
 
 
 def github(result: Result, cwd: Path) -> str:
-    """Annotations in file order: the first ten errors and the first ten warnings; when
-    any were left out, a notice gives the full count."""
+    """Annotations, most severe first: the first ten errors, then the first ten warnings, each
+    in file order; when any were left out, a notice gives the full count."""
     errors = [d for d in result.diagnostics if d.severity is Severity.ERROR][:ANNOTATIONS_PER_SEVERITY]
     warnings = [d for d in result.diagnostics if d.severity is not Severity.ERROR][:ANNOTATIONS_PER_SEVERITY]
-    shown = sorted(errors + warnings)
+    shown = errors + warnings
     lines = []
     for d in shown:
         kind = "error" if d.severity is Severity.ERROR else "warning"

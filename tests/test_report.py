@@ -188,8 +188,10 @@ def test_github_annotations(tmp_path, monkeypatch):
         assert GITHUB.match(line), line
     assert lines[0] == ('::error file=specs/a/a.yaml,line=4,col=8,title=GS101::'
                         'goal title is vague: it leans on vague wording ("as many 10%25 deals as possible")')
-    assert lines[1] == "::warning file=specs/a/a.yaml,line=4,col=8,title=GS103::title says 10%25 but the target is 900"
-    assert lines[5].startswith("::error file=specs/b.yaml,line=10,col=11,title=GS302::")
+    # most severe first: every error (in file order), then the warnings
+    assert [line.split(" ", 1)[0] for line in lines] == ["::error"] * 5 + ["::warning"]
+    assert lines[4].startswith("::error file=specs/b.yaml,line=10,col=11,title=GS302::")
+    assert lines[5] == "::warning file=specs/a/a.yaml,line=4,col=8,title=GS103::title says 10%25 but the target is 900"
 
 
 def test_escape_data():
@@ -527,7 +529,7 @@ def test_github_annotates_ten_of_each_severity(tmp_path):
     out = CliRunner().invoke(main, ["check", str(tree), "--format", "github", "--today", "2026-08-01"]).output
     lines = out.splitlines()
     kinds = [line.split(" ", 1)[0] for line in lines]
-    assert kinds.count("::error") == 10 and kinds.count("::warning") == 10 and kinds[-1] == "::notice"
+    assert kinds == ["::error"] * 10 + ["::warning"] * 10 + ["::notice"]
     assert "24 errors, 11 warnings" in lines[-1] and "20 annotated" in lines[-1]
 
 
