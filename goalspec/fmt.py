@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from goalspec.load import discover
+from goalspec.load import discover, line_comment
 from goalspec.models import KINDS, LeadsSource, Person, PaysOn, Revision, Site, Target
 from goalspec.models import CheckinsSource, CsvSource, LeadRecordsCsv, SqlSource
 
@@ -81,7 +81,15 @@ def format_text(text: str) -> str | None:
     y.explicit_start = text.lstrip().startswith("---")
     out = io.StringIO()
     y.dump_all(docs, out)
-    return out.getvalue()
+    new = out.getvalue()
+    if sorted(_comments(new)) != sorted(_comments(text)):
+        return None  # ruamel would drop or change a comment (e.g. one above a `---`): leave the file alone
+    return new
+
+
+def _comments(text: str) -> list[str]:
+    found = (line_comment(line) for line in text.splitlines())
+    return [c.strip() for c in found if c]
 
 
 def fmt(tree: Path, write: bool = True) -> list[Path]:

@@ -233,7 +233,7 @@ def _ignores(text: str) -> dict[int, frozenset[str]]:
         return {}
     found = {}
     for number, line in enumerate(text.splitlines(), 1):
-        comment = _comment(line) if "goalspec:" in line else None
+        comment = line_comment(line) if "goalspec:" in line else None
         m = _IGNORE.match(comment) if comment else None
         if m:
             codes = m.group(1)
@@ -241,7 +241,7 @@ def _ignores(text: str) -> dict[int, frozenset[str]]:
     return found
 
 
-def _comment(line: str) -> str | None:
+def line_comment(line: str) -> str | None:
     """The comment a line ends with: a `#` at its start or after a space, outside quotes."""
     quote = None
     for i, char in enumerate(line):

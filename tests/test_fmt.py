@@ -94,3 +94,10 @@ def test_check_lists_files_and_changes_nothing(tmp_path):
 
 def test_the_example_tree_is_formatted():
     assert CliRunner().invoke(main, ["fmt", str(ROOT / "specs"), "--check"]).exit_code == 0
+
+
+def test_a_file_whose_comments_ruamel_would_drop_is_left_alone():
+    text = "# above the document marker\n---\nkind: Team\nid: x\napiVersion: goalspec/v1\n"
+    assert format_text(text) is None
+    assert format_text("---\nkind: Team  # stays\napiVersion: goalspec/v1\n") == \
+        "---\napiVersion: goalspec/v1\nkind: Team  # stays\n"
