@@ -197,12 +197,22 @@ def load_text(text: str, rel: str) -> tuple[SourceFile, list[RawDocument], list[
     return source, docs, diags
 
 
+def object_key(kind: str | None, ident: str | None, file: str, index: int) -> str:
+    """The head of a finding's key path: `Kind/id`, or the document's place when it has no id.
+
+    Key paths, not lines, make SARIF fingerprints, so one object keeps its alerts
+    when lines above it change."""
+    return f"{kind or '?'}/{ident}" if ident else f"{kind or '?'}/{file}#{index}"
+
+
 def _in_document(d: Diagnostic, rel: str, index: int, data: Any) -> Diagnostic:
     """Prefix a finding's key path with its object (Kind/id) or document, so that the
     same key in two documents of one file never shares a SARIF fingerprint."""
     kind = data.get("kind") if isinstance(data, dict) else None
     ident = data.get("id") if isinstance(data, dict) else None
-    head = f"{kind}/{ident}" if isinstance(kind, str) and isinstance(ident, str) else f"{kind or '?'}/{rel}#{index}"
+    if not isinstance(kind, str):
+        kind = ident = None
+    head = object_key(kind, ident if isinstance(ident, str) else None, rel, index)
     return replace(d, key_path=f"{head}/{d.key_path}")
 
 

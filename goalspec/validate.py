@@ -10,7 +10,7 @@ from typing import Any, Generic, TypeVar, get_args
 from pydantic import BaseModel, ValidationError
 
 from goalspec.diagnostics import START, Diagnostic, Pos, make
-from goalspec.load import SEP, Loaded, RawDocument, SourceFile
+from goalspec.load import SEP, Loaded, RawDocument, SourceFile, object_key
 from goalspec.models import (
     API_VERSION, KINDS, KPI, CheckIn, Goal, Incentive, LeadDefinition, Organization, Person, Team,
 )
@@ -54,7 +54,7 @@ class Obj(Generic[M]):
 
     def key_path(self, sub: str = "") -> str:
         kind = type(self.model).__name__
-        head = f"{kind}/{self.id}" if self.id else f"{kind}/{self.doc.file}#{self.doc.index}"
+        head = object_key(kind, self.id, self.doc.file, self.doc.index)
         return f"{head}/{sub}" if sub else head
 
     def diag(self, code: str, sub: str | None, message: str, hint: str, *, key: bool = False) -> Diagnostic:
@@ -178,7 +178,7 @@ def _kind_of(doc: RawDocument, diags: list[Diagnostic]) -> str | None:
 def _doc_key(doc: RawDocument, sub: str = "") -> str:
     """A finding's key path for a document whose kind is unknown: its id if it has one, else its place."""
     ident = _str_id(doc.data) if isinstance(doc.data, dict) else None
-    head = f"?/{ident}" if ident else f"?/{doc.file}#{doc.index}"
+    head = object_key(None, ident, doc.file, doc.index)
     return f"{head}/{sub}" if sub else head
 
 
@@ -201,7 +201,7 @@ def _loc_path(loc: tuple) -> str:
 def _schema_findings(doc: RawDocument, kind: str, exc: ValidationError) -> list[Diagnostic]:
     model = KINDS[kind]
     ident = _str_id(doc.data)
-    key_head = f"{kind}/{ident}" if ident else f"{kind}/{doc.file}#{doc.index}"
+    key_head = object_key(kind, ident, doc.file, doc.index)
     out = []
     for err in exc.errors(include_url=False):
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
