@@ -18,7 +18,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from goalspec.load import discover, line_comment
 from goalspec.models import KINDS, LeadsSource, Person, PaysOn, Revision, Site, Target
-from goalspec.models import CheckinsSource, CsvSource, LeadRecordsCsv, SqlSource
+from goalspec.models import CheckinsSource, CsvSource, LeadRecordsCsv, LeadRecordsSql, SqlSource
 
 _SOURCES = {"checkins": CheckinsSource, "csv": CsvSource, "sql": SqlSource, "leads": LeadsSource}
 _NESTED = {"site": Site, "target": Target, "members": Person, "pays_on": PaysOn, "revisions": Revision}
@@ -40,8 +40,11 @@ _ORDERS = {"CheckIn": ["apiVersion", "kind", "kpi", "date", "value", "by", "valu
 def _order(model: type[BaseModel]) -> list[str]:
     if model.__name__ in _ORDERS:
         return _ORDERS[model.__name__]
-    names = [info.alias or name for name, info in model.model_fields.items()]
-    head = [k for k in ("apiVersion", "kind", "id") if k in names]
+    # A model's own fields before inherited ones: lead records read `type, path`, then the shared columns.
+    own = set(model.__annotations__)
+    fields = sorted(model.model_fields.items(), key=lambda item: item[0] not in own)
+    names = [info.alias or name for name, info in fields]
+    head = [k for k in ("apiVersion", "kind", "id", "type") if k in names]
     return head + [k for k in names if k not in head]
 
 
@@ -59,7 +62,7 @@ def _sort(node: CommentedMap, model: type[BaseModel] | None) -> None:
             child = _SOURCES.get(value.get("type"))
             data = value.get("data")
             if isinstance(data, CommentedMap):
-                _sort(data, LeadRecordsCsv if data.get("type") == "csv" else SqlSource)
+                _sort(data, LeadRecordsCsv if data.get("type") == "csv" else LeadRecordsSql)
         if isinstance(value, CommentedMap):
             _sort(value, child)
         elif isinstance(value, CommentedSeq) and child is not None:

@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
+from goalspec.criteria import problem
+
 API_VERSION = "goalspec/v1"
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$")]
@@ -103,17 +105,22 @@ class SqlSource(Model):
     query: str = Field(description="A read-only query returning rows of (date, value).")
 
 
-class LeadRecordsCsv(Model):
+class LeadRecords(Model):
+    date_column: str | None = Field(None, description="Column that dates each lead record (a leads KPI needs it).")
+    id_column: str | None = Field(None, description="Column that names each record in reports; default: the first column.")
+    handed_over_column: str = Field("handed_over_at", description="Column holding when the lead was handed over.")
+    followed_up_column: str = Field("first_follow_up_at", description="Column holding the first follow-up after the hand-over.")
+
+
+class LeadRecordsCsv(LeadRecords):
     type: Literal["csv"]
     path: str = Field(description="CSV file of lead records, relative to the spec tree's root.")
-    date_column: str | None = Field(None, description="Column that dates each lead record.")
 
 
-class LeadRecordsSql(Model):
+class LeadRecordsSql(LeadRecords):
     type: Literal["sql"]
     url: str = Field(description="SQLAlchemy URL of the database holding the lead records.")
-    query: str = Field(description="A read-only query returning one row per lead record.")
-    date_column: str | None = Field(None, description="Column that dates each lead record.")
+    query: str = Field(description="A read-only query returning one row per lead record, with named columns.")
 
 
 class LeadsSource(Model):
@@ -197,17 +204,22 @@ class Criterion(Model):
     field: str | None = Field(None, description="A field of the lead record.")
     op: Op | None = Field(None, description="Comparison operator.")
     value: Any = Field(None, description="Value compared against (a list for `in` / `not_in`).")
+    case_sensitive: bool | None = Field(
+        None, description="On a leaf: compare text case-sensitively (default: the definition's `case_sensitive`).")
 
     @model_validator(mode="after")
     def _one_shape(self) -> Criterion:
         shapes = [s for s in ("all", "any", "not_") if getattr(self, s) is not None]
-        leaf = self.field is not None or self.op is not None or "value" in self.model_fields_set
+        leaf = (self.field is not None or self.op is not None or "value" in self.model_fields_set
+                or self.case_sensitive is not None)
         if len(shapes) + leaf != 1:
             raise ValueError("a criterion is exactly one of `all: [...]`, `any: [...]`, `not: {...}` or a leaf `{field, op, value}`")
         if leaf and (self.field is None or self.op is None):
             raise ValueError("a leaf criterion needs both `field` and `op`")
         if leaf and self.op != "exists" and "value" not in self.model_fields_set:
             raise ValueError(f"operator `{self.op}` needs a `value`")
+        if leaf and (why := problem(self.op, self.value)):
+            raise ValueError(why)
         return self
 
 
@@ -220,6 +232,7 @@ class LeadDefinition(Document):
     agreed_by: list[Id] = Field(default_factory=list, description="Team ids that signed the definition.")
     handed_to: Id | None = Field(None, description="Team that works the leads.")
     follow_up_within: Duration | None = Field(None, description="Agreed follow-up time, e.g. `2d`, `48h`.")
+    case_sensitive: bool = Field(True, description="Compare text case-sensitively; a leaf may say otherwise.")
     criteria: Criterion = Field(description="What a record must meet to qualify.")
 
 

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from goalspec.validate import Project
 
@@ -38,7 +39,7 @@ class Series:
     points: tuple[Point, ...] = ()
     problem: str | None = None
     field: str = "source"  # the source field at fault, for the finding's position
-    supported: bool = True  # False for sources this release does not read (leads)
+    supported: bool = True  # False for a database outside the tree when it is not to be read
 
     @property
     def last_day(self) -> date | None:
@@ -48,6 +49,8 @@ class Series:
 @dataclass(frozen=True)
 class Data:
     series: dict[str, Series] = field(default_factory=dict)
+    # Lead records run through every definition, by source (a path or URL as the spec gives it).
+    leads: dict[str, Any] = field(default_factory=dict)
 
     @property
     def last_updated(self) -> date | None:
@@ -66,7 +69,7 @@ def is_remote(url: str) -> bool:
     return not url.startswith("sqlite:") or "${" in url
 
 
-def read_all(project: Project, remote: bool = True) -> Data:
+def read_all(project: Project, remote: bool = True, today: date | None = None) -> Data:
     by_kpi: dict[str, list[Point]] = {}
     for checkin in project.checkins:
         m = checkin.model
@@ -84,6 +87,8 @@ def read_all(project: Project, remote: bool = True) -> Data:
                 points = read_csv(project.root, source.path, source.date_column, source.value_column)
             elif source.type == "sql" and (remote or not is_remote(source.url)):
                 points = read_sql(project.root, source.url, source.query)
+            elif source.type == "leads":
+                continue  # below: lead records are read once per source, for every KPI that counts them
             else:
                 out[kid] = Series(kid, supported=False)
                 continue
@@ -91,7 +96,11 @@ def read_all(project: Project, remote: bool = True) -> Data:
             out[kid] = Series(kid, problem=str(problem), field=problem.field)
             continue
         out[kid] = Series(kid, tuple(sorted(points, key=lambda p: p.day)))
-    return Data(out)
+    from goalspec.leads import read_kpi_sources  # leads builds on this module's readers
+
+    lead_series, summaries = read_kpi_sources(project, remote, today)
+    out.update(lead_series)
+    return Data(dict(sorted(out.items())), summaries)
 
 
 def parse_day(raw: object) -> date:
@@ -198,6 +207,22 @@ def _strip_strings(sql: str) -> str:
 
 
 def read_sql(root: Path, url: str, query: str) -> list[Point]:
+    _, rows = run_query(root, url, query)
+    points = []
+    for number, row in enumerate(rows, start=1):
+        if len(row) < 2:
+            raise SourceProblem("the query must return rows of (date, value)", "source/query")
+        if row[1] is None:
+            continue
+        try:
+            points.append(Point(parse_day(row[0]), parse_number(row[1])))
+        except ValueError as exc:
+            raise SourceProblem(f"row {number}: {exc}", "source/query") from None
+    return points
+
+
+def run_query(root: Path, url: str, query: str) -> tuple[list[str], list[tuple]]:
+    """Run one read-only query: its column names and rows."""
     check_query(query)
     try:
         import sqlalchemy
@@ -212,24 +237,16 @@ def read_sql(root: Path, url: str, query: str) -> list[Point]:
         with engine.connect() as conn:
             if engine.dialect.name == "postgresql":
                 conn.exec_driver_sql("SET TRANSACTION READ ONLY")
-            rows = conn.exec_driver_sql(query).fetchall()
+            result = conn.exec_driver_sql(query)
+            columns = list(result.keys())
+            rows = [tuple(row) for row in result.fetchall()]
             conn.rollback()
     except sqlalchemy.exc.SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         raise SourceProblem(f"the query failed: {reason}", "source/query") from None
     finally:
         engine.dispose()
-    points = []
-    for number, row in enumerate(rows, start=1):
-        if len(row) < 2:
-            raise SourceProblem("the query must return rows of (date, value)", "source/query")
-        if row[1] is None:
-            continue
-        try:
-            points.append(Point(parse_day(row[0]), parse_number(row[1])))
-        except ValueError as exc:
-            raise SourceProblem(f"row {number}: {exc}", "source/query") from None
-    return points
+    return columns, rows
 
 
 def _read_only_url(sqlalchemy, url: str, root: Path):

@@ -94,7 +94,7 @@ class Context:
     @cached_property
     def data(self) -> Data:
         """Every KPI's values, read from its source once, when a rule first needs them."""
-        return read_all(self.project, remote=self.remote_data)
+        return read_all(self.project, remote=self.remote_data, today=self.today)
 
     @cached_property
     def progress(self) -> dict[str, Progress]:

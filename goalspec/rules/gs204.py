@@ -6,7 +6,8 @@ is missing, outside the tree, unreadable, without the named columns, or with a
 row whose date or value cannot be read is reported at the field at fault; so is
 an SQL source whose database cannot be reached, whose URL names an environment
 variable that is not set, or whose query fails, returns no (date, value) rows, or
-would write: goalspec only reads.
+would write: goalspec only reads. Lead records (a ``leads`` KPI's ``data``) are
+checked the same way, and need a ``date_column`` that dates each record.
 
 Why: a KPI with no data behind it turns every goal measured by it into a guess.
 
@@ -23,7 +24,7 @@ How to fix: add ``source:``, or correct the path or column names.
 
 from goalspec.diagnostics import Severity
 from goalspec.rules.base import Context
-from goalspec.sources import SourceProblem, csv_header, local_database
+from goalspec.sources import SourceProblem
 
 SEVERITY = Severity.ERROR
 
@@ -33,6 +34,8 @@ _HINTS = {
     "value_column": "name a column the CSV file has",
     "url": "check the URL, that the database exists, and that every ${VAR} it names is set",
     "query": "give one SELECT returning rows of (date, value)",
+    "data": "name the column that dates each lead record in `date_column`",
+    "id_column": "name a column the lead records have",
 }
 
 
@@ -43,24 +46,9 @@ def check(ctx: Context):
             yield kpi.diag("GS204", None, "KPI has no source",
                            "add `source: {type: checkins}`, or a csv, sql or leads source")
             continue
-        if source.type == "leads":
-            problem = _lead_records_problem(ctx, source.data)
-        else:
-            series = ctx.data.series.get(kpi.id)
-            problem = SourceProblem(series.problem, series.field) if series and series.problem else None
+        series = ctx.data.series.get(kpi.id)
+        problem = SourceProblem(series.problem, series.field) if series and series.problem else None
         if problem is not None:
             hint = _HINTS.get(problem.field.rpartition("/")[2], "fix the source")
             yield kpi.diag("GS204", problem.field, str(problem), hint)
 
-
-def _lead_records_problem(ctx: Context, data) -> SourceProblem | None:
-    """Lead records are not read by this release; what can be checked without reading them is."""
-    try:
-        if data.type == "csv":
-            csv_header(ctx.project.root, data.path, {"date_column": data.date_column} if data.date_column else {},
-                       base="source/data")
-        else:
-            local_database(ctx.project.root, data.url, base="source/data")
-    except SourceProblem as problem:
-        return problem
-    return None

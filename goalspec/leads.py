@@ -1,0 +1,352 @@
+"""Stage 4 (data): lead records run through the lead definitions.
+
+One pass over the records evaluates every definition on each record and tallies
+what the KPIs, the site and ``leads classify`` need: counts per definition and
+stage, the conversion between stages, the records each definition qualifies per
+day (a ``leads`` KPI's values), the follow-up agreement (leads handed over and
+not followed up in time), and which columns hold any value at all. Records are
+streamed, so a million of them are never all in memory.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+from goalspec.criteria import Compiled, compile_criteria
+from goalspec.models import LeadDefinition, LeadRecordsCsv, LeadRecordsSql
+from goalspec.sources import SourceProblem, expand_url, is_remote, parse_day, run_query
+
+# Funnel order of the stages FORMAT.md names; other words follow, in the order met.
+STAGES = ("MQL", "SAL", "SQL", "opportunity")
+_UNITS = {"h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+@dataclass(frozen=True)
+class Records:
+    """Lead records as rows aligned with ``columns``; ``rows`` is read lazily, once."""
+
+    name: str
+    columns: tuple[str, ...]
+    rows: Iterable[Sequence[Any]]
+    first_row: int = 1  # the number reports give the first record (a CSV's header is row 1)
+
+
+def read_csv(path: Path, name: str | None = None, problem_field: str = "path") -> Records:
+    try:
+        fh = path.open(newline="", encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise SourceProblem(f"CSV file `{name or path}` does not exist", problem_field) from None
+    except OSError as exc:
+        raise SourceProblem(f"CSV file `{name or path}` cannot be read: {exc.strerror}", problem_field) from None
+    try:
+        header = next(csv.reader(fh), None)
+    except (UnicodeDecodeError, csv.Error) as exc:
+        fh.close()
+        raise SourceProblem(f"CSV file `{name or path}` cannot be read: {exc}", problem_field) from None
+    if header is None:
+        fh.close()
+        raise SourceProblem(f"CSV file `{name or path}` is empty: it needs a header row", problem_field)
+    columns = tuple(h.strip() for h in header)
+
+    def rows() -> Iterator[list[str]]:
+        width = len(columns)
+        with fh:
+            try:
+                for row in csv.reader(fh):
+                    if len(row) != width:
+                        if not row:
+                            continue
+                        row = (row + [""] * width)[:width]
+                    yield row
+            except (UnicodeDecodeError, csv.Error) as exc:
+                raise SourceProblem(f"CSV file `{name or path}` cannot be read: {exc}", problem_field) from None
+    return Records(name or str(path), columns, rows(), first_row=2)
+
+
+def read_sql(root: Path, url: str, query: str, name: str | None = None) -> Records:
+    columns, rows = run_query(root, url, query)
+    return Records(name or _safe_url(url), tuple(columns), rows)
+
+
+def _safe_url(url: str) -> str:
+    # A URL may carry a password once ${VAR}s are filled; reports show the spec's text.
+    head, sep, tail = url.partition("@")
+    return f"{head.split('://')[0]}://…@{tail}" if sep and "://" in head and "${" not in head else url
+
+
+def read_source(root: Path, data: LeadRecordsCsv | LeadRecordsSql) -> Records:
+    """A KPI's lead records; a problem names the field under ``source/data`` at fault."""
+    try:
+        if data.type == "csv":
+            path = (root / data.path).resolve()
+            try:
+                path.relative_to(root.resolve())
+            except ValueError:
+                raise SourceProblem(f"CSV path `{data.path}` is outside the spec tree", "path") from None
+            return read_csv(path, data.path)
+        return read_sql(root, expand_url(data.url), data.query, name=data.url)
+    except SourceProblem as problem:
+        raise SourceProblem(str(problem), "source/data/" + problem.field.rpartition("/")[2]) from None
+
+
+def wanted(data: LeadRecordsCsv | LeadRecordsSql, remote: bool) -> bool:
+    return data.type == "csv" or remote or not is_remote(data.url)
+
+
+def duration(text: str) -> timedelta:
+    """`2d`, `48h`, `1.5w` as a time span (the model has checked the shape)."""
+    text = text.strip()
+    return timedelta(seconds=float(text[:-1]) * _UNITS[text[-1]])
+
+
+def moment(raw: Any) -> datetime | None:
+    """A hand-over or follow-up time; a day alone is its midnight; aware times become UTC."""
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, datetime):
+        value = raw
+    elif isinstance(raw, date):
+        value = datetime.combine(raw, time())
+    else:
+        text = str(raw).strip()
+        if not text:
+            return None
+        value = datetime.fromisoformat(text)  # ValueError: the caller counts it as unreadable
+    return value.astimezone(timezone.utc).replace(tzinfo=None) if value.tzinfo else value
+
+
+def stage_order(definitions: Sequence[tuple[str, LeadDefinition]]) -> list[str]:
+    seen = []
+    for _, d in definitions:
+        if d.stage not in seen:
+            seen.append(d.stage)
+    known = [s for s in STAGES if s in seen]
+    return known + [s for s in seen if s not in STAGES]
+
+
+@dataclass(frozen=True)
+class Conversion:
+    source: str
+    target: str
+    reached: int  # records at both stages
+    of: int  # records at the earlier stage
+
+    @property
+    def rate(self) -> float | None:
+        return self.reached / self.of if self.of else None
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """How a definition's follow-up agreement was kept: `late` are the records' ids."""
+
+    definition: str
+    team: str
+    within: str
+    handed_over: int
+    in_time: int
+    waiting: int  # handed over, not followed up yet, still inside the agreed time
+    late: tuple[str, ...]
+    unreadable: int = 0  # a hand-over or follow-up time that is not a date-time
+
+
+@dataclass(frozen=True)
+class Summary:
+    source: str
+    records: int
+    definitions: tuple[str, ...]
+    counts: dict[str, int]
+    stages: tuple[tuple[str, int], ...]
+    conversions: tuple[Conversion, ...]
+    follow_ups: tuple[FollowUp, ...]
+    filled: frozenset[str]  # columns with a value on at least one record
+    columns: tuple[str, ...] = ()
+    daily: dict[str, dict[date, int]] = field(default_factory=dict)
+    undated: int = 0
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One record against every definition: the ones it meets, and why it fails the others."""
+
+    number: int
+    id: str
+    meets: tuple[str, ...]
+    fails: tuple[tuple[str, str], ...]
+
+
+class Classifier:
+    """Evaluates definitions over one record layout and tallies the summary as it goes."""
+
+    def __init__(self, definitions: Sequence[tuple[str, LeadDefinition]], records: Records, *,
+                 id_column: str | None = None, date_column: str | None = None,
+                 handed_over_column: str = "handed_over_at", followed_up_column: str = "first_follow_up_at",
+                 as_of: datetime | None = None):
+        self.records = records
+        self.definitions = list(definitions)
+        columns = {c: i for i, c in reversed(list(enumerate(records.columns)))}
+        self.columns = columns
+        self.compiled: list[Compiled] = [compile_criteria(d.criteria, columns, d.case_sensitive)
+                                         for _, d in self.definitions]
+        if id_column is not None and id_column not in columns:
+            raise SourceProblem(f"the records have no column `{id_column}`", "id_column")
+        if date_column is not None and date_column not in columns:
+            raise SourceProblem(f"the records have no column `{date_column}`", "date_column")
+        self._id = columns.get(id_column) if id_column else (0 if records.columns else None)
+        self._date = columns.get(date_column) if date_column else None
+        self.order = stage_order(self.definitions)
+        self._stage_of = [self.order.index(d.stage) for _, d in self.definitions]
+        self._handed = columns.get(handed_over_column)
+        self._followed = columns.get(followed_up_column)
+        self.as_of = as_of or datetime.now()
+        self._agreements = [(k, duration(d.follow_up_within)) for k, (_, d) in enumerate(self.definitions)
+                            if d.handed_to and d.follow_up_within and self._handed is not None]
+        self._count = [0] * len(self.definitions)
+        self._stage_count = [0] * len(self.order)
+        self._pairs = [0] * max(len(self.order) - 1, 0)
+        self._daily: list[Counter] = [Counter() for _ in self.definitions]
+        self._follow = {k: [0, 0, 0, [], 0] for k, _ in self._agreements}
+        self._unfilled = set(range(len(records.columns)))
+        self.total = 0
+        self.undated = 0
+
+    def meets(self, row: Sequence[Any]) -> list[bool]:
+        """Evaluate and tally one record; the flags are in definition order."""
+        self.total += 1
+        flags = [c.test(row) for c in self.compiled]
+        if self._unfilled:
+            self._unfilled = {i for i in self._unfilled if row[i] is None or row[i] == ""}
+        if not any(flags):
+            return flags
+        reached = [False] * len(self.order)
+        for k, hit in enumerate(flags):
+            if hit:
+                self._count[k] += 1
+                reached[self._stage_of[k]] = True
+        for s, hit in enumerate(reached):
+            if hit:
+                self._stage_count[s] += 1
+                if s + 1 < len(reached) and reached[s + 1]:
+                    self._pairs[s] += 1
+        if self._date is not None:
+            raw = row[self._date]
+            if raw is None or raw == "":
+                self.undated += 1
+            else:
+                day = parse_day(raw)  # ValueError: the caller names the row
+                for k, hit in enumerate(flags):
+                    if hit:
+                        self._daily[k][day] += 1
+        for k, within in self._agreements:
+            if flags[k]:
+                self._follow_up(k, within, row)
+        return flags
+
+    def _follow_up(self, k: int, within: timedelta, row: Sequence[Any]) -> None:
+        tally = self._follow[k]
+        try:
+            handed = moment(row[self._handed])
+            followed = moment(row[self._followed]) if self._followed is not None else None
+        except ValueError:
+            tally[4] += 1
+            return
+        if handed is None:
+            return
+        tally[0] += 1
+        if followed is not None and followed - handed <= within:
+            tally[1] += 1
+        elif followed is None and self.as_of - handed <= within:
+            tally[2] += 1
+        else:
+            tally[3].append(self.record_id(row))
+
+    def record_id(self, row: Sequence[Any]) -> str:
+        return "" if self._id is None or row[self._id] is None else str(row[self._id])
+
+    def verdicts(self) -> Iterator[Verdict]:
+        """Classify every record, in order, tallying the summary on the way."""
+        ids = [i for i, _ in self.definitions]
+        for number, row in enumerate(self.records.rows, start=self.records.first_row):
+            try:
+                flags = self.meets(row)
+            except ValueError as exc:
+                raise SourceProblem(f"row {number}: {exc}", "date_column") from None
+            fails = tuple((ids[k], self.compiled[k].why(row) or "") for k, hit in enumerate(flags) if not hit)
+            yield Verdict(number, self.record_id(row), tuple(ids[k] for k, hit in enumerate(flags) if hit), fails)
+
+    def run(self) -> Summary:
+        """Tally every record without keeping reasons (KPIs and the site need only the counts)."""
+        meets = self.meets
+        for number, row in enumerate(self.records.rows, start=self.records.first_row):
+            try:
+                meets(row)
+            except ValueError as exc:
+                raise SourceProblem(f"row {number}: {exc}", "date_column") from None
+        return self.summary()
+
+    def summary(self) -> Summary:
+        ids = [i for i, _ in self.definitions]
+        follow_ups = []
+        for k, _ in self._agreements:
+            d = self.definitions[k][1]
+            handed, in_time, waiting, late, unreadable = self._follow[k]
+            follow_ups.append(FollowUp(ids[k], d.handed_to, d.follow_up_within, handed, in_time, waiting,
+                                       tuple(late), unreadable))
+        conversions = tuple(Conversion(self.order[s], self.order[s + 1], self._pairs[s], self._stage_count[s])
+                            for s in range(len(self._pairs)))
+        filled = frozenset(c for i, c in enumerate(self.records.columns) if i not in self._unfilled)
+        return Summary(
+            source=self.records.name, records=self.total, definitions=tuple(ids),
+            counts=dict(zip(ids, self._count)), stages=tuple(zip(self.order, self._stage_count)),
+            conversions=conversions, follow_ups=tuple(follow_ups), filled=filled, columns=self.records.columns,
+            daily={ids[k]: dict(sorted(c.items())) for k, c in enumerate(self._daily)}, undated=self.undated)
+
+
+def read_kpi_sources(project, remote: bool, today: date | None = None):
+    """Every ``leads`` KPI's daily counts, and a summary per lead-record source read.
+
+    Each source is read once, whichever KPIs share it, and every definition of the
+    tree is run over it (the site shows each definition's counts). Returns
+    ``(series by KPI id, summaries by source name)``.
+    """
+    from goalspec.sources import Point, Series  # sources.read_all calls this module; keep the cycle lazy
+
+    definitions = sorted((lid, obj.model) for lid, obj in project.leads.items())
+    as_of = datetime.combine((today or date.today()) + timedelta(days=1), time())
+    groups: dict[Any, list[str]] = {}
+    for kid, kpi in sorted(project.kpis.items()):
+        source = kpi.model.source
+        if source is not None and source.type == "leads":
+            groups.setdefault(source.data, []).append(kid)
+    series: dict[str, Series] = {}
+    summaries: dict[str, Summary] = {}
+    for data, kids in groups.items():
+        if not wanted(data, remote):
+            series.update((kid, Series(kid, supported=False)) for kid in kids)
+            continue
+        try:
+            records = read_source(project.root, data)
+            summary = Classifier(definitions, records, id_column=data.id_column, date_column=data.date_column,
+                                 handed_over_column=data.handed_over_column,
+                                 followed_up_column=data.followed_up_column, as_of=as_of).run()
+        except SourceProblem as problem:
+            where = problem.field if problem.field.startswith("source/") else f"source/data/{problem.field}"
+            series.update((kid, Series(kid, problem=str(problem), field=where)) for kid in kids)
+            continue
+        summaries[summary.source] = summary
+        for kid in kids:
+            definition = project.kpis[kid].model.source.definition
+            if definition not in summary.daily:
+                continue  # no such definition: GS408's finding
+            if data.date_column is None:
+                series[kid] = Series(kid, problem="a leads KPI needs `date_column` to date each lead record",
+                                     field="source/data")
+                continue
+            points = tuple(Point(day, float(n)) for day, n in summary.daily[definition].items())
+            series[kid] = Series(kid, points)
+    return series, summaries
