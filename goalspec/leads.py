@@ -170,16 +170,6 @@ class Summary:
     undated: int = 0
 
 
-@dataclass(frozen=True)
-class Verdict:
-    """One record against every definition: the ones it meets, and why it fails the others."""
-
-    number: int
-    id: str
-    meets: tuple[str, ...]
-    fails: tuple[tuple[str, str], ...]
-
-
 class Classifier:
     """Evaluates definitions over one record layout and tallies the summary as it goes."""
 
@@ -202,37 +192,44 @@ class Classifier:
         self.order = stage_order(self.definitions)
         self._stage_of = [self.order.index(d.stage) for _, d in self.definitions]
         self._handed = columns.get(handed_over_column)
+        self.handed_over_column = handed_over_column
+        # A definition agrees a follow-up time but the records cannot show whether it was kept.
+        self.handed_over_missing = self._handed is None and any(
+            d.handed_to and d.follow_up_within for _, d in self.definitions)
         self._followed = columns.get(followed_up_column)
         self.as_of = as_of or datetime.now()
         self._agreements = [(k, duration(d.follow_up_within)) for k, (_, d) in enumerate(self.definitions)
                             if d.handed_to and d.follow_up_within and self._handed is not None]
-        self._count = [0] * len(self.definitions)
-        self._stage_count = [0] * len(self.order)
-        self._pairs = [0] * max(len(self.order) - 1, 0)
+        tests = [c.test for c in self.compiled]
+        if len(tests) == 1:
+            (only,) = tests
+            self._flags = lambda row: (only(row),)
+        elif len(tests) == 2:
+            first, second = tests
+            self._flags = lambda row: (first(row), second(row))
+        else:
+            self._flags = lambda row: tuple([t(row) for t in tests])
+        # Records are tallied by which definitions they meet: every count, stage and
+        # conversion follows from these few combinations at the end.
+        self._combos: dict[tuple[bool, ...], int] = {}
+        self._per_record = self._date is not None or bool(self._agreements)
         self._daily: list[Counter] = [Counter() for _ in self.definitions]
         self._follow = {k: [0, 0, 0, [], 0] for k, _ in self._agreements}
         self._unfilled = set(range(len(records.columns)))
-        self.total = 0
         self.undated = 0
 
-    def meets(self, row: Sequence[Any]) -> list[bool]:
+    def meets(self, row: Sequence[Any]) -> tuple[bool, ...]:
         """Evaluate and tally one record; the flags are in definition order."""
-        self.total += 1
-        flags = [c.test(row) for c in self.compiled]
+        flags = self._flags(row)
+        combos = self._combos
+        combos[flags] = combos.get(flags, 0) + 1
         if self._unfilled:
             self._unfilled = {i for i in self._unfilled if row[i] is None or row[i] == ""}
-        if not any(flags):
-            return flags
-        reached = [False] * len(self.order)
-        for k, hit in enumerate(flags):
-            if hit:
-                self._count[k] += 1
-                reached[self._stage_of[k]] = True
-        for s, hit in enumerate(reached):
-            if hit:
-                self._stage_count[s] += 1
-                if s + 1 < len(reached) and reached[s + 1]:
-                    self._pairs[s] += 1
+        if self._per_record and True in flags:
+            self._tally(flags, row)
+        return flags
+
+    def _tally(self, flags: tuple[bool, ...], row: Sequence[Any]) -> None:
         if self._date is not None:
             raw = row[self._date]
             if raw is None or raw == "":
@@ -245,7 +242,6 @@ class Classifier:
         for k, within in self._agreements:
             if flags[k]:
                 self._follow_up(k, within, row)
-        return flags
 
     def _follow_up(self, k: int, within: timedelta, row: Sequence[Any]) -> None:
         tally = self._follow[k]
@@ -268,41 +264,62 @@ class Classifier:
     def record_id(self, row: Sequence[Any]) -> str:
         return "" if self._id is None or row[self._id] is None else str(row[self._id])
 
-    def verdicts(self) -> Iterator[Verdict]:
-        """Classify every record, in order, tallying the summary on the way."""
-        ids = [i for i, _ in self.definitions]
-        for number, row in enumerate(self.records.rows, start=self.records.first_row):
-            try:
-                flags = self.meets(row)
-            except ValueError as exc:
-                raise SourceProblem(f"row {number}: {exc}", "date_column") from None
-            fails = tuple((ids[k], self.compiled[k].why(row) or "") for k, hit in enumerate(flags) if not hit)
-            yield Verdict(number, self.record_id(row), tuple(ids[k] for k, hit in enumerate(flags) if hit), fails)
+    def failures(self, row: Sequence[Any], flags: tuple[bool, ...]) -> list[tuple[str, str]]:
+        """(definition id, reason) for each definition the record does not meet."""
+        return [(self.definitions[k][0], self.compiled[k].why(row) or "") for k, hit in enumerate(flags) if not hit]
 
-    def run(self) -> Summary:
-        """Tally every record without keeping reasons (KPIs and the site need only the counts)."""
+    def verdicts(self) -> Iterator[tuple[int, Sequence[Any], tuple[bool, ...]]]:
+        """Every record as (row number, row, flags), in order, tallied on the way.
+
+        Plain tuples, not objects: at a million records the wrapper would cost
+        more than the evaluation. ``failures`` gives the reasons for a record.
+        """
         meets = self.meets
         for number, row in enumerate(self.records.rows, start=self.records.first_row):
             try:
-                meets(row)
+                flags = meets(row)
             except ValueError as exc:
                 raise SourceProblem(f"row {number}: {exc}", "date_column") from None
+            yield number, row, flags
+
+    def run(self) -> Summary:
+        """Tally every record without keeping reasons (KPIs and the site need only the counts)."""
+        for _ in self.verdicts():
+            pass
         return self.summary()
+
+    @property
+    def total(self) -> int:
+        return sum(self._combos.values())
 
     def summary(self) -> Summary:
         ids = [i for i, _ in self.definitions]
+        count = [0] * len(ids)
+        stage_count = [0] * len(self.order)
+        pairs = [0] * max(len(self.order) - 1, 0)
+        for flags, n in self._combos.items():
+            reached = [False] * len(self.order)
+            for k, hit in enumerate(flags):
+                if hit:
+                    count[k] += n
+                    reached[self._stage_of[k]] = True
+            for st, hit in enumerate(reached):
+                if hit:
+                    stage_count[st] += n
+                    if st + 1 < len(reached) and reached[st + 1]:
+                        pairs[st] += n
         follow_ups = []
         for k, _ in self._agreements:
             d = self.definitions[k][1]
             handed, in_time, waiting, late, unreadable = self._follow[k]
             follow_ups.append(FollowUp(ids[k], d.handed_to, d.follow_up_within, handed, in_time, waiting,
                                        tuple(late), unreadable))
-        conversions = tuple(Conversion(self.order[s], self.order[s + 1], self._pairs[s], self._stage_count[s])
-                            for s in range(len(self._pairs)))
+        conversions = tuple(Conversion(self.order[st], self.order[st + 1], pairs[st], stage_count[st])
+                            for st in range(len(pairs)))
         filled = frozenset(c for i, c in enumerate(self.records.columns) if i not in self._unfilled)
         return Summary(
             source=self.records.name, records=self.total, definitions=tuple(ids),
-            counts=dict(zip(ids, self._count)), stages=tuple(zip(self.order, self._stage_count)),
+            counts=dict(zip(ids, count)), stages=tuple(zip(self.order, stage_count)),
             conversions=conversions, follow_ups=tuple(follow_ups), filled=filled, columns=self.records.columns,
             daily={ids[k]: dict(sorted(c.items())) for k, c in enumerate(self._daily)}, undated=self.undated)
 
