@@ -408,7 +408,8 @@ def explain(code: str) -> None:
 
     code = code.upper()
     if code not in RULES:
-        close = difflib.get_close_matches(code, list(RULES), n=1, cutoff=0.6)
+        # A code cut short (GS10) means one that starts with it, before any that merely looks alike.
+        close = [c for c in RULES if c.startswith(code)] or difflib.get_close_matches(code, list(RULES), n=1, cutoff=0.6)
         hint = f" Did you mean {close[0]}?" if close else " Run `goalspec rules` for the list."
         raise click.UsageError(f"no rule {code}.{hint}")
     click.echo(explain_text(code), nl=False)
@@ -484,7 +485,7 @@ def leads_classify(data: str, tree: Path, only: tuple[str, ...], query: str | No
         classifier = Classifier(definitions, records, id_column=id_column, handed_over_column=handed_over_column,
                                 followed_up_column=followed_up_column,
                                 as_of=datetime.combine(_today(today) + timedelta(days=1), time()))
-        write(classifier, fmt, click.get_text_stream("stdout"), records=not summary_only)
+        write(classifier, fmt, sys.stdout, records=not summary_only)
     except SourceProblem as problem:
         click.echo(f"goalspec: {data}: {problem}", err=True)
         sys.exit(2)

@@ -75,7 +75,11 @@ def problem(op: str, value: Any) -> str | None:
 # -- turning a record's value into the definition's type ---------------------
 
 def _empty(raw: Any) -> bool:
-    return raw is None or raw == "" or (isinstance(raw, str) and not raw.strip())
+    if raw is None:
+        return True
+    if isinstance(raw, str):
+        return not raw.strip()
+    return isinstance(raw, (list, tuple)) and not raw
 
 
 def _number(raw: Any) -> Any:

@@ -210,9 +210,9 @@ id: sales.bonus
 name: Sales bonus
 for: sales
 pays_on:
-  - company.q3
+  - {goal: company.q3, share: 0.25}
   - {goal: sales.x, share: 0.5}
-  - sales.a
+  - {goal: sales.a, share: 0.25}
 """
 
 

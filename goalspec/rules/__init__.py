@@ -11,7 +11,7 @@ CODES = (
     "GS101", "GS102", "GS103",
     "GS201", "GS202", "GS203", "GS204", "GS205", "GS206",
     "GS301", "GS302", "GS303", "GS304", "GS305",
-    "GS401", "GS402", "GS403", "GS404", "GS405", "GS406", "GS407", "GS408",
+    "GS401", "GS402", "GS403", "GS404", "GS405", "GS406", "GS407", "GS408", "GS409", "GS410", "GS411",
     "GS501", "GS502", "GS503",
 )
 # In FORMAT.md but computed from git history: accepted in Organization.rules so
