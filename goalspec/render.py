@@ -26,6 +26,7 @@ from goalspec import __version__
 from goalspec.check import Result
 from goalspec.diagnostics import Severity
 from goalspec.chart import goal_chart, kpi_chart
+from goalspec.criteria import sentence
 from goalspec.layout import layout_map
 from goalspec.periods import parse_period
 from goalspec.targets import ParsedTarget, TargetProblem, parse_target
@@ -209,7 +210,36 @@ class _Site:
             return {"kind": "any", "items": [self.criteria(n) for n in node.any]}
         if node.not_ is not None:
             return {"kind": "not", "items": [self.criteria(node.not_)]}
-        return {"kind": "leaf", "text": sentence(node.field, node.op, node.value)}
+        text = sentence(node.field, node.op, node.value)
+        if node.case_sensitive is False:
+            text += " (any case)"
+        return {"kind": "leaf", "text": text}
+
+    def lead_figures(self, lid: str) -> list[dict]:
+        """What the lead records say of one definition: counts, conversion into its stage, follow-up."""
+        out = []
+        for name, summary in sorted(self.data.leads.items()):
+            if lid not in summary.counts:
+                continue
+            stage = self.p.leads[lid].model.stage
+            conversion = next((c for c in summary.conversions if c.target == stage), None)
+            follow = next((f for f in summary.follow_ups if f.definition == lid), None)
+            out.append({
+                "source": name, "records": summary.records, "count": summary.counts[lid],
+                "percent": _percent(summary.counts[lid], summary.records),
+                "conversion": None if conversion is None else {
+                    "from": conversion.source, "to": conversion.target, "reached": conversion.reached,
+                    "of": conversion.of, "percent": _percent(conversion.reached, conversion.of)},
+                "follow_up": None if follow is None else {
+                    "team": self.party_ref(follow.team), "within": follow.within, "handed_over": follow.handed_over,
+                    "in_time": follow.in_time, "waiting": follow.waiting, "late": len(follow.late),
+                    "late_percent": _percent(len(follow.late), follow.handed_over), "unreadable": follow.unreadable},
+            })
+        return out
+
+
+def _percent(part: int, whole: int) -> int | None:
+    return round(100 * part / whole) if whole else None
 
 
 def describe_target(t: ParsedTarget, unit: str) -> str:
@@ -227,24 +257,6 @@ def describe_target(t: ParsedTarget, unit: str) -> str:
 def _num(value: float, sign: bool = False) -> str:
     text = f"{value:+,.10g}" if sign else f"{value:,.10g}"
     return text
-
-
-_OPS = {
-    "eq": "is", "ne": "is not", "in": "is one of", "not_in": "is none of", "gt": "is more than",
-    "gte": "is at least", "lt": "is less than", "lte": "is at most", "contains": "contains",
-    "before": "is before", "after": "is after",
-}
-
-
-def sentence(field: str, op: str, value: Any) -> str:
-    """A criteria leaf in words: "seats is at least 250"."""
-    if op == "exists":
-        return f"{field} is filled in" if value is not False else f"{field} is empty"
-    if isinstance(value, list):
-        shown = ", ".join(str(v) for v in value[:-1]) + (f" or {value[-1]}" if len(value) > 1 else str(value[0]) if value else "")
-    else:
-        shown = str(value)
-    return f"{field} {_OPS[op]} {shown}"
 
 
 def pages(result: Result, built: str | None = None) -> list[Page]:
@@ -306,6 +318,7 @@ def pages(result: Result, built: str | None = None) -> list[Page]:
             "agreed_by": [s.party_ref(t) for t in m.agreed_by], "handed_to": s.party_ref(m.handed_to) if m.handed_to else None,
             "follow_up_within": m.follow_up_within, "criteria": s.criteria(m.criteria),
             "kpis": [s.kpi_ref(k["id"]) for k in kpis if k["lead"] and k["lead"]["id"] == lid],
+            "figures": s.lead_figures(lid), "case_sensitive": m.case_sensitive,
         })
     incentives = []
     for iid, inc in sorted(p.incentives.items()):
@@ -314,8 +327,9 @@ def pages(result: Result, built: str | None = None) -> list[Page]:
             "id": iid, "name": m.name, "for": s.party_ref(m.for_), "period": m.period,
             "description_html": markdown(m.description),
             "pays_on": [{"goal": s.goal_ref(x.goal), "share": x.share,
-                         "chain": [s.goal_ref(step) for step in (s.chains(x.goal)[:1] or [[]])[0]]}
+                         "chains": [[s.goal_ref(step) for step in chain] for chain in s.chains(x.goal)]}
                         for x in m.pays_on],
+            "shares_total": sum(x.share for x in m.pays_on),
         })
     findings = [s.finding(d) for d in result.diagnostics]
     untraced = [goals[gid] for gid in goals if not goals[gid]["traced"]]

@@ -203,3 +203,74 @@ def test_workers_write_the_same_files_and_report_progress(specs, tmp_path):
         write(site_pages, environment(None), tmp_path / f"jobs{jobs}", jobs=jobs, progress=counts[jobs].append)
     assert sum(counts[1]) == sum(counts[2]) == len(site_pages)
     assert files(tmp_path / "jobs1") == files(tmp_path / "jobs2")
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+
+
+def test_lead_definitions_show_what_the_lead_records_say(specs, tmp_path):
+    cli_build(specs, tmp_path / "site")
+    page = (tmp_path / "site" / "leads.html").read_text()
+    sql = _text(page[page.index('id="lead-sales-qualified-msp"'):])
+    mql = _text(page[page.index('id="lead-marketing-qualified-msp"'):page.index('id="lead-sales-qualified-msp"')])
+    # specs/data/leads.csv: 22 records, 16 MQL, 10 SQL, 3 of the SQLs not followed up within 2 days
+    assert "16 of 22 lead records in data/leads.csv qualify (73%)" in mql
+    assert "10 of 22 lead records in data/leads.csv qualify (45%)" in sql
+    assert "Of the 16 at MQL, 10 (62%) reached SQL." in sql
+    assert "Follow-up within 2d by Sales: 10 handed over, 7 followed up in time, 3 not followed up in time (30%)" in sql
+    assert "Follow-up" not in mql  # no follow-up time agreed for MQLs
+
+
+def test_lead_figures_change_with_the_records(specs, tmp_path):
+    csv_path = specs / "data" / "leads.csv"
+    lines = csv_path.read_text().splitlines()
+    csv_path.write_text("\n".join(lines[:3]) + "\n")  # the first two records: both SQLs, followed up in time
+    cli_build(specs, tmp_path / "site")
+    page = _text((tmp_path / "site" / "leads.html").read_text())
+    assert "2 of 2 lead records in data/leads.csv qualify (100%)" in page
+    assert "2 handed over, 2 followed up in time, 0 not followed up in time (0%)" in page
+
+
+def test_incentives_show_every_chain_up_to_the_company_goal(specs, tmp_path):
+    (specs / "goals" / "extra.yaml").write_text("""apiVersion: goalspec/v1
+kind: Goal
+id: company.retention
+title: Keep 95% of MSP seats through 2027-Q3
+owner: cleo
+kpi: msp-seats
+target: {value: 95}
+deadline: 2027-Q3
+---
+apiVersion: goalspec/v1
+kind: Goal
+id: sales.renewals
+title: Renew 400 MSP seats by the end of Q3
+owner: ben
+team: sales
+parent: [sales.q3-msp-seats, company.retention]
+kpi: msp-seats
+target: {value: 400}
+deadline: 2027-Q3
+""")
+    inc = specs / "incentives" / "q3.yaml"
+    inc.write_text(inc.read_text().replace("  - {goal: sales.q3-msp-seats, share: 0.5}",
+                                           "  - {goal: sales.renewals, share: 0.5}"))
+    result = cli_build(specs, tmp_path / "site")
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "site" / "incentives.html").read_text()
+    section = page[page.index('id="incentive-q3-sales-bonus"'):]
+    chains = re.findall(r'<ol class="chain small"[^>]*>(.*?)</ol>', section[:section.index("</section>")], re.S)
+    steps = [re.findall(r'href="goals/([^"]+)\.html"', c) for c in chains]
+    assert steps[0] == ["company.msp-seats-q3"]  # the company goal itself
+    assert sorted(steps[1:]) == [["company.msp-seats-q3", "sales.q3-msp-seats", "sales.renewals"],
+                                 ["company.retention", "sales.renewals"]]
+    assert "shares add up" not in page
+
+
+def test_incentive_shares_that_do_not_add_up_are_shown(specs, tmp_path):
+    inc = specs / "incentives" / "q3.yaml"
+    inc.write_text(inc.read_text().replace("{goal: sales.q3-msp-seats, share: 0.5}", "{goal: sales.q3-msp-seats, share: 1}"))
+    result = cli_build(specs, tmp_path / "site", "--allow-errors")
+    assert result.exit_code == 0, result.output
+    assert "The shares add up to 150%, not 100%." in (tmp_path / "site" / "incentives.html").read_text()
