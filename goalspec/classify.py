@@ -7,7 +7,6 @@ between stages, follow-up agreements) comes last, from the classifier's tally.
 
 from __future__ import annotations
 
-import csv
 import json
 from json.encoder import encode_basestring as enc
 from typing import IO
@@ -49,20 +48,24 @@ def _text(classifier: Classifier, out: IO[str], records: bool) -> Summary:
     buf = _Chunks(out)
     add = buf.append
     ids = [d_id for d_id, _ in classifier.definitions]
-    whys = [c.why for c in classifier.compiled]
+    whys = [c.failed for c in classifier.compiled]
     prefixes = [f"  not {d_id}: " for d_id in ids]
-    meets_text: dict[tuple[bool, ...], str] = {}
+    # Per combination of definitions met: the "meets …" line, and which definitions to explain.
+    plans: dict[tuple[bool, ...], tuple[str, list[int]]] = {}
     record_id = classifier.record_id
+    parts = buf.parts
     for number, row, flags in classifier.verdicts() if records else ():
-        head = meets_text.get(flags)
-        if head is None:
+        plan = plans.get(flags)
+        if plan is None:
             hits = [d for d, hit in zip(ids, flags) if hit]
-            head = meets_text[flags] = f": meets {', '.join(hits) if hits else 'no definition'}\n"
+            plan = plans[flags] = (f": meets {', '.join(hits) if hits else 'no definition'}\n",
+                                   [k for k, hit in enumerate(flags) if not hit])
+        head, failing = plan
         add((record_id(row) or f"row {number}") + head)
-        for k, hit in enumerate(flags):
-            if not hit:
-                add(prefixes[k] + (whys[k](row) or "") + "\n")
-        buf.maybe_flush()
+        for k in failing:
+            add(prefixes[k] + whys[k](row) + "\n")
+        if len(parts) > 8192:
+            buf.flush()
     summary = classifier.summary()
     if records and summary.records:
         add("\n")
@@ -120,28 +123,31 @@ def _json(classifier: Classifier, out: IO[str], records: bool) -> Summary:
     # Each record is {"fails", "id", "meets", "row"} (sorted keys, as json.dumps would write it),
     # put together from pieces encoded once: reasons and definition lists repeat across records.
     ids = [enc(d_id) for d_id, _ in classifier.definitions]
-    whys = [c.why for c in classifier.compiled]
-    meets_json: dict[tuple[bool, ...], str] = {}
+    whys = [c.failed for c in classifier.compiled]
+    plans: dict[tuple[bool, ...], tuple[str, list[int]]] = {}
     reason_json: dict[str, str] = {}
     record_id = classifier.record_id
+    add, parts = buf.append, buf.parts
     for number, row, flags in classifier.verdicts() if records else ():
-        meets = meets_json.get(flags)
-        if meets is None:
-            meets = meets_json[flags] = "[" + ", ".join(d for d, hit in zip(ids, flags) if hit) + "]"
+        plan = plans.get(flags)
+        if plan is None:
+            plan = plans[flags] = (', "meets": [' + ", ".join(d for d, hit in zip(ids, flags) if hit) + '], "row": ',
+                                   [k for k, hit in enumerate(flags) if not hit])
+        tail, failing = plan
         fails = []
-        for k, hit in enumerate(flags):
-            if not hit:
-                why = whys[k](row) or ""
-                text = reason_json.get(why)
-                if text is None:
-                    if len(reason_json) >= 4096:
-                        reason_json.clear()
-                    text = reason_json[why] = enc(why)
-                fails.append(f"{ids[k]}: {text}")
-        buf.append(f'{"" if first else ","}\n{{"fails": {{{", ".join(fails)}}}, "id": {enc(record_id(row))}, '
-                   f'"meets": {meets}, "row": {number}}}')
+        for k in failing:
+            why = whys[k](row)
+            text = reason_json.get(why)
+            if text is None:
+                if len(reason_json) >= 4096:
+                    reason_json.clear()
+                text = reason_json[why] = enc(why)
+            fails.append(ids[k] + ": " + text)
+        add(("\n" if first else ",\n") + '{"fails": {' + ", ".join(fails) + '}, "id": ' + enc(record_id(row))
+            + tail + str(number) + "}")
         first = False
-        buf.maybe_flush()
+        if len(parts) > 8192:
+            buf.flush()
     summary = classifier.summary()
     buf.append(("" if first else "\n") + '], "summary": ' + dumps(summary_json(summary, classifier)) + "}\n")
     buf.flush()
@@ -149,23 +155,41 @@ def _json(classifier: Classifier, out: IO[str], records: bool) -> Summary:
 
 
 def _csv(classifier: Classifier, out: IO[str]) -> Summary:
-    """One row per record and definition: spreadsheets filter it; the summary is a pivot away."""
+    """One row per record and definition: spreadsheets filter it; the summary is a pivot away.
+
+    Lines are put together here rather than by the csv module: most fields are known
+    to need no quoting, and the reasons, which may, repeat and are quoted once each.
+    """
     buf = _Chunks(out)
-    writer = csv.writer(_Sink(buf.append), lineterminator="\n")
-    writer.writerow(["row", "id", "definition", "stage", "qualifies", "reason"])
-    stages = [d.stage for _, d in classifier.definitions]
-    ids = [d_id for d_id, _ in classifier.definitions]
-    whys = [c.why for c in classifier.compiled]
+    buf.append("row,id,definition,stage,qualifies,reason\n")
+    ids = [_cell(d_id) for d_id, _ in classifier.definitions]
+    stages = [_cell(d.stage) for _, d in classifier.definitions]
+    yes = [f",{d},{st},yes,\n" for d, st in zip(ids, stages)]
+    no = [f",{d},{st},no," for d, st in zip(ids, stages)]
+    whys = [c.failed for c in classifier.compiled]
+    quoted: dict[str, str] = {}
     record_id = classifier.record_id
+    add = buf.append
     for number, row, flags in classifier.verdicts():
-        rid = record_id(row)
-        writer.writerows([number, rid, ids[k], stages[k], "yes" if hit else "no", "" if hit else whys[k](row)]
-                         for k, hit in enumerate(flags))
+        head = f"{number},{_cell(record_id(row))}"
+        for k, hit in enumerate(flags):
+            if hit:
+                add(head + yes[k])
+                continue
+            why = whys[k](row)
+            cell = quoted.get(why)
+            if cell is None:
+                if len(quoted) >= 4096:
+                    quoted.clear()
+                cell = quoted[why] = _cell(why)
+            add(f"{head}{no[k]}{cell}\n")
         buf.maybe_flush()
     buf.flush()
     return classifier.summary()
 
 
-class _Sink:
-    def __init__(self, append):
-        self.write = append
+def _cell(text: str) -> str:
+    """A CSV field as the csv module writes it (minimal quoting)."""
+    if "," in text or '"' in text or "\n" in text or "\r" in text:
+        return '"' + text.replace('"', '""') + '"'
+    return text

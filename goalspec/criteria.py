@@ -158,11 +158,15 @@ def _leaf(node: Criterion, columns: dict[str, int], fold_default: bool) -> _Leaf
 
 @dataclass(frozen=True)
 class Compiled:
-    """A criteria tree made ready for one record layout: ``test`` is the fast path,
-    ``why`` says in words why a record fails (None when it meets the criteria)."""
+    """A criteria tree made ready for one record layout: ``test`` is the fast path;
+    ``failed`` says in words why a record that fails the test fails it."""
 
     test: Test
-    why: Callable[[Row], str | None]
+    failed: Callable[[Row], str]
+
+    def why(self, row: Row) -> str | None:
+        """Why the record fails, or None when it meets the criteria."""
+        return None if self.test(row) else self.failed(row)
 
 
 def compile_criteria(node: Criterion, columns: dict[str, int], case_sensitive: bool = True) -> Compiled:
@@ -175,28 +179,25 @@ def compile_criteria(node: Criterion, columns: dict[str, int], case_sensitive: b
         children = [compile_criteria(n, columns, case_sensitive) for n in (node.all if node.all is not None else node.any)]
         tests = [c.test for c in children]
         if node.all is not None:
-            every = _every(tests)
-
-            def first_failure(row: Row) -> str | None:
+            def first_failure(row: Row) -> str:
                 for child in children:
                     if not child.test(row):
-                        return child.why(row)
-                return None
-            return Compiled(every, first_failure)
+                        return child.failed(row)
+                return ""
+            return Compiled(_every(tests), first_failure)
 
         def some(row: Row) -> bool:
             return any(t(row) for t in tests)
 
-        def none_held(row: Row) -> str | None:
-            return None if some(row) else "none of: " + "; ".join(c.why(row) or "" for c in children)
+        def none_held(row: Row) -> str:
+            return "none of: " + "; ".join(c.failed(row) for c in children)
         return Compiled(some, none_held)
     if node.not_ is not None:
         inner = compile_criteria(node.not_, columns, case_sensitive).test
         excluded = f"excluded: {describe(node.not_)}"
-        return Compiled(lambda row: not inner(row), lambda row: excluded if inner(row) else None)
+        return Compiled(lambda row: not inner(row), lambda row: excluded)
     leaf = _leaf(node, columns, not case_sensitive)
-    test = _fast(leaf, _compile_leaf(leaf))
-    return Compiled(test, _why_leaf(leaf, test))
+    return Compiled(_fast(leaf, _compile_leaf(leaf)), _failed_leaf(leaf))
 
 
 def _every(tests: list[Test]) -> Test:
@@ -218,14 +219,12 @@ def _every(tests: list[Test]) -> Test:
     return every
 
 
-def _why_leaf(leaf: _Leaf, test: Test) -> Callable[[Row], str | None]:
+def _failed_leaf(leaf: _Leaf) -> Callable[[Row], str]:
     # A failing value gives the same reason every time: remember the last few thousand.
     cache: dict[str, str] = {}
     i = leaf.index
 
-    def why(row: Row) -> str | None:
-        if test(row):
-            return None
+    def failed(row: Row) -> str:
         raw = row[i] if i is not None else None
         if type(raw) is not str:
             return _leaf_reason(leaf, row)
@@ -235,7 +234,7 @@ def _why_leaf(leaf: _Leaf, test: Test) -> Callable[[Row], str | None]:
                 cache.clear()
             text = cache[raw] = _leaf_reason(leaf, row)
         return text
-    return why
+    return failed
 
 
 def _fast(leaf: _Leaf, general: Test) -> Test:

@@ -19,7 +19,7 @@ from goalspec.check import run
 from goalspec.cli import main
 from goalspec.leads import Classifier, Records, duration, moment, read_csv, stage_order
 from goalspec.models import LeadDefinition
-from goalspec.sources import read_all
+from goalspec.sources import SourceProblem, read_all
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"
@@ -278,16 +278,27 @@ def test_stages_order_counts_and_conversion_chain():
 def test_filled_columns_and_daily_counts():
     rows = [("1", "y", "2026-07-01", ""), ("2", "y", "2026-07-01", ""), ("3", "n", "2026-07-02", ""),
             ("4", "y", "", "")]
-    c = Classifier([("d", definition())], records(["id", "ok", "day", "empty"], rows), date_column="day")
+    c = Classifier([("d", definition())], records(["id", "ok", "day", "empty"], rows), date_column="day",
+                   track_filled=True)
     s = c.run()
     assert s.filled == {"id", "ok", "day"}
     assert s.daily == {"d": {date(2026, 7, 1): 2}} and s.undated == 1
 
 
 def test_short_csv_rows_are_padded_and_blank_lines_skipped(tmp_path):
-    (tmp_path / "l.csv").write_text("id,ok,extra\n1,y\n\n2,n,x,surplus\n")
-    recs = read_csv(tmp_path / "l.csv")
-    assert list(recs.rows) == [["1", "y", ""], ["2", "n", "x"]]
+    (tmp_path / "l.csv").write_text("id,ok,extra\n1,y\n\n2,n,x,surplus\n3\n")
+    c = Classifier([("d", definition(criteria={"field": "extra", "op": "exists", "value": False}))],
+                   read_csv(tmp_path / "l.csv"))
+    assert [(n, row, flags) for n, row, flags in c.verdicts()] == [
+        (2, ["1", "y", ""], (True,)), (4, ["2", "n", "x"], (False,)), (5, ["3", "", ""], (True,))]
+
+
+def test_a_csv_file_that_turns_unreadable_halfway_is_a_source_problem(tmp_path):
+    # past the first read's buffer, so the header reads and the bad bytes come while classifying
+    (tmp_path / "l.csv").write_bytes(b"id,ok\n" + b"1,y\n" * 50_000 + b"2,\xff\xfe\n")
+    c = Classifier([("d", definition())], read_csv(tmp_path / "l.csv"))
+    with pytest.raises(SourceProblem, match="cannot be read"):
+        c.run()
 
 
 def test_durations_and_moments():
