@@ -154,7 +154,7 @@ class Target(Model):
 
 class Revision(Model):
     date: Date = Field(description="When the change was made.")
-    field: str = Field(description="The field that changed, e.g. `target` or `deadline`.")
+    field: str = Field(description="The field that changed: `target` or `deadline` (goals), `criteria` (lead definitions).")
     from_: Any = Field(None, alias="from", description="The old value.")
     to: Any = Field(None, description="The new value.")
     reason: str = Field(description="Why it changed.")
@@ -221,6 +221,8 @@ class LeadDefinition(Document):
     handed_to: Id | None = Field(None, description="Team that works the leads.")
     follow_up_within: Duration | None = Field(None, description="Agreed follow-up time, e.g. `2d`, `48h`.")
     criteria: Criterion = Field(description="What a record must meet to qualify.")
+    revisions: list[Revision] = Field(
+        default_factory=list, description="Why the criteria were changed while goals counted these leads.")
 
 
 class PaysOn(Model):
