@@ -102,7 +102,7 @@ def _code(value: str) -> str:
 
 
 def markdown(report: Report) -> str:
-    out = [f"### goalspec diff: {md(report.base.label)} → {md(report.head.label)}", ""]
+    out = [f"### goalspec diff: {_code(report.base.label)} → {_code(report.head.label)}", ""]
     if not report.objects:
         out += [f"No changes to the spec tree {_code(report.tree)}.", ""]
         return "\n".join(out)
