@@ -94,7 +94,8 @@ def base_revision(root: Path, rev: str, cache: FileCache | None = None) -> BaseR
 
     repo = locate(root)
     commit = resolve(repo, rev)
-    return BaseRevision(project_at(repo, commit, root, cache), revision_name(rev, commit))
+    with no_cyclic_gc():
+        return BaseRevision(project_at(repo, commit, root, cache), revision_name(rev, commit))
 
 
 def only_files(result: Result, files: set[str]) -> Result:

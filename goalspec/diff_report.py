@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from goalspec.diff import ADDED, CHANGED, KINDS, MOVED, REMOVED, ObjectDiff, diff_projects
@@ -20,8 +20,16 @@ _STATUSES = (CHANGED, ADDED, REMOVED, MOVED)
 
 @dataclass(frozen=True)
 class Side:
-    label: str  # how the revision is named to a reader: "main@1a2b3c4", "working tree"
+    label: str  # how the revision is named to a reader: "main (1a2b3c4)", "working tree"
     commit: str | None  # None for the working tree
+    # Findings that can keep an object out of the diff (unreadable YAML, schema errors, duplicates).
+    problems: int = 0
+
+    def note(self) -> str | None:
+        if not self.problems:
+            return None
+        return (f"note: {self.label} has {self.problems} finding{'s' if self.problems != 1 else ''} of GS001–GS004; "
+                "objects they concern may be missing from this diff (run goalspec check)")
 
 
 @dataclass(frozen=True)
@@ -66,6 +74,7 @@ def _name(o: ObjectDiff) -> str:
 
 def text(report: Report) -> str:
     lines = [f"goalspec diff {report.tree}: {report.base.label} → {report.head.label}", report.summary()]
+    lines += [n for n in (report.base.note(), report.head.note()) if n]
     for o in report.objects:
         label = f' "{_one_line(o.label)}"' if o.label and o.label != o.id else ""
         lines.append(f"{_name(o)}{label} {o.status} ({_where(o)})")
@@ -76,8 +85,8 @@ def text(report: Report) -> str:
 def as_json(report: Report) -> str:
     doc = {
         "tree": report.tree,
-        "base": {"label": report.base.label, "commit": report.base.commit},
-        "head": {"label": report.head.label, "commit": report.head.commit},
+        "base": {"label": report.base.label, "commit": report.base.commit, "problems": report.base.problems},
+        "head": {"label": report.head.label, "commit": report.head.commit, "problems": report.head.problems},
         "summary": report.counts(),
         "objects": [
             {"kind": o.kind, "id": o.id, "label": o.label, "status": o.status, "file": o.file,
@@ -103,6 +112,7 @@ def _code(value: str) -> str:
 
 def markdown(report: Report) -> str:
     out = [f"### goalspec diff: {_code(report.base.label)} → {_code(report.head.label)}", ""]
+    out += [f"> {md(n)}\n" for n in (report.base.note(), report.head.note()) if n]
     if not report.objects:
         out += [f"No changes to the spec tree {_code(report.tree)}.", ""]
         return "\n".join(out)
@@ -136,7 +146,15 @@ def revision_name(rev: str, commit: str) -> str:
 def compare(tree: Path, base: str | None = None, head: str | None = None, cache=None) -> Report:
     """The diff between two revisions of a tree; HEAD None is the working tree, BASE None the
     merge base of HEAD with the default branch. Raises RevisionError on a usage problem."""
+    from goalspec.check import no_cyclic_gc
+
+    with no_cyclic_gc():  # two trees of plain data: see check.no_cyclic_gc
+        return _compare(tree, base, head, cache)
+
+
+def _compare(tree: Path, base: str | None, head: str | None, cache) -> Report:
     from goalspec.load import Loaded, load_tree
+    from goalspec.rules import KNOWN_CODES
     from goalspec.revision import RevisionError, default_branch, load_at, locate, merge_base, resolve, short
     from goalspec.validate import validate
 
@@ -160,6 +178,12 @@ def compare(tree: Path, base: str | None = None, head: str | None = None, cache=
         head_side = Side(revision_name(head, head_commit), head_commit)
     if not old.files and not new.files:
         raise RevisionError(f"{tree} holds no spec files in either revision")
-    base_project, _ = validate(old, frozenset())
-    head_project, _ = validate(new, frozenset())
+    base_project, base_found = validate(old, KNOWN_CODES)
+    head_project, head_found = validate(new, KNOWN_CODES)
+    base_side = replace(base_side, problems=_problems(old.diagnostics, base_found))
+    head_side = replace(head_side, problems=_problems(new.diagnostics, head_found))
     return Report(tree.as_posix(), base_side, head_side, diff_projects(base_project, head_project))
+
+
+def _problems(*found) -> int:
+    return sum(d.code in ("GS001", "GS002", "GS003", "GS004") for group in found for d in group)

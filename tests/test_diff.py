@@ -276,3 +276,14 @@ def test_added_removed_and_the_same_objects_in_other_order(tmp_path):
 def test_percent():
     assert percent(120, 90) == "−25%" and percent(90, 120) == "+33.3%" and percent(0, 5) is None
     assert percent(-10, -5) == "+50%"
+
+
+def test_specs_that_do_not_validate_are_noted(repo):
+    (repo.path / "specs" / "goals" / "marketing.yaml").write_text(CALLS.replace("owner: cleo", "owner: [cleo]"))
+    out = diff(repo, "HEAD")
+    assert "Goal marketing.calls \"Book 120 calls by the end of Q3\" removed" in out
+    assert "note: working tree has 1 finding of GS001–GS004; objects they concern may be missing" in out
+    assert "note: HEAD" not in out
+    doc = json.loads(diff(repo, "HEAD", "--format", "json"))
+    assert (doc["base"]["problems"], doc["head"]["problems"]) == (0, 1)
+    assert "> note: working tree has 1 finding" in diff(repo, "HEAD", "--format", "markdown")
