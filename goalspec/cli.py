@@ -43,15 +43,11 @@ def _at(tree: Path, rev: str | None) -> Iterator[Path]:
         return
     from goalspec.revision import RevisionError, tree_at
 
-    manager = tree_at(tree, rev)
     try:
-        folder, _ = manager.__enter__()
+        with tree_at(tree, rev) as (folder, _):
+            yield folder
     except RevisionError as exc:
         raise click.BadParameter(str(exc), param_hint="'--rev'") from None
-    try:
-        yield folder
-    finally:
-        manager.__exit__(None, None, None)
 
 
 def _base(root: Path, rev: str, cache):

@@ -2,6 +2,7 @@
 
 import json
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -161,6 +162,7 @@ def test_check_rev_reads_the_revision_and_names_files_in_the_tree(repo, monkeypa
     (repo.path / "specs" / "goals.yaml").write_text(GOALS.replace("kpi: seats", "kpi: nope"))  # uncommitted
     monkeypatch.chdir(repo.path)
     before = repo.state()
+    copies = set(Path(tempfile.gettempdir()).glob("goalspec-rev-*"))
     at_broken = invoke("check", "specs", "--rev", broken[:10], "--today", "2026-08-01")
     assert at_broken.exit_code == 1
     assert "specs/goals.yaml:14:8: GS405 error" in at_broken.output and "nope" not in at_broken.output
@@ -170,6 +172,7 @@ def test_check_rev_reads_the_revision_and_names_files_in_the_tree(repo, monkeypa
     working = invoke("check", "specs", "--today", "2026-08-01")
     assert working.exit_code == 1 and "GS202" in working.output
     assert repo.state() == before
+    assert set(Path(tempfile.gettempdir()).glob("goalspec-rev-*")) == copies  # the copies are gone
 
 
 def test_check_rev_of_a_tree_deleted_since(repo, monkeypatch):
