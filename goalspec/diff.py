@@ -247,12 +247,14 @@ def _revision_text(r) -> str:
 
 def _revisions(old, new, lookup: Lookup) -> Iterable[Change]:
     before, after = list(old.revisions), list(new.revisions)
-    for r in after:
-        if r not in before:
-            yield Change("revisions", None, plain(r), f"revision added: {_revision_text(r)}")
-    for r in before:
-        if r not in after:
-            yield Change("revisions", plain(r), None, f"revision removed: {_revision_text(r)}")
+    added = [r for r in after if r not in before]
+    removed = [r for r in before if r not in after]
+    for r in added:
+        yield Change("revisions", None, plain(r), f"revision added: {_revision_text(r)}")
+    for r in removed:
+        yield Change("revisions", plain(r), None, f"revision removed: {_revision_text(r)}")
+    if not added and not removed:
+        yield Change("revisions", plain(before), plain(after), "revisions reordered")
 
 
 def _kpi(old, new, lookup: Lookup) -> Iterable[Change]:

@@ -287,3 +287,13 @@ def test_specs_that_do_not_validate_are_noted(repo):
     doc = json.loads(diff(repo, "HEAD", "--format", "json"))
     assert (doc["base"]["problems"], doc["head"]["problems"]) == (0, 1)
     assert "> note: working tree has 1 finding" in diff(repo, "HEAD", "--format", "markdown")
+
+
+def test_revisions_added_removed_and_reordered(tmp_path):
+    one = "  - {date: 2026-07-02, field: target, from: 1000, to: 900, reason: Board}\n"
+    two = "  - {date: 2026-07-20, field: deadline, from: 2026-Q3, to: 2026-Q4, reason: Late hire}\n"
+    before = {"g.yaml": COMPANY_Q3 + "---\n" + SALES_Q3 + "revisions:\n" + one + two}
+    assert changes(tmp_path, before, {"g.yaml": COMPANY_Q3 + "---\n" + SALES_Q3 + "revisions:\n" + two}) == {
+        "Goal sales.q3 changed": ["revision removed: target 1,000 → 900 on 2026-07-02: Board"]}
+    assert changes(tmp_path, before, {"g.yaml": COMPANY_Q3 + "---\n" + SALES_Q3 + "revisions:\n" + two + one}) == {
+        "Goal sales.q3 changed": ["revisions reordered"]}
