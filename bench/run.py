@@ -6,6 +6,7 @@ hardly be cheaper. Each figure is the median of several runs, each in a fresh
 process so that nothing is warm in memory; the load cache is off for "cold" and
 filled for "warm". Peak memory is the check process's maximum resident set.
 `build` (up to 10k goals) checks the tree and writes the whole site to a new folder.
+`diff` compares two commits of a 10k-goal tree that differ in 100 goals.
 
     python bench/run.py --sizes 1000,10000,100000
 
@@ -83,6 +84,54 @@ print(elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
 
+DIFF = """
+import contextlib, io, sys, time, resource
+from goalspec.cli import main
+import goalspec.diff_report, goalspec.revision  # imported before the clock starts, as `check` is above
+out = io.StringIO()
+t = time.perf_counter()
+with contextlib.redirect_stdout(out):
+    main(["diff", sys.argv[2], sys.argv[3], "--tree", sys.argv[1]], standalone_mode=False)
+elapsed = time.perf_counter() - t
+assert "100 changed" in out.getvalue(), out.getvalue()[:500]
+print(elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+# git with no user or system config, and a fixed identity: the bench repository is the same on every machine.
+GIT_ENV = {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "bench",
+           "GIT_AUTHOR_EMAIL": "bench@example.com", "GIT_COMMITTER_NAME": "bench",
+           "GIT_COMMITTER_EMAIL": "bench@example.com", "GIT_AUTHOR_DATE": "2026-07-01T12:00:00+00:00",
+           "GIT_COMMITTER_DATE": "2026-07-01T12:00:00+00:00"}
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=repo, env={**os.environ, **GIT_ENV}, check=True, capture_output=True)
+
+
+def bench_diff(size: int, work: Path, repeat: int, changed: int = 100) -> dict:
+    """`goalspec diff BASE HEAD` between two commits of the tree that differ in ``changed`` goals
+    (one target lowered in each of the first ``changed`` goal files), against the floor of one tree."""
+    repo = work / f"diff-repo-{size}"
+    tree = repo / "specs"
+    generate(size, tree)
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "base")
+    files = sorted((tree / "goals").rglob("*.yaml"))[:changed]
+    assert len(files) == changed, "the tree has fewer goal files than goals to change"
+    for path in files:
+        text = path.read_text()
+        at = text.index("target: {value: ") + len("target: {value: ")
+        end = text.index("}", at)
+        path.write_text(text[:at] + str(int(text[at:end]) - 1) + text[end:])
+    _git(repo, "commit", "-qam", f"lower {changed} targets")
+    env = {**os.environ, "GOALSPEC_NO_CACHE": "1", **{k: v for k, v in GIT_ENV.items() if k.startswith("GIT_CONFIG")}}
+    floor, _ = _median(FLOOR, [str(tree)], env, repeat)
+    took, mib = _median(DIFF, [str(tree), "HEAD~1", "HEAD"], env, repeat)
+    return {"goals": size, "changed_goals": changed, "floor_s": round(floor, 3), "diff_s": round(took, 3),
+            "diff_ratio": round(took / floor, 2), "diff_peak_mib": round(mib)}
+
+
 def bench_status(size: int, work: Path, repeat: int) -> dict:
     """`status` on a tree where every goal has its own KPI with a year of weekly check-ins."""
     tree = work / f"status-tree-{size}"
@@ -132,10 +181,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median); 100k uses 1")
     parser.add_argument("--status-goals", type=int, default=10_000,
                         help="goals in the `status` tree, each with its own KPI and 52 weekly values (0: skip)")
+    parser.add_argument("--diff-goals", type=int, default=10_000,
+                        help="goals in the `diff` tree, two commits 100 goals apart (0: skip)")
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory(prefix="goalspec-bench-") as tmp:
-        for size in (int(s) for s in args.sizes.split(",")):
+        for size in (int(s) for s in args.sizes.split(",") if s):
             rows.append(bench(size, Path(tmp), 1 if size >= 100_000 else args.repeat))
             r = rows[-1]
             print(f"{r['goals']:>7} goals {r['files']:>5} files  floor {r['floor_s']:7.2f}s  "
@@ -143,13 +194,18 @@ def main() -> None:
                   f"({r['warm_ratio']:.2f}x)  peak {r['peak_mib']} MiB"
                   + (f"  build {r['build_s']:.2f}s ({r['build_ratio']:.2f}x)" if "build_s" in r else ""), flush=True)
         status = bench_status(args.status_goals, Path(tmp), args.repeat) if args.status_goals else None
+        diff = bench_diff(args.diff_goals, Path(tmp), args.repeat) if args.diff_goals else None
+    if diff:
+        print(f"diff: {diff['goals']} goals, {diff['changed_goals']} changed  floor {diff['floor_s']:.2f}s  "
+              f"diff {diff['diff_s']:.2f}s ({diff['diff_ratio']:.2f}x)  peak {diff['diff_peak_mib']} MiB")
     if status:
         print(f"status: {status['goals']} goals, {status['values']} weekly values  floor {status['floor_s']:.2f}s  "
               f"status {status['status_s']:.2f}s ({status['status_ratio']:.2f}x)  peak {status['status_peak_mib']} MiB")
-    print("targets: check cold <= 3x and build <= 8x the floor at 10k goals; check peak memory < 1536 MiB at 100k")
+    print("targets: check cold <= 3x, build <= 8x and diff <= 8x the floor at 10k goals; "
+          "check peak memory < 1536 MiB at 100k")
     out = HERE / "results"
     out.mkdir(exist_ok=True)
-    report = {"python": sys.version.split()[0], "rows": rows, "status": status}
+    report = {"python": sys.version.split()[0], "rows": rows, "status": status, "diff": diff}
     (out / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
 
 

@@ -9,14 +9,16 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable
 
 from goalspec.cache import FileCache
 from goalspec.check import Result, no_cyclic_gc, run
+from goalspec.history import site_history
 from goalspec.render import environment, pages, template_dirs, write
+from goalspec.revision import RevisionError, tree_at
 
 MARKER = ".goalspec-site"
 
@@ -44,21 +46,34 @@ def built_date(environ: dict[str, str] | None = None) -> str | None:
 
 
 def build(tree: Path, out: Path, today: date, *, allow_errors: bool = False, templates: Path | None = None,
-          cache: FileCache | None = None, progress: Callable[[int], Callable[[int], None]] | None = None) -> Built:
-    """``progress``, given the number of pages, returns what to call as chunks of them are written."""
+          cache: FileCache | None = None, progress: Callable[[int], Callable[[int], None]] | None = None,
+          rev: str | None = None, history: bool = True) -> Built:
+    """``progress``, given the number of pages, returns what to call as chunks of them are written.
+
+    ``rev`` builds the tree as it was at a git revision (read through git, the working
+    tree untouched); ``history`` adds each goal's commits to its page when the tree is
+    in a git repository."""
     _check_destination(out)
     if templates is not None and not templates.is_dir():
         raise BuildError(f"templates folder {templates} does not exist")
     with no_cyclic_gc():
-        return _build(tree, out, today, allow_errors, templates, cache, progress)
+        if rev is None:
+            return _build(tree, tree, "HEAD", out, today, allow_errors, templates, cache, progress, history)
+        try:
+            with tree_at(tree, rev) as (folder, commit):
+                return _build(folder, tree, commit, out, today, allow_errors, templates, cache, progress, history)
+        except RevisionError as exc:
+            raise BuildError(str(exc)) from None
 
 
-def _build(tree: Path, out: Path, today: date, allow_errors: bool, templates: Path | None,
-           cache: FileCache | None, progress) -> Built:
-    result = run(tree, today, cache, remote_data=True)
+def _build(folder: Path, tree: Path, rev: str, out: Path, today: date, allow_errors: bool, templates: Path | None,
+           cache: FileCache | None, progress, history: bool) -> Built:
+    # ``folder`` is what is read (the tree, or a copy of it at ``rev``); ``tree`` is where
+    # the tree is in the repository, for paths in messages and for git's history.
+    result = replace(run(folder, today, cache, remote_data=True), root=tree)
     if result.failed and not allow_errors:
         return Built(result, 0, False)
-    site_pages = pages(result, built_date())
+    site_pages = pages(result, built_date(), site_history(tree, rev, result.project) if history else None)
     env = environment(templates)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))

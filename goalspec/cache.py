@@ -57,3 +57,28 @@ class FileCache:
             os.replace(tmp, path)
         except (OSError, ValueError):
             pass  # a read-only or full disk only costs the next run some time
+
+
+class MemoryCache:
+    """Loaded files kept in memory, in front of an optional disk cache.
+
+    Two revisions of a tree share most files: each distinct content is parsed
+    once per process, whatever its path (`diff`, `check --base`, site history).
+    """
+
+    def __init__(self, behind: FileCache | None = None):
+        self._entries: dict[bytes, Any] = {}
+        self._behind = behind
+
+    def get(self, raw: bytes) -> Any | None:
+        entry = self._entries.get(raw)
+        if entry is None and self._behind is not None:
+            entry = self._behind.get(raw)
+            if entry is not None:
+                self._entries[raw] = entry
+        return entry
+
+    def put(self, raw: bytes, entry: Any) -> None:
+        self._entries[raw] = entry
+        if self._behind is not None:
+            self._behind.put(raw, entry)

@@ -12,7 +12,7 @@ from goalspec.cache import FileCache
 from goalspec.diagnostics import Diagnostic, Severity
 from goalspec.graph import AlignmentGraph, build_graph
 from goalspec.load import load_tree
-from goalspec.rules import KNOWN_CODES, RULES, Context
+from goalspec.rules import KNOWN_CODES, RULES, BaseRevision, Context
 from goalspec.validate import Project, validate
 
 
@@ -53,21 +53,23 @@ def no_cyclic_gc():
             gc.enable()
 
 
-def run(root: Path, today: date, cache: FileCache | None = None, *, remote_data: bool = False) -> Result:
+def run(root: Path, today: date, cache: FileCache | None = None, *, remote_data: bool = False,
+        base: BaseRevision | None = None) -> Result:
     """Check a spec tree; every finding is collected, none stops the run.
 
     KPI values from check-ins, CSV files and SQLite files in the tree are always
-    read; other databases only with ``remote_data``.
+    read; other databases only with ``remote_data``. ``base`` (check --base) is
+    the tree at the base revision of a change, which GS601 compares with.
     """
     with no_cyclic_gc():
-        return _run(root, today, cache, remote_data)
+        return _run(root, today, cache, remote_data, base)
 
 
-def _run(root: Path, today: date, cache: FileCache | None, remote_data: bool) -> Result:
+def _run(root: Path, today: date, cache: FileCache | None, remote_data: bool, base: BaseRevision | None) -> Result:
     loaded = load_tree(root, cache)
     project, found = validate(loaded, KNOWN_CODES)
     graph = build_graph(project)
-    ctx = Context(project, graph, today, remote_data)
+    ctx = Context(project, graph, today, remote_data, base)
     findings = list(loaded.diagnostics) + found
     for rule in RULES.values():
         if rule.check is not None:
@@ -81,6 +83,19 @@ def _run(root: Path, today: date, cache: FileCache | None, remote_data: bool) ->
         files=len(loaded.files),
     )
     return Result(root, final, summary, project, graph, ctx)
+
+
+def base_revision(root: Path, rev: str, cache: FileCache | None = None) -> BaseRevision:
+    """The tree as it was at a git revision, for the rules that compare with it (check --base).
+
+    Raises revision.RevisionError when the tree is not in a repository or rev is no commit."""
+    from goalspec.diff_report import revision_name
+    from goalspec.revision import locate, project_at, resolve
+
+    repo = locate(root)
+    commit = resolve(repo, rev)
+    with no_cyclic_gc():
+        return BaseRevision(project_at(repo, commit, root, cache), revision_name(rev, commit))
 
 
 def only_files(result: Result, files: set[str]) -> Result:

@@ -6,13 +6,15 @@ import difflib
 import os
 import sys
 import time
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Iterator
 
 import click
 
 from goalspec import __version__
-from goalspec.cache import FileCache
+from goalspec.cache import FileCache, MemoryCache
 
 TREE = click.argument("tree", default="specs", type=click.Path(file_okay=False, path_type=Path))
 TODAY = click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
@@ -27,6 +29,35 @@ def _tree(tree: Path) -> Path:
     if not tree.is_dir():
         raise click.UsageError(f"spec tree `{tree}` is not a folder", ctx=click.get_current_context())
     return tree
+
+
+REV = click.option("--rev", metavar="REV", default=None,
+                   help="Read the tree as it was at this git revision (through git; the working tree and index are untouched).")
+
+
+@contextmanager
+def _at(tree: Path, rev: str | None) -> Iterator[Path]:
+    """The folder to read: the tree itself, or a temporary copy of it at a git revision."""
+    if rev is None:
+        yield _tree(tree)
+        return
+    from goalspec.revision import RevisionError, tree_at
+
+    try:
+        with tree_at(tree, rev) as (folder, _):
+            yield folder
+    except RevisionError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--rev'") from None
+
+
+def _base(root: Path, rev: str, cache):
+    from goalspec.check import base_revision
+    from goalspec.revision import RevisionError
+
+    try:
+        return base_revision(root, rev, cache)
+    except RevisionError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--base'") from None
 
 
 class _Group(click.Group):
@@ -68,25 +99,36 @@ def main() -> None:
               help="Report only findings in files changed since this git revision (the whole tree is still checked).")
 @click.option("-q", "--quiet", is_flag=True, help="Only the findings at error severity, and the summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Also say on stderr what was checked and how long it took.")
+@REV
+@click.option("--base", "base_rev", metavar="REV",
+              help="Compare with the tree at this git revision: targets lowered and deadlines pushed out (GS601).")
 def check(paths: tuple[Path, ...], today, fmt: str, remote_data: bool, since: str | None, quiet: bool,
-          verbose: bool) -> None:
+          verbose: bool, rev: str | None, base_rev: str | None) -> None:
     """Check a spec tree (default: specs) and report every finding.
 
     Given spec files instead of a tree (as pre-commit does), checks the whole
     tree each file belongs to (the nearest folder up with goalspec.yaml) and
     reports only the findings in those files; files in no tree are skipped.
-    Exits 0 when nothing at error severity was found, 1 when something was, 2 on
-    a usage error.
+    --rev checks the tree as committed at a revision; --base compares with a
+    base revision (GS601: moved goalposts). Exits 0 when nothing at error
+    severity was found, 1 when something was, 2 on a usage error.
 
     \b
     Example:
       goalspec check specs --format json --today 2026-09-01
+      goalspec check specs --base origin/main
     """
-    from goalspec.check import only_errors, only_files, run
-    from goalspec.report import render
-
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    if rev is not None:
+        if since is not None:
+            raise click.UsageError("--rev reads a committed tree; --changed-since compares the working tree: give one")
+        if len(paths) > 1 or (paths and paths[0].is_file()):
+            raise click.UsageError("--rev takes a tree, not spec files")
+        tree = paths[0] if paths else Path("specs")
+        with _at(tree, rev) as folder:
+            _check({folder: None}, today, fmt, remote_data, quiet, verbose, base_rev, shown_as=tree)
+        return
     if not paths or (len(paths) == 1 and not paths[0].is_file()):
         root = _tree(paths[0] if paths else Path("specs"))
         targets: dict[Path, set[str] | None] = {root: None}
@@ -101,13 +143,29 @@ def check(paths: tuple[Path, ...], today, fmt: str, remote_data: bool, since: st
         raise click.UsageError("give spec files or --changed-since, not both")
     else:
         targets = dict(_trees_of(paths))
+    _check(targets, today, fmt, remote_data, quiet, verbose, base_rev)
+
+
+def _check(targets: dict[Path, set[str] | None], today, fmt: str, remote_data: bool, quiet: bool, verbose: bool,
+           base_rev: str | None, shown_as: Path | None = None) -> None:
+    """Check each tree, report, and exit; ``shown_as`` is the tree's own path when a copy of it is read (--rev)."""
+    from dataclasses import replace
+
+    from goalspec.check import only_errors, only_files, run
+    from goalspec.report import render
+
     failed = False
+    # The base revision shares most files with the tree: each is parsed once.
+    cache = MemoryCache(FileCache.default()) if base_rev is not None else FileCache.default()
     for root, files in targets.items():
         started = time.perf_counter()
-        result = run(root, _today(today), FileCache.default(), remote_data=remote_data)
+        base = _base(shown_as or root, base_rev, cache) if base_rev is not None else None
+        result = run(root, _today(today), cache, remote_data=remote_data, base=base)
+        if shown_as is not None:
+            result = replace(result, root=shown_as)
         if verbose:
             p = result.project
-            click.echo(f"goalspec: checked {root} in {time.perf_counter() - started:.2f}s as of {_today(today)}: "
+            click.echo(f"goalspec: checked {shown_as or root} in {time.perf_counter() - started:.2f}s as of {_today(today)}: "
                        f"{result.summary.files} files, {len(p.teams)} teams, {len(p.people)} people, "
                        f"{len(p.kpis)} KPIs, {len(p.goals)} goals ({len(result.graph.company_goals)} company goals), "
                        f"{len(p.leads)} lead definitions, {len(p.incentives)} incentives, {len(p.checkins)} check-ins"
@@ -193,11 +251,16 @@ def graph(tree: Path, today, fmt: str) -> None:
 @click.option("--allow-errors", is_flag=True, help="Build even when the check finds errors, and show them.")
 @click.option("--templates", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder of templates that replace the built-in ones, file by file.")
-def build(tree: Path, out: Path, today, allow_errors: bool, templates: Path | None) -> None:
+@REV
+@click.option("--no-history", is_flag=True, help="Leave out each goal's git history (faster on long histories).")
+def build(tree: Path, out: Path, today, allow_errors: bool, templates: Path | None, rev: str | None,
+          no_history: bool) -> None:
     """Check the tree, then render the goals site as static files.
 
     A tree with errors is not built (exit 1) unless --allow-errors is given; the
-    previous site stays as it was until a new one is complete.
+    previous site stays as it was until a new one is complete. In a git
+    repository each goal's page lists the commits that changed it (up to --rev,
+    else HEAD).
 
     \b
     Example:
@@ -219,8 +282,9 @@ def build(tree: Path, out: Path, today, allow_errors: bool, templates: Path | No
         return bar.update
 
     try:
-        built = build_site(_tree(tree), out, _today(today), allow_errors=allow_errors, templates=templates,
-                           cache=FileCache.default(), progress=progress)
+        built = build_site(tree if rev is not None else _tree(tree), out, _today(today), allow_errors=allow_errors,
+                           templates=templates, cache=FileCache.default(), progress=progress, rev=rev,
+                           history=not no_history)
     except BuildError as exc:
         raise click.UsageError(str(exc)) from None
     finally:
@@ -266,7 +330,9 @@ def serve(tree: Path, host: str, port: int, today, templates: Path | None) -> No
 @click.option("--sort", type=click.Choice(["goal", "owner", "team", "progress", "status", "deadline"]), default="goal",
               show_default=True, help="Order of the rows; `status` puts missed and at-risk goals first.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def status(tree: Path, today, team: str | None, owner: str | None, status_: str | None, sort: str, fmt: str) -> None:
+@REV
+def status(tree: Path, today, team: str | None, owner: str | None, status_: str | None, sort: str, fmt: str,
+           rev: str | None) -> None:
     """Compare actuals against goals: value, target, progress, pace, status, forecast.
 
     Reads every KPI's data, databases included. Draft and cancelled goals are left out.
@@ -278,9 +344,41 @@ def status(tree: Path, today, team: str | None, owner: str | None, status_: str 
     from goalspec.check import run
     from goalspec.status import as_json, as_text, rows
 
-    result = run(_tree(tree), _today(today), FileCache.default(), remote_data=True)
-    table = rows(result, team=team, owner=owner, status=status_, sort=sort)
-    click.echo(as_json(result, table) if fmt == "json" else as_text(result, table), nl=False)
+    with _at(tree, rev) as folder:
+        result = run(folder, _today(today), FileCache.default(), remote_data=True)
+        table = rows(result, team=team, owner=owner, status=status_, sort=sort)
+        click.echo(as_json(result, table) if fmt == "json" else as_text(result, table), nl=False)
+
+
+@main.command()
+@click.argument("base", required=False, metavar="[BASE]")
+@click.argument("head", required=False, metavar="[HEAD]")
+@click.option("--tree", "tree", default="specs", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+              help="The spec tree.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
+              help="markdown fits a pull-request comment.")
+def diff(base: str | None, head: str | None, tree: Path, fmt: str) -> None:
+    """Show what changed in the goals between two git revisions, object by object.
+
+    Goals, KPIs, lead definitions, incentives, teams and people are matched by
+    kind and id, so a goal moved to another file is "moved", not removed and
+    added; each changed field is said in words. BASE defaults to the merge base
+    of HEAD with the default branch (origin/HEAD, else main, else master); HEAD
+    defaults to the working tree. Exits 0 whatever changed: a diff is a report.
+
+    \b
+    Example:
+      goalspec diff main --format markdown > goals-diff.md
+      goalspec diff v1.0 v1.1 --tree specs
+    """
+    from goalspec.diff_report import compare, render
+    from goalspec.revision import RevisionError
+
+    try:
+        report = compare(tree, base, head, MemoryCache(FileCache.default()))
+    except RevisionError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(render(report, fmt), nl=False)
 
 
 @main.command()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from goalspec.rules import RESERVED, RULES
+from goalspec.rules import RULES
 
 
 def explain_text(code: str) -> str:
@@ -25,7 +25,7 @@ def rules_markdown() -> str:
     for code, rule in RULES.items():
         summary = rule.summary.replace("|", "\\|")
         out.append(f"| [{code}](#{code.lower()}) | {rule.severity.value} | {summary} |")
-    out += ["", f"Reserved for check-in data and git history (later releases): {', '.join(RESERVED)}.", ""]
+    out.append("")
     for code, rule in RULES.items():
         out += [f"## {code}", "", f"**{rule.summary}** Default severity: {rule.severity.value}.", "", rule.explain, ""]
     return "\n".join(out)

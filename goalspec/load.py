@@ -134,6 +134,14 @@ def load_file(path: Path, rel: str, cache: FileCache | None = None) -> tuple[Sou
         raw = path.read_bytes()
     except OSError as exc:
         return SourceFile(rel), [], [_gs001(rel, START, f"file cannot be read: {exc.strerror}", "check the file's permissions")]
+    return load_bytes(raw, rel, cache)
+
+
+def load_bytes(raw: bytes, rel: str, cache: FileCache | None = None) -> tuple[SourceFile, list[RawDocument], list[Diagnostic]]:
+    """One file's content as loaded; also for files read from git rather than from disk."""
+    if len(raw) > MAX_FILE_BYTES:
+        return SourceFile(rel), [], [_gs001(rel, START, f"file is {len(raw)} bytes, above the {MAX_FILE_BYTES}-byte limit",
+                                            "split the file; spec files are meant to be small")]
     if cache is not None:
         hit = _from_cache(cache.get(raw), rel)
         if hit is not None:

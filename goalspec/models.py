@@ -161,7 +161,7 @@ class Target(Model):
 
 class Revision(Model):
     date: Date = Field(description="When the change was made.")
-    field: str = Field(description="The field that changed, e.g. `target` or `deadline`.")
+    field: str = Field(description="The field that changed: `target` or `deadline` (goals), `criteria` (lead definitions).")
     from_: Any = Field(None, alias="from", description="The old value.")
     to: Any = Field(None, description="The new value.")
     reason: str = Field(description="Why it changed.")
@@ -234,6 +234,8 @@ class LeadDefinition(Document):
     follow_up_within: Duration | None = Field(None, description="Agreed follow-up time, e.g. `2d`, `48h`.")
     case_sensitive: bool = Field(True, description="Compare text case-sensitively; a leaf may say otherwise.")
     criteria: Criterion = Field(description="What a record must meet to qualify.")
+    revisions: list[Revision] = Field(
+        default_factory=list, description="Why the criteria were changed while goals counted these leads.")
 
 
 class PaysOn(Model):

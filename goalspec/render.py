@@ -29,7 +29,8 @@ from goalspec.chart import goal_chart, kpi_chart
 from goalspec.criteria import sentence
 from goalspec.layout import layout_map
 from goalspec.periods import parse_period
-from goalspec.targets import ParsedTarget, TargetProblem
+from goalspec.targets import TargetProblem
+from goalspec.words import describe_target
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent / "site_templates"
 REPO_TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates"
@@ -64,8 +65,9 @@ def goal_url(gid: str) -> str:
 class _Site:
     """Builds page contexts from one checked result; all lookups in one place."""
 
-    def __init__(self, result: Result, built: str | None):
+    def __init__(self, result: Result, built: str | None, history: dict[str, list[dict]] | None = None):
         self.r, self.p, self.g = result, result.project, result.graph
+        self.history = history or {}
         self.progress, self.data = result.context.progress, result.context.data
         org = self.p.organization.model if self.p.organization else None
         self.site = {
@@ -172,9 +174,9 @@ class _Site:
             "description_html": markdown(m.description),
             "chains": [[self.goal_ref(step) for step in chain] for chain in self.chains(gid)],
             "incentives": self.incentives_by_goal.get(gid, []),
-            "revisions": [{"date": r.date.isoformat(), "field": r.field, "from": r.from_, "to": r.to, "reason": r.reason}
-                          for r in m.revisions],
+            "revisions": [_revision(r) for r in m.revisions],
             "findings": self.findings_by_id.get(gid, []),
+            "history": self.history.get(gid, []),
             "file": obj.file,
             "chart": goal_chart(p, kpi.model.aggregation, f"Chart of {m.title}") if p is not None and kpi is not None
             else None,
@@ -242,25 +244,9 @@ def _percent(part: int, whole: int) -> int | None:
     return round(100 * part / whole) if whole else None
 
 
-def describe_target(t: ParsedTarget, unit: str) -> str:
-    u = f" {unit}" if unit and unit != "%" else (unit if unit == "%" else "")
-    if t.value is not None:
-        return f"{_num(t.value)}{u}"
-    change = f"{t.change:+g}%" if t.percent else f"{_num(t.change, sign=True)}{u}"
-    if t.baseline is not None:
-        return f"{change} from {_num(t.baseline)}{u}"
-    if t.baseline_period is not None:
-        return f"{change} over {t.baseline_period}"
-    return change
-
-
-def _num(value: float, sign: bool = False) -> str:
-    text = f"{value:+,.10g}" if sign else f"{value:,.10g}"
-    return text
-
-
-def pages(result: Result, built: str | None = None) -> list[Page]:
-    s = _Site(result, built)
+def pages(result: Result, built: str | None = None, history: dict[str, list[dict]] | None = None) -> list[Page]:
+    """``history``: each goal's commits, from history.site_history (none outside git)."""
+    s = _Site(result, built, history)
     p, g = s.p, s.g
     goals = {gid: s.goal(gid) for gid in sorted(p.goals)}
     company = [goals[gid] for gid in sorted(g.company_goals)]
@@ -319,6 +305,7 @@ def pages(result: Result, built: str | None = None) -> list[Page]:
             "follow_up_within": m.follow_up_within, "criteria": s.criteria(m.criteria),
             "kpis": [s.kpi_ref(k["id"]) for k in kpis if k["lead"] and k["lead"]["id"] == lid],
             "figures": s.lead_figures(lid), "case_sensitive": m.case_sensitive,
+            "revisions": [_revision(r) for r in m.revisions],
         })
     incentives = []
     for iid, inc in sorted(p.incentives.items()):
@@ -354,6 +341,10 @@ def pages(result: Result, built: str | None = None) -> list[Page]:
     out += [Page(f"people/{x['id']}.html", "person.html", {**common, "person": x}) for x in people]
     out += [Page(f"kpis/{k['id']}.html", "kpi.html", {**common, "kpi": k}) for k in kpis]
     return out
+
+
+def _revision(r) -> dict:
+    return {"date": r.date.isoformat(), "field": r.field, "from": r.from_, "to": r.to, "reason": r.reason}
 
 
 def _recent(s: _Site, most: int = 8) -> list[dict]:

@@ -67,3 +67,24 @@ def test_unwritable_cache_is_not_an_error(tmp_path):
     blocker.write_text("not a folder")
     tree = _tree(tmp_path)
     assert run(tree, TODAY, FileCache(blocker / "cache")).diagnostics == run(tree, TODAY).diagnostics
+
+
+def test_memory_cache_parses_each_content_once_and_fills_the_disk_cache(tmp_path, monkeypatch):
+    import goalspec.load
+    from goalspec.cache import MemoryCache
+    from goalspec.load import load_bytes
+
+    parsed = []
+    real = goalspec.load.load_text
+    monkeypatch.setattr(goalspec.load, "load_text", lambda text, rel: parsed.append(rel) or real(text, rel))
+    raw = b"apiVersion: goalspec/v1\nkind: Team\nid: ops\nname: Ops\nlead: ana\n"
+    disk = FileCache(tmp_path / "cache")
+    memory = MemoryCache(disk)
+    first = load_bytes(raw, "a.yaml", memory)
+    moved = load_bytes(raw, "b/moved.yaml", memory)
+    assert parsed == ["a.yaml"]
+    # The same content under another path: the documents say where they are now.
+    assert [d.file for d in moved[1]] == ["b/moved.yaml"] and moved[1][0].data == first[1][0].data
+    assert load_bytes(raw, "c.yaml", MemoryCache(disk))[1][0].data == first[1][0].data and parsed == ["a.yaml"]
+    load_bytes(raw + b"description: x\n", "a.yaml", memory)
+    assert parsed == ["a.yaml", "a.yaml"]

@@ -55,7 +55,7 @@ def test_the_example_workflow_uses_only_real_commands():
     workflow = yaml.safe_load((ROOT / "examples" / "github-workflow.yml").read_text())
     runs = [step["run"] for job in workflow["jobs"].values() for step in job["steps"] if "run" in step]
     commands = {line.split()[1] for run in runs for line in run.splitlines() if line.startswith("goalspec ")}
-    assert commands == {"check", "build"}
+    assert commands == {"check", "build", "diff"}
     assert commands <= set(main.commands)
     assert "upload-sarif" in (ROOT / "examples" / "github-workflow.yml").read_text()
     assert "examples/github-workflow.yml" in (ROOT / "docs" / "ci.md").read_text()

@@ -101,3 +101,13 @@ def test_a_file_whose_comments_ruamel_would_drop_is_left_alone():
     assert format_text(text) is None
     assert format_text("---\nkind: Team  # stays\napiVersion: goalspec/v1\n") == \
         "---\napiVersion: goalspec/v1\nkind: Team  # stays\n"
+
+
+def test_lead_definition_revisions_come_last_with_their_keys_in_order():
+    messy = ("kind: LeadDefinition\napiVersion: goalspec/v1\nrevisions:\n  - {reason: Smaller MSPs buy too, "
+             "field: criteria, date: 2026-07-15}\ncriteria: {field: seats, op: gte, value: 50}\nid: sql-msp\n"
+             "name: SQL\nstage: SQL\n")
+    assert format_text(messy) == (
+        "apiVersion: goalspec/v1\nkind: LeadDefinition\nid: sql-msp\nname: SQL\nstage: SQL\n"
+        "criteria: {field: seats, op: gte, value: 50}\n"
+        "revisions:\n  - {date: 2026-07-15, field: criteria, reason: Smaller MSPs buy too}\n")

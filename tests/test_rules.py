@@ -2,7 +2,9 @@
 
 A case overlays files onto the base tree (a file given as null is removed) and
 lists every finding expected, as ``CODE file:line:col``: the exact set, so a
-case also proves that nothing else is reported.
+case also proves that nothing else is reported. A case with ``base:`` is checked
+as `check --base` would check it: ``base`` overlays the base tree the same way,
+and the result is the tree at the base revision that GS601 compares with.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ import pytest
 import yaml
 
 from goalspec.check import run
-from goalspec.rules import CODES
+from goalspec.load import load_tree
+from goalspec.rules import CODES, KNOWN_CODES, BaseRevision
+from goalspec.validate import validate
 
 HERE = Path(__file__).parent / "rules"
 TODAY = date(2026, 8, 1)
@@ -52,7 +56,11 @@ def test_base_tree_is_clean(tmp_path):
 def test_rule_case(tmp_path, code, case):
     tree = build(tmp_path, case.get("files"))
     today = date.fromisoformat(str(case["today"])) if "today" in case else TODAY
-    result = run(tree, today)
+    base = None
+    if "base" in case:
+        base_tree = build(tmp_path / "base", case["base"])
+        base = BaseRevision(validate(load_tree(base_tree), KNOWN_CODES)[0], "the base")
+    result = run(tree, today, base=base)
     got = sorted(f"{d.code} {d.file}:{d.line}:{d.column}" for d in result.diagnostics)
     assert got == sorted(case["expect"]), [d.text_line() for d in result.diagnostics]
     for d in result.diagnostics:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-from goalspec.rules.base import Context, Rule
+from goalspec.rules.base import BaseRevision, Context, Rule
 
 CODES = (
     "GS001", "GS002", "GS003", "GS004", "GS005",
@@ -13,14 +13,12 @@ CODES = (
     "GS301", "GS302", "GS303", "GS304", "GS305",
     "GS401", "GS402", "GS403", "GS404", "GS405", "GS406", "GS407", "GS408", "GS409", "GS410", "GS411",
     "GS501", "GS502", "GS503",
+    "GS601",
 )
-# In FORMAT.md but computed from git history: accepted in Organization.rules so
-# a tree can configure it ahead of time.
-RESERVED = ("GS601",)
 
 RULES: dict[str, Rule] = {
     code: Rule.from_module(importlib.import_module(f"goalspec.rules.{code.lower()}")) for code in CODES
 }
-KNOWN_CODES = frozenset(CODES) | frozenset(RESERVED)
+KNOWN_CODES = frozenset(CODES)
 
-__all__ = ["CODES", "RULES", "KNOWN_CODES", "RESERVED", "Context", "Rule"]
+__all__ = ["CODES", "RULES", "KNOWN_CODES", "BaseRevision", "Context", "Rule"]

@@ -45,6 +45,14 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class BaseRevision:
+    """The tree as it was at the base revision of a change (check --base), for GS601."""
+
+    project: Project
+    name: str  # how findings name it, e.g. "main (1a2b3c4)"
+
+
+@dataclass(frozen=True)
 class Context:
     """What a rule's check sees: the validated project, its graph and today's date."""
 
@@ -53,6 +61,8 @@ class Context:
     today: date
     # Read databases outside the tree too (check --data); local data is always read.
     remote_data: bool = False
+    # Only with check --base: rules that compare with the base revision stay silent without it.
+    base: BaseRevision | None = None
 
     @property
     def fy(self) -> int:
