@@ -9,6 +9,8 @@ an object, call a function or run code.
 
 from __future__ import annotations
 
+import marshal
+import multiprocessing
 import os
 import re
 from dataclasses import dataclass, field, replace
@@ -114,15 +116,77 @@ def discover(root: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(root).as_posix())
 
 
-def load_tree(root: Path, cache: FileCache | None = None) -> Loaded:
+# Below this much YAML, forking workers costs more than parsing on one core.
+PARALLEL_BYTES = 1024 * 1024
+_pending: tuple | None = None  # what forked workers read: (paths, rels, cache)
+
+
+def load_tree(root: Path, cache: FileCache | None = None, jobs: int | None = None) -> Loaded:
+    """Every spec file of the tree, in sorted path order, whatever the number of workers.
+
+    Files the cache knows are taken from it. When what is left to parse is large,
+    forked workers parse it, one per core, each taking every ``jobs``-th file, and
+    hand each file back in the cache's marshal form, which costs a fraction of
+    parsing it.
+    """
+    paths = discover(root)
+    rels = [path.relative_to(root).as_posix() for path in paths]
+    loaded: list[tuple | None] = [_cached(path, rel, cache) for path, rel in zip(paths, rels)] if cache else \
+        [None] * len(paths)
+    todo = [i for i, hit in enumerate(loaded) if hit is None]
+    if jobs is None:
+        big = len(todo) > 1 and _total_size([paths[i] for i in todo]) >= PARALLEL_BYTES
+        jobs = min(os.cpu_count() or 1, 4) if big else 1
+    if jobs > 1 and len(todo) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        for i, blob in zip(todo, _parse_in_workers([paths[i] for i in todo], [rels[i] for i in todo], cache, jobs)):
+            loaded[i] = _from_cache(marshal.loads(blob), rels[i])
+    else:
+        for i in todo:
+            loaded[i] = load_file(paths[i], rels[i], cache)
     files, documents, diagnostics = [], [], []
-    for path in discover(root):
-        rel = path.relative_to(root).as_posix()
-        source, docs, diags = load_file(path, rel, cache)
+    for source, docs, diags in loaded:
         files.append(source)
         documents.extend(docs)
         diagnostics.extend(diags)
     return Loaded(root, tuple(files), tuple(documents), tuple(diagnostics))
+
+
+def _cached(path: Path, rel: str, cache: FileCache) -> tuple | None:
+    try:
+        raw = path.read_bytes() if path.stat().st_size <= MAX_FILE_BYTES else None
+    except OSError:
+        return None  # load_file reports it
+    return _from_cache(cache.get(raw), rel) if raw is not None else None
+
+
+def _parse_in_workers(paths: list[Path], rels: list[str], cache: FileCache | None, jobs: int) -> list[bytes]:
+    global _pending
+    _pending = (paths, rels, cache)
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            parts = pool.map(_load_every, [(start, jobs) for start in range(jobs)])
+    finally:
+        _pending = None
+    packed: list = [None] * len(paths)
+    for start, part in enumerate(parts):
+        packed[start::jobs] = part
+    return packed
+
+
+def _total_size(paths: list[Path]) -> int:
+    total = 0
+    for path in paths:
+        try:
+            total += path.stat().st_size
+        except OSError:
+            pass  # load_file reports it
+    return total
+
+
+def _load_every(task: tuple[int, int]) -> list[bytes]:
+    start, step = task
+    paths, rels, cache = _pending
+    return [marshal.dumps(_to_cache(*load_file(path, rel, cache))) for path, rel in zip(paths[start::step], rels[start::step])]
 
 
 def load_file(path: Path, rel: str, cache: FileCache | None = None) -> tuple[SourceFile, list[RawDocument], list[Diagnostic]]:

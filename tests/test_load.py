@@ -687,3 +687,28 @@ def test_the_installed_command_exits_2_on_a_missing_tree(tmp_path):
     proc = subprocess.run([*_goalspec_exe(), "check", str(tmp_path / "nope")],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+def test_parallel_loading_gives_exactly_the_serial_result(tmp_path, monkeypatch):
+    """Workers each parse every n-th file; the result is the same, in the same order, findings included."""
+    files = {
+        "goalspec.yaml": "apiVersion: goalspec/v1\nkind: Organization\nname: A\n",
+        "a/one.yaml": "kind: Goal\nid: g1\ntitle: x  # goalspec: ignore[GS101]\n---\nkind: Goal\nid: g2\n",
+        "a/two.yml": "kind: KPI\nid: k\nname: K\nname: again\n",  # GS004
+        "b/bad.yaml": "kind: [unclosed\n",  # GS001
+        "b/tagged.yaml": "kind: !!python/object x\n",  # GS001 (tag)
+        "c/empty.yaml": "",
+        "c/anchors.yaml": "base: &b {owner: ana}\ngoal:\n  <<: *b\n  id: g3\n",
+    }
+    for i in range(12):
+        files[f"d/f{i:02}.yaml"] = f"kind: Goal\nid: g{i}\ntitle: Sell {i} seats\n"
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    serial = load_tree(tmp_path, None, jobs=1)
+    for jobs in (2, 3, 5):
+        assert load_tree(tmp_path, None, jobs=jobs) == serial
+    assert {d.code for d in serial.diagnostics} >= {"GS001", "GS004"}
+    # with the size threshold lowered, the default itself picks workers; nothing changes
+    monkeypatch.setattr(load, "PARALLEL_BYTES", 1)
+    assert load_tree(tmp_path, None) == serial
