@@ -2,9 +2,11 @@
 
 The floor is what it costs merely to compose every file of the tree with
 libyaml (PyYAML's CSafeLoader ``compose_all``): reading YAML with positions can
-hardly be cheaper. Each figure is the median of several runs, each in a fresh
-process so that nothing is warm in memory; the load cache is off for "cold" and
-filled for "warm". Peak memory is the check process's maximum resident set.
+hardly be cheaper. Each round runs the floor and then every measured command, each
+in a fresh process so that nothing is warm in memory; a ratio is the median over the
+rounds of each run against its own round's floor. The load cache is off for "cold"
+and filled for "warm". Peak memory is the check process's maximum resident set plus
+that of its largest worker (large trees are parsed by forked workers).
 `build` (up to 10k goals) checks the tree and writes the whole site to a new folder.
 `diff` compares two commits of a 10k-goal tree that differ in 100 goals.
 
@@ -51,7 +53,8 @@ t = time.perf_counter()
 result = run(Path(sys.argv[1]), date.fromisoformat(sys.argv[2]), FileCache.default())
 elapsed = time.perf_counter() - t
 assert result.summary.errors == 0, result.diagnostics[:3]
-print(elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+# Large trees are parsed by forked workers: count the largest worker's peak on top of the parent's.
+print(elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 """
 
 
@@ -126,10 +129,10 @@ def bench_diff(size: int, work: Path, repeat: int, changed: int = 100) -> dict:
         path.write_text(text[:at] + str(int(text[at:end]) - 1) + text[end:])
     _git(repo, "commit", "-qam", f"lower {changed} targets")
     env = {**os.environ, "GOALSPEC_NO_CACHE": "1", **{k: v for k, v in GIT_ENV.items() if k.startswith("GIT_CONFIG")}}
-    floor, _ = _median(FLOOR, [str(tree)], env, repeat)
-    took, mib = _median(DIFF, [str(tree), "HEAD~1", "HEAD"], env, repeat)
-    return {"goals": size, "changed_goals": changed, "floor_s": round(floor, 3), "diff_s": round(took, 3),
-            "diff_ratio": round(took / floor, 2), "diff_peak_mib": round(mib)}
+    r = _rounds({"floor": (FLOOR, [str(tree)], env), "diff": (DIFF, [str(tree), "HEAD~1", "HEAD"], env)}, repeat)
+    return {"goals": size, "changed_goals": changed, "floor_s": round(r["floor"]["s"], 3),
+            "diff_s": round(r["diff"]["s"], 3), "diff_ratio": round(r["diff"]["ratio"], 2),
+            "diff_peak_mib": round(r["diff"]["mib"])}
 
 
 def bench_status(size: int, work: Path, repeat: int) -> dict:
@@ -137,10 +140,10 @@ def bench_status(size: int, work: Path, repeat: int) -> dict:
     tree = work / f"status-tree-{size}"
     generate(size, tree, kpi_per_goal=True)
     env = {**os.environ, "GOALSPEC_NO_CACHE": "1"}
-    floor, _ = _median(FLOOR, [str(tree)], env, repeat)
-    status, mib = _median(STATUS, [str(tree), TODAY], env, repeat)
-    return {"goals": size, "values": size * 52, "floor_s": round(floor, 3), "status_s": round(status, 3),
-            "status_ratio": round(status / floor, 2), "status_peak_mib": round(mib)}
+    r = _rounds({"floor": (FLOOR, [str(tree)], env), "status": (STATUS, [str(tree), TODAY], env)}, repeat)
+    return {"goals": size, "values": size * 52, "floor_s": round(r["floor"]["s"], 3),
+            "status_s": round(r["status"]["s"], 3), "status_ratio": round(r["status"]["ratio"], 2),
+            "status_peak_mib": round(r["status"]["mib"])}
 
 
 def _measure(script: str, args: list[str], env: dict[str, str]) -> tuple[float, float]:
@@ -149,9 +152,19 @@ def _measure(script: str, args: list[str], env: dict[str, str]) -> tuple[float, 
     return float(out[0]), int(out[1]) / 1024  # seconds, MiB
 
 
-def _median(script: str, args: list[str], env: dict[str, str], repeat: int) -> tuple[float, float]:
-    runs = [_measure(script, args, env) for _ in range(repeat)]
-    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+def _rounds(jobs: dict[str, tuple[str, list[str], dict[str, str]]], repeat: int) -> dict[str, dict]:
+    """Run every job once per round, the floor first, and pair each run with that round's floor.
+
+    On this VM the floor alone moves by a third from minute to minute; a ratio
+    of two runs made seconds apart shares the machine's mood, so the ratio
+    reported is the median of the per-round ratios (times are medians too)."""
+    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in jobs}
+    for _ in range(repeat):
+        for name, (script, args, env) in jobs.items():
+            runs[name].append(_measure(script, args, env))
+    floors = [seconds for seconds, _ in runs["floor"]]
+    return {name: {"s": statistics.median(r[0] for r in got), "mib": max(r[1] for r in got),
+                   "ratio": statistics.median(r[0] / f for r, f in zip(got, floors))} for name, got in runs.items()}
 
 
 def bench(size: int, work: Path, repeat: int) -> dict:
@@ -162,23 +175,26 @@ def bench(size: int, work: Path, repeat: int) -> dict:
     cold_env = {**os.environ, "GOALSPEC_NO_CACHE": "1"}
     warm_env = {**os.environ, "GOALSPEC_CACHE_DIR": str(cache)}
     warm_env.pop("GOALSPEC_NO_CACHE", None)
-    floor, floor_mib = _median(FLOOR, [str(tree)], cold_env, repeat)
-    cold, cold_mib = _median(CHECK, [str(tree), TODAY], cold_env, repeat)
     _measure(CHECK, [str(tree), TODAY], warm_env)  # fills the cache
-    warm, _ = _median(CHECK, [str(tree), TODAY], warm_env, repeat)
-    site = {}
+    jobs = {"floor": (FLOOR, [str(tree)], cold_env), "cold": (CHECK, [str(tree), TODAY], cold_env),
+            "warm": (CHECK, [str(tree), TODAY], warm_env)}
     if size <= BUILD_UP_TO:
-        build_s, build_mib = _median(BUILD, [str(tree), TODAY], cold_env, repeat)
-        site = {"build_s": round(build_s, 3), "build_ratio": round(build_s / floor, 2), "build_peak_mib": round(build_mib)}
-    return {**site, "goals": size, "files": files, "floor_s": round(floor, 3), "cold_s": round(cold, 3),
-            "warm_s": round(warm, 3), "cold_ratio": round(cold / floor, 2), "warm_ratio": round(warm / floor, 2),
-            "peak_mib": round(cold_mib), "floor_peak_mib": round(floor_mib)}
+        jobs["build"] = (BUILD, [str(tree), TODAY], cold_env)
+    r = _rounds(jobs, repeat)
+    site = {}
+    if "build" in r:
+        site = {"build_s": round(r["build"]["s"], 3), "build_ratio": round(r["build"]["ratio"], 2),
+                "build_peak_mib": round(r["build"]["mib"])}
+    return {**site, "goals": size, "files": files, "floor_s": round(r["floor"]["s"], 3), "cold_s": round(r["cold"]["s"], 3),
+            "warm_s": round(r["warm"]["s"], 3), "cold_ratio": round(r["cold"]["ratio"], 2),
+            "warm_ratio": round(r["warm"]["ratio"], 2), "peak_mib": round(r["cold"]["mib"]),
+            "floor_peak_mib": round(r["floor"]["mib"])}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median); 100k uses 1")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds per figure (median); 100k uses 1")
     parser.add_argument("--status-goals", type=int, default=10_000,
                         help="goals in the `status` tree, each with its own KPI and 52 weekly values (0: skip)")
     parser.add_argument("--diff-goals", type=int, default=10_000,
