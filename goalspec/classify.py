@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from json.encoder import encode_basestring as enc
-from typing import IO
+from typing import IO, Callable
 
 from goalspec.leads import Classifier, Summary
 
@@ -125,7 +125,7 @@ def _json(classifier: Classifier, out: IO[str], records: bool) -> Summary:
     ids = [enc(d_id) for d_id, _ in classifier.definitions]
     whys = [c.failed for c in classifier.compiled]
     plans: dict[tuple[bool, ...], tuple[str, list[int]]] = {}
-    reason_json: dict[str, str] = {}
+    reason_json = _remembered(enc)
     record_id = classifier.record_id
     add, parts = buf.append, buf.parts
     for number, row, flags in classifier.verdicts() if records else ():
@@ -136,13 +136,7 @@ def _json(classifier: Classifier, out: IO[str], records: bool) -> Summary:
         tail, failing = plan
         fails = []
         for k in failing:
-            why = whys[k](row)
-            text = reason_json.get(why)
-            if text is None:
-                if len(reason_json) >= 4096:
-                    reason_json.clear()
-                text = reason_json[why] = enc(why)
-            fails.append(ids[k] + ": " + text)
+            fails.append(ids[k] + ": " + reason_json(whys[k](row)))
         add(("\n" if first else ",\n") + '{"fails": {' + ", ".join(fails) + '}, "id": ' + enc(record_id(row))
             + tail + str(number) + "}")
         first = False
@@ -167,7 +161,7 @@ def _csv(classifier: Classifier, out: IO[str]) -> Summary:
     yes = [f",{d},{st},yes,\n" for d, st in zip(ids, stages)]
     no = [f",{d},{st},no," for d, st in zip(ids, stages)]
     whys = [c.failed for c in classifier.compiled]
-    quoted: dict[str, str] = {}
+    quoted = _remembered(_cell)
     record_id = classifier.record_id
     add = buf.append
     for number, row, flags in classifier.verdicts():
@@ -176,16 +170,24 @@ def _csv(classifier: Classifier, out: IO[str]) -> Summary:
             if hit:
                 add(head + yes[k])
                 continue
-            why = whys[k](row)
-            cell = quoted.get(why)
-            if cell is None:
-                if len(quoted) >= 4096:
-                    quoted.clear()
-                cell = quoted[why] = _cell(why)
-            add(f"{head}{no[k]}{cell}\n")
+            add(f"{head}{no[k]}{quoted(whys[k](row))}\n")
         buf.maybe_flush()
     buf.flush()
     return classifier.summary()
+
+
+def _remembered(encode: Callable[[str], str], most: int = 4096) -> Callable[[str], str]:
+    """``encode`` with the last few thousand results kept: reasons repeat from record to record."""
+    seen: dict[str, str] = {}
+
+    def cached(text: str) -> str:
+        out = seen.get(text)
+        if out is None:
+            if len(seen) >= most:
+                seen.clear()
+            out = seen[text] = encode(text)
+        return out
+    return cached
 
 
 def _cell(text: str) -> str:

@@ -10,25 +10,8 @@ from goalspec.diff import ADDED, CHANGED, MOVED, REMOVED, diff_projects, percent
 from goalspec.load import load_tree
 from goalspec.validate import validate
 from gitrepo import Repo, isolated_git  # noqa: F401 (fixture)
-from trees import ORG, write_tree
+from trees import ORG, TEAMS, write_tree
 
-TEAMS = """apiVersion: goalspec/v1
-kind: Team
-id: sales
-name: Sales
-lead: ana
-members:
-  - {id: ana, name: Ana}
-  - {id: ben, name: Ben}
----
-apiVersion: goalspec/v1
-kind: Team
-id: marketing
-name: Marketing
-lead: cleo
-members:
-  - {id: cleo, name: Cleo}
-"""
 KPIS = """apiVersion: goalspec/v1
 kind: KPI
 id: seats
