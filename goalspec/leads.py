@@ -157,8 +157,8 @@ class Summary:
     follow_ups: tuple[FollowUp, ...]
     filled: frozenset[str]  # columns with a value on at least one record
     columns: tuple[str, ...] = ()
-    daily: dict[str, dict[date, int]] = field(default_factory=dict)
-    undated: int = 0
+    daily: dict[str, dict[date, int]] = field(default_factory=dict)  # every dated day, 0 when none qualified
+    undated: int = 0  # records with no date
 
 
 class Classifier:
@@ -203,8 +203,11 @@ class Classifier:
         # Records are tallied by which definitions they meet: every count, stage and
         # conversion follows from these few combinations at the end.
         self._combos: dict[tuple[bool, ...], int] = {}
-        self._per_record = self._date is not None or bool(self._agreements)
+        self._per_record = bool(self._agreements)
         self._daily: list[Counter] = [Counter() for _ in self.definitions]
+        # Every day some record is dated: a day with records and none qualified counts 0,
+        # so a KPI's data is as fresh as its newest record, qualified or not.
+        self._days: set[date] = set()
         self._follow = {k: [0, 0, 0, [], 0] for k, _ in self._agreements}
         # Which columns hold any value (GS409 asks); `leads classify` has no use for it.
         self._unfilled = set(range(len(records.columns))) if track_filled else set()
@@ -219,13 +222,14 @@ class Classifier:
         A closure over locals: it runs once per record, and attribute lookups add up.
         """
         flags_of, combos, tally, per_record = self._flags, self._combos, self._tally, self._per_record
+        dated = self._date is not None
 
         def meets(row: Sequence[Any]) -> tuple[bool, ...]:
             flags = flags_of(row)
             if self._unfilled:
                 self._unfilled = {i for i in self._unfilled if row[i] is None or row[i] == ""}
             combos[flags] = combos.get(flags, 0) + 1
-            if per_record and True in flags:
+            if dated or (per_record and True in flags):
                 tally(flags, row)
             return flags
         return meets
@@ -237,6 +241,7 @@ class Classifier:
                 self.undated += 1
             else:
                 day = parse_day(raw)  # ValueError: the caller names the row
+                self._days.add(day)
                 for k, hit in enumerate(flags):
                     if hit:
                         self._daily[k][day] += 1
@@ -330,7 +335,8 @@ class Classifier:
             source=self.records.name, records=self.total, definitions=tuple(ids),
             counts=dict(zip(ids, count)), stages=tuple(zip(self.order, stage_count)),
             conversions=conversions, follow_ups=tuple(follow_ups), filled=filled, columns=self.records.columns,
-            daily={ids[k]: dict(sorted(c.items())) for k, c in enumerate(self._daily)}, undated=self.undated)
+            daily={ids[k]: {day: c.get(day, 0) for day in sorted(self._days)} for k, c in enumerate(self._daily)},
+            undated=self.undated)
 
 
 def read_kpi_sources(project, remote: bool, today: date | None = None):

@@ -109,10 +109,10 @@ def test_the_example_definitions_over_200_generated_leads(tree):
     assert (conv.source, conv.target, conv.reached, conv.of) == ("MQL", "SQL", len([r for r in sql if is_mql(r)]),
                                                                    len(mql))
 
-    # the leads KPI counts qualified records per booking day
-    expected: dict[date, int] = {}
+    # the leads KPI counts qualified records per booking day; a day with records and none qualified is 0
+    expected: dict[date, int] = {date.fromisoformat(r["booked_on"]): 0 for r in rows}
     for r in sql:
-        expected[date.fromisoformat(r["booked_on"])] = expected.get(date.fromisoformat(r["booked_on"]), 0) + 1
+        expected[date.fromisoformat(r["booked_on"])] += 1
     series = data.series["qualified-calls"]
     assert {p.day: p.value for p in series.points} == {d: float(n) for d, n in expected.items()}
 
@@ -282,7 +282,7 @@ def test_filled_columns_and_daily_counts():
                    track_filled=True)
     s = c.run()
     assert s.filled == {"id", "ok", "day"}
-    assert s.daily == {"d": {date(2026, 7, 1): 2}} and s.undated == 1
+    assert s.daily == {"d": {date(2026, 7, 1): 2, date(2026, 7, 2): 0}} and s.undated == 1
 
 
 def test_short_csv_rows_are_padded_and_blank_lines_skipped(tmp_path):

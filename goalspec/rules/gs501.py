@@ -4,7 +4,9 @@ A KPI that an active goal is measured by, while that goal's period runs, and tha
 has had values, keeps getting one at least once per cadence: within 7 days
 (weekly), 31 days (monthly) or 92 days (quarterly) of ``--today``. Draft and
 cancelled goals do not count. (A KPI that never had a value shows as "no data"
-on the site and in ``goalspec status``.)
+on the site and in ``goalspec status``.) A ``leads`` KPI has a value on every day
+some lead record is dated, 0 when none qualified, so it is stale only when the
+lead records themselves stop coming.
 
 Why: a goal whose numbers stopped coming in looks on track until the day it is
 missed; regular comparison of actuals against goals is the point.
@@ -47,6 +49,9 @@ def check(ctx: Context):
         seen = [p.day for p in series.points if p.day <= ctx.today]
         if not seen or seen[-1] >= ctx.today - timedelta(days=days):
             continue
+        source = kpi.model.source.type
+        hint = (f"record a value (goalspec checkin {kid} VALUE) or fix the KPI's source" if source == "checkins" else
+                "refresh the lead records (their newest record is the KPI's newest day) or fix the KPI's source"
+                if source == "leads" else f"refresh the KPI's {source} data or fix its source")
         yield kpi.diag("GS501", None, f"KPI is stale: no value since {seen[-1].isoformat()}, "
-                       f"and its cadence is {kpi.model.cadence}",
-                       f"record a value (goalspec checkin {kid} VALUE) or fix the KPI's source")
+                       f"and its cadence is {kpi.model.cadence}", hint)
