@@ -1,10 +1,12 @@
 """Stage 1: find the spec files, parse them, and keep where every key and value is.
 
 Parsing uses ruamel.yaml's C parser and composer (libyaml marks, no round-trip
-objects), then converts each node tree into plain Python values. Nothing is
-constructed by the YAML library: scalars are converted here, by tag, and every
-tag outside YAML's core schema is a finding. So no spec can make goalspec build
-an object, call a function or run code.
+objects), then converts each node tree into plain Python values (compose.py).
+Nothing is constructed by the YAML library: scalars are converted by tag, and
+every tag outside YAML's core schema is a finding. So no spec can make goalspec
+build an object, call a function or run code. This module finds the files,
+decodes them, reads the ignore comments, uses the cache and, for a large tree,
+forked workers.
 """
 
 from __future__ import annotations
@@ -15,46 +17,16 @@ import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from itertools import accumulate
 from typing import Any
 
-from ruamel.yaml.cyaml import CParser
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from ruamel.yaml.tag import Tag
 
 from goalspec.cache import FileCache
+from goalspec.compose import SEP, Converter, Reject, compose_all, unpack  # noqa: F401 (SEP: the key-path separator other stages import from here)
 from goalspec.diagnostics import START, Diagnostic, Pos, make
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
-MAX_DEPTH = 64
-# A document may expand aliases to at most this many nodes beyond ten times its
-# own size. Shared blocks are fine; a "billion laughs" file is not.
-ALIAS_SLACK = 10_000
-
-_TAG = "tag:yaml.org,2002:"
-# Tags the resolver hands to the C composer. Shared instances, so the converter
-# tells them apart by identity; any other tag was written in the file.
-_T_PLAIN, _T_QUOTED, _T_MAP, _T_SEQ = (Tag(suffix=_TAG + t) for t in ("plain", "str", "map", "seq"))
-_EXPLICIT_OK = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
-_INT_RE = re.compile(r"[-+]?(?:[0-9][0-9_]*|0o[0-7_]+|0x[0-9a-fA-F_]+)")
-_FLOAT_RE = re.compile(r"[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
-_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
-_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _IGNORE = re.compile(r"#\s*goalspec:\s*ignore(?:\[([A-Za-z0-9,\s]*)\])?")
-
-SEP = "/"
-
-
-def pack(key: Pos, value: Pos) -> int:
-    """Two positions in one int: a tree of 100k goals keeps millions of them."""
-    return (((key.line << 16) | key.column) << 40) | (value.line << 16) | value.column
-
-
-def _unpack(n: int) -> tuple[Pos, Pos]:
-    hi, lo = n >> 40, n & ((1 << 40) - 1)
-    return Pos(hi >> 16, hi & 0xFFFF), Pos(lo >> 16, lo & 0xFFFF)
-
 
 @dataclass(frozen=True, slots=True)
 class RawDocument:
@@ -70,10 +42,10 @@ class RawDocument:
     positions: dict[str, int]
 
     def value_pos(self, path: str = "") -> Pos:
-        return _unpack(self._nearest(path))[1]
+        return unpack(self._nearest(path))[1]
 
     def key_pos(self, path: str) -> Pos:
-        return _unpack(self._nearest(path))[0]
+        return unpack(self._nearest(path))[0]
 
     def has(self, path: str) -> bool:
         return path in self.positions
@@ -97,12 +69,6 @@ class Loaded:
     files: tuple[SourceFile, ...]
     documents: tuple[RawDocument, ...]
     diagnostics: tuple[Diagnostic, ...]
-
-
-class _Reject(Exception):
-    def __init__(self, pos: Pos, message: str, hint: str):
-        super().__init__(message)
-        self.pos, self.message, self.hint = pos, message, hint
 
 
 def discover(root: Path) -> list[Path]:
@@ -242,7 +208,7 @@ def _from_cache(entry: Any, rel: str) -> tuple[SourceFile, list[RawDocument], li
 def load_text(text: str, rel: str) -> tuple[SourceFile, list[RawDocument], list[Diagnostic]]:
     source = SourceFile(rel, _ignores(text))
     try:
-        nodes = _compose_all(text)
+        nodes = compose_all(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         pos = Pos(mark.line + 1, mark.column + 1) if mark else START
@@ -250,14 +216,14 @@ def load_text(text: str, rel: str) -> tuple[SourceFile, list[RawDocument], list[
         return source, [], [_gs001(rel, pos, f"YAML cannot be parsed: {what}", "fix the YAML syntax at this position")]
     except YAMLError as exc:
         return source, [], [_gs001(rel, START, f"YAML cannot be parsed: {exc}", "fix the YAML syntax")]
-    except _Reject as rej:
+    except Reject as rej:
         return source, [], [_gs001(rel, rej.pos, rej.message, rej.hint)]
     docs, diags = [], []
     for index, node in enumerate(nodes):
-        conv = _Converter(rel)
+        conv = Converter(rel)
         try:
             data = conv.convert(node, "", None, 0)
-        except _Reject as rej:
+        except Reject as rej:
             diags.append(_gs001(rel, rej.pos, rej.message, rej.hint))
             continue
         docs.append(RawDocument(rel, index, data, conv.positions))
@@ -335,235 +301,3 @@ def line_comment(line: str) -> str | None:
         elif char == "#" and (i == 0 or line[i - 1] in " \t"):
             return line[i:]
     return None
-
-
-def _mark(node: Node) -> Pos:
-    return Pos(node.start_mark.line + 1, min(node.start_mark.column + 1, 0xFFFF))
-
-
-class _Composer(CParser):
-    """libyaml's parser and composer with a resolver that does no work.
-
-    ruamel's own resolver costs more than parsing itself. Here plain scalars keep
-    one marker tag and are typed by the converter (YAML 1.2 core schema), so each
-    scalar is looked at once.
-    """
-
-    def descend_resolver(self, *args) -> None:
-        pass
-
-    def ascend_resolver(self, *args) -> None:
-        pass
-
-    def resolve(self, kind, value, implicit):
-        if kind is ScalarNode:
-            return _T_PLAIN if implicit[0] else _T_QUOTED
-        return _T_MAP if kind is MappingNode else _T_SEQ
-
-
-_DELTA = {"[": 1, "{": 1, "]": -1, "}": -1}
-_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
-
-
-def _guard_depth(text: str) -> None:
-    """Refuse deep nesting before libyaml's recursive composer sees it.
-
-    Tens of thousands of nested flow brackets overflow the C stack (a crash, not
-    an exception). Block nesting is bounded by the file size cap. Counting
-    brackets over-counts those inside strings, so a suspicious count is confirmed
-    with the parser's own (non-recursive) event stream.
-    """
-    if text.count("[") + text.count("{") <= MAX_DEPTH:
-        return
-    only = _NOT_BRACKET.sub("", text)
-    if max(accumulate(map(_DELTA.__getitem__, only)), default=0) <= MAX_DEPTH:
-        return
-    parser, depth = _Composer(text), 0
-    try:
-        while parser.check_event():
-            event = parser.get_event()
-            name = type(event).__name__
-            if name in ("MappingStartEvent", "SequenceStartEvent"):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise _Reject(Pos(event.start_mark.line + 1, event.start_mark.column + 1),
-                                  "YAML nesting is too deep", f"keep nesting under {MAX_DEPTH} levels")
-            elif name in ("MappingEndEvent", "SequenceEndEvent"):
-                depth -= 1
-    finally:
-        parser.dispose()
-
-
-def _compose_all(text: str) -> list[Node]:
-    _guard_depth(text)
-    composer = _Composer(text)
-    try:
-        nodes = []
-        while composer.check_node():
-            nodes.append(composer.get_node())
-        return nodes
-    finally:
-        composer.dispose()
-
-
-def _plain(value: str) -> Any:
-    """Type a plain (unquoted) scalar by YAML 1.2's core schema; dates stay text."""
-    if value in _NULLS:
-        return None
-    first = value[0]
-    if first in "0123456789+-.":
-        if _INT_RE.fullmatch(value):
-            return _int(value)
-        if _FLOAT_RE.fullmatch(value):
-            return _float(value)
-        return value
-    if first in "tTfF":
-        return _BOOLS.get(value, value)
-    return value
-
-
-class _Converter:
-    """Turns one composed document into plain values and a position index.
-
-    Aliases share nodes, so a "billion laughs" is small when composed and huge
-    when expanded. Expansion is budgeted: a revisited container may add at most
-    ten times the document's own nodes, plus a fixed slack.
-    """
-
-    def __init__(self, rel: str):
-        self.rel = rel
-        self.positions: dict[str, int] = {}
-        self.diagnostics: list[Diagnostic] = []
-        self._seen: set[int] = set()
-        self._fresh = 0
-        self._expanded = 0
-
-    def convert(self, node: Node, path: str, key: Pos | None, depth: int) -> Any:
-        mark = node.start_mark
-        here = Pos(mark.line + 1, min(mark.column + 1, 0xFFFF))
-        self.positions[path] = pack(key or here, here)
-        tag = node.ctag
-        if tag is _T_PLAIN:
-            return _plain(node.value)
-        if tag is _T_QUOTED:
-            return node.value
-        if depth > MAX_DEPTH:
-            raise _Reject(here, "YAML nesting is too deep", f"keep nesting under {MAX_DEPTH} levels")
-        if tag is not _T_MAP and tag is not _T_SEQ:
-            return self._explicit(node, here, path, depth)
-        self._count(node, here)
-        if tag is _T_MAP:
-            return self._mapping(node, path, depth)
-        prefix = path + SEP if path else ""
-        return [self.convert(item, f"{prefix}{i}", None, depth + 1) for i, item in enumerate(node.value)]
-
-    def _count(self, node: Node, here: Pos) -> None:
-        if id(node) in self._seen:
-            self._expanded += len(node.value)
-            if self._expanded > 10 * self._fresh + ALIAS_SLACK:
-                raise _Reject(here, f"aliases expand this document beyond {self._expanded} nodes",
-                              "use fewer nested aliases; a spec does not need exponential expansion")
-        else:
-            self._seen.add(id(node))
-            self._fresh += len(node.value) + 1
-
-    def _explicit(self, node: Node, here: Pos, path: str, depth: int) -> Any:
-        tag = str(node.ctag)
-        if tag not in _EXPLICIT_OK:
-            shown = tag.replace(_TAG, "!!")
-            raise _Reject(here, f"tag `{shown}` is not allowed: goalspec never constructs objects from a spec",
-                          "remove the tag; specs hold plain strings, numbers, lists and mappings")
-        kind = tag[len(_TAG):]
-        if isinstance(node, MappingNode) != (kind == "map") or isinstance(node, SequenceNode) != (kind == "seq"):
-            raise _Reject(here, f"tag `!!{kind}` does not fit this node", "remove the tag")
-        if kind in ("map", "seq"):
-            node.ctag = _T_MAP if kind == "map" else _T_SEQ
-            return self.convert(node, path, None, depth)
-        value = node.value
-        if kind in ("str", "timestamp"):
-            return value
-        typed = _plain(value)
-        wanted = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}[kind]
-        if not isinstance(typed, wanted) or (kind != "bool" and isinstance(typed, bool)):
-            raise _Reject(here, f"`{value}` is not a valid !!{kind}", "remove the tag or fix the value")
-        return float(typed) if kind == "float" else typed
-
-    def _mapping(self, node: MappingNode, path: str, depth: int) -> dict[str, Any]:
-        prefix = path + SEP if path else ""
-        out: dict[str, Any] = {}
-        merges = []
-        for k, v in node.value:
-            if self._is_merge(k):
-                merges.append(v)
-                continue
-            key = self._key(k)
-            kmark = k.start_mark
-            kpos = Pos(kmark.line + 1, min(kmark.column + 1, 0xFFFF))
-            if key in out:
-                first = _unpack(self.positions[prefix + key])[0]
-                self.diagnostics.append(make(
-                    "GS004", self.rel, kpos, f"duplicate key `{key}` (first at line {first.line})",
-                    "remove one of the two; YAML keeps only one value per key",
-                    key_path=prefix + key))
-                continue
-            out[key] = self.convert(v, prefix + key, kpos, depth + 1)
-        # YAML merge keys (<<: *base, also chained): explicit keys win over merged ones.
-        for k, v in self._merged(merges, depth):
-            key = self._key(k)
-            if key not in out:
-                out[key] = self.convert(v, prefix + key, _mark(k), depth + 1)
-        return out
-
-    def _merged(self, merges: list[Node], depth: int):
-        """The key/value nodes that merge keys bring in, nearest first."""
-        for merged in merges:
-            sources = merged.value if isinstance(merged, SequenceNode) else [merged]
-            for source in sources:
-                if depth > MAX_DEPTH:
-                    raise _Reject(_mark(source), "YAML nesting is too deep", f"keep nesting under {MAX_DEPTH} levels")
-                if not isinstance(source, MappingNode):
-                    raise _Reject(_mark(source), "`<<` must merge a mapping", "merge an anchored mapping: `<<: *base`")
-                self._count(source, _mark(source))
-                own = [(k, v) for k, v in source.value if not self._is_merge(k)]
-                yield from own
-                yield from self._merged([v for k, v in source.value if self._is_merge(k)], depth + 1)
-
-    @staticmethod
-    def _is_merge(k: Node) -> bool:
-        return isinstance(k, ScalarNode) and k.ctag is _T_PLAIN and k.value == "<<"
-
-    def _key(self, k: Node) -> str:
-        """A mapping key as text: a plain or quoted scalar; a tag on a key is a finding like anywhere else."""
-        if not isinstance(k, ScalarNode):
-            raise _Reject(_mark(k), "a mapping key must be a plain word, not a list or mapping",
-                          "use a plain key such as `title:`")
-        if k.ctag is not _T_PLAIN and k.ctag is not _T_QUOTED:
-            tag = str(k.ctag)
-            if tag != _TAG + "str":
-                shown = tag.replace(_TAG, "!!")
-                raise _Reject(_mark(k), f"tag `{shown}` is not allowed: goalspec never constructs objects from a spec",
-                              "remove the tag; keys are plain words")
-        return k.value
-
-
-def _int(text: str) -> int:
-    s = text.replace("_", "")
-    sign = -1 if s.startswith("-") else 1
-    s = s.lstrip("+-")
-    try:
-        if s[:2] in ("0x", "0X"):
-            return sign * int(s[2:], 16)
-        if s[:2] in ("0o", "0O"):
-            return sign * int(s[2:], 8)
-        if s[:2] in ("0b", "0B"):
-            return sign * int(s[2:], 2)
-        return sign * int(s)
-    except ValueError:
-        return text  # "0x" alone or "1__": not a number after all, keep the text
-
-
-def _float(text: str) -> float:
-    s = text.replace("_", "").lower()
-    if s.endswith((".inf", ".nan")):
-        return float(s.replace(".", ""))
-    return float(s)
