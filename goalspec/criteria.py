@@ -61,6 +61,8 @@ def problem(op: str, value: Any) -> str | None:
     """Why a leaf's value cannot work with its operator, or None (checked when specs are validated)."""
     if op in ("in", "not_in") and not isinstance(value, list):
         return f"operator `{op}` needs a list value, e.g. `[EMEA, NA]`"
+    if op in ("in", "not_in") and any(isinstance(v, (dict, list)) for v in value):
+        return f"operator `{op}` needs a list of single values, not of lists or mappings"
     if op in ("before", "after") and value_type(op, value) != "day":
         return f"operator `{op}` needs a date value (YYYY-MM-DD)"
     if op in ("gt", "gte", "lt", "lte") and value_type(op, value) not in ("number", "day"):
@@ -151,9 +153,9 @@ class _Leaf:
 
 
 def _leaf(node: Criterion, columns: dict[str, int], fold_default: bool) -> _Leaf:
-    fold = not (node.case_sensitive if node.case_sensitive is not None else not fold_default)
+    sensitive = node.case_sensitive if node.case_sensitive is not None else not fold_default
     kind = value_type(node.op, node.value)
-    return _Leaf(node.field, node.op, node.value, kind, fold and kind == "text", columns.get(node.field))
+    return _Leaf(node.field, node.op, node.value, kind, not sensitive and kind == "text", columns.get(node.field))
 
 
 @dataclass(frozen=True)

@@ -245,6 +245,7 @@ def test_short_rows_and_unknown_columns_never_raise():
 
 @pytest.mark.parametrize("data,message", [
     (leaf("region", "in", "EMEA"), "needs a list value"),
+    (leaf("region", "not_in", [["EMEA"]]), "a list of single values"),
     (leaf("switch_by", "before", 2027), "needs a date value"),
     (leaf("switch_by", "after", "soon"), "needs a date value"),
     (leaf("seats", "gte", "many"), "needs a number or a date"),
