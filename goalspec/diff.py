@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable, Mapping
 from pydantic import BaseModel
 
 from goalspec.models import Criterion
-from goalspec.periods import parse_period
+from goalspec.periods import day_or_none
 from goalspec.targets import TargetProblem, parse_target
 from goalspec.validate import Project
 from goalspec.criteria import sentence
@@ -215,22 +215,12 @@ def _when(label: str, last: bool):
     def change(old, new, lookup: Lookup) -> Iterable[Change]:
         a, b = getattr(old, label), getattr(new, label)
         text = f"{label} {shown(a)} → {shown(b)}"
-        da, db = _day(a, last, lookup), _day(b, last, lookup)
+        da, db = (day_or_none(v, lookup.fiscal_year_start, last=last) for v in (a, b))
         if da is not None and db is not None and da != db:
             days = (db - da).days
             text += f" ({abs(days)} day{'' if abs(days) == 1 else 's'} {'later' if days > 0 else 'earlier'})"
         yield Change(label, a, b, text)
     return change
-
-
-def _day(value: str | None, last: bool, lookup: Lookup):
-    if value is None:
-        return None
-    try:
-        period = parse_period(value, lookup.fiscal_year_start)
-    except ValueError:
-        return None
-    return period.last if last else period.first
 
 
 def _parent(old, new, lookup: Lookup) -> Iterable[Change]:

@@ -88,6 +88,17 @@ def start_day(value: object, fiscal_year_start: int = 1) -> date:
     return parse_period(value, fiscal_year_start).first
 
 
+def day_or_none(value: object | None, fiscal_year_start: int = 1, *, last: bool) -> date | None:
+    """The period's last day (a deadline) or first day (a start); None for no value or no period (GS302's)."""
+    if value is None:
+        return None
+    try:
+        period = parse_period(value, fiscal_year_start)
+    except ValueError:
+        return None
+    return period.last if last else period.first
+
+
 def _add_months(year: int, month: int, n: int) -> tuple[int, int]:
     total = year * 12 + (month - 1) + n
     return total // 12, total % 12 + 1

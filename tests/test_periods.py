@@ -196,3 +196,11 @@ def test_a_day_is_its_own_period_and_lies_in_its_month(day):
     assert period.first == period.last == day and day in period
     assert day in parse_period(f"{day.year:04d}-{day.month:02d}")
     assert day in parse_period(f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}")
+
+
+def test_day_or_none_is_the_deadline_or_start_day_or_nothing():
+    from goalspec.periods import day_or_none
+
+    assert day_or_none("2026-Q3", last=True) == date(2026, 9, 30)
+    assert day_or_none("FY2027-Q1", 4, last=False) == date(2026, 4, 1)
+    assert day_or_none("someday", last=True) is None and day_or_none(None, last=False) is None

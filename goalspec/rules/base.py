@@ -12,7 +12,7 @@ from typing import Callable, Iterable
 from goalspec.diagnostics import Diagnostic, Severity
 from goalspec.graph import AlignmentGraph
 from goalspec.models import Goal
-from goalspec.periods import parse_period
+from goalspec.periods import day_or_none
 from goalspec.progress import Progress, all_progress
 from goalspec.sources import Data, read_all
 from goalspec.targets import ParsedTarget, TargetProblem, parse_target
@@ -114,10 +114,4 @@ class Context:
         return self.project.goals.items()
 
     def _day(self, value: str | None, *, last: bool) -> date | None:
-        if value is None:
-            return None
-        try:
-            period = parse_period(value, self.fy)
-        except ValueError:
-            return None
-        return period.last if last else period.first
+        return day_or_none(value, self.fy, last=last)

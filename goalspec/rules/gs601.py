@@ -36,7 +36,7 @@ from datetime import date
 from goalspec.diagnostics import Severity
 from goalspec.diff import percent
 from goalspec.models import Goal, Revision
-from goalspec.periods import parse_period
+from goalspec.periods import day_or_none, parse_period
 from goalspec.progress import value_over
 from goalspec.rules.base import Context
 from goalspec.targets import ParsedTarget, TargetProblem, parse_target
@@ -78,23 +78,13 @@ def _committed(ctx: Context, gid: str, new: Goal, old: Goal, base_fy: int) -> bo
     start into the future does not hide the change."""
     if old.status == "draft" or new.status in ("draft", "cancelled"):
         return False
-    starts = [d for d in (ctx.starts.get(gid), _day(old.start or old.deadline, base_fy, last=False)) if d]
+    starts = [d for d in (ctx.starts.get(gid), day_or_none(old.start or old.deadline, base_fy, last=False)) if d]
     return bool(starts) and min(starts) <= ctx.today
 
 
 def _began(ctx: Context, gid: str, old: Obj[Goal], base_fy: int) -> str:
-    starts = [d for d in (ctx.starts.get(gid), _day(old.model.start or old.model.deadline, base_fy, last=False)) if d]
+    starts = [d for d in (ctx.starts.get(gid), day_or_none(old.model.start or old.model.deadline, base_fy, last=False)) if d]
     return min(starts).isoformat()
-
-
-def _day(value: str | None, fy: int, *, last: bool) -> date | None:
-    if value is None:
-        return None
-    try:
-        period = parse_period(value, fy)
-    except ValueError:
-        return None
-    return period.last if last else period.first
 
 
 def _explained(fresh: list[Revision], field: str) -> bool:
@@ -151,7 +141,7 @@ def _resolved(ctx: Context, kpi_id: str, t: ParsedTarget) -> float | None:
 
 
 def _later_deadline(ctx: Context, gid: str, goal: Obj[Goal], old: Obj[Goal], base_fy: int) -> str | None:
-    new_day, old_day = ctx.deadlines.get(gid), _day(old.model.deadline, base_fy, last=True)
+    new_day, old_day = ctx.deadlines.get(gid), day_or_none(old.model.deadline, base_fy, last=True)
     if new_day is None or old_day is None or new_day <= old_day:
         return None
     days = (new_day - old_day).days
