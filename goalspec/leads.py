@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from goalspec.criteria import Compiled, compile_criteria
 from goalspec.models import LeadDefinition, LeadRecordsCsv, LeadRecordsSql
-from goalspec.sources import SourceProblem, expand_url, is_remote, parse_day, run_query
+from goalspec.sources import SourceProblem, expand_url, inside_tree, is_remote, parse_day, run_query
 
 # Funnel order of the stages FORMAT.md names; other words follow, in the order met.
 STAGES = ("MQL", "SAL", "SQL", "opportunity")
@@ -74,12 +74,7 @@ def read_source(root: Path, data: LeadRecordsCsv | LeadRecordsSql) -> Records:
     """A KPI's lead records; a problem names the field under ``source/data`` at fault."""
     try:
         if data.type == "csv":
-            path = (root / data.path).resolve()
-            try:
-                path.relative_to(root.resolve())
-            except ValueError:
-                raise SourceProblem(f"CSV path `{data.path}` is outside the spec tree", "path") from None
-            return read_csv(path, data.path)
+            return read_csv(inside_tree(root, data.path, "path"), data.path)
         return read_sql(root, expand_url(data.url), data.query, name=data.url)
     except SourceProblem as problem:
         raise SourceProblem(str(problem), "source/data/" + problem.field.rpartition("/")[2]) from None

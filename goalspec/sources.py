@@ -125,17 +125,23 @@ def parse_number(raw: object) -> float:
         raise ValueError(f"`{raw}` is not a number") from None
 
 
+def inside_tree(root: Path, rel: str, field: str = "source/path") -> Path:
+    """The CSV file a spec names, refused when it lies outside the tree (a spec reads nothing else)."""
+    path = (root / rel).resolve()
+    try:
+        path.relative_to(root.resolve())
+    except ValueError:
+        raise SourceProblem(f"CSV path `{rel}` is outside the spec tree", field) from None
+    return path
+
+
 def csv_header(root: Path, rel: str, columns: dict[str, str], base: str = "source") -> None:
     """Check that a CSV file is inside the tree, readable, and has the named columns.
 
     ``columns`` maps the spec field (``date_column``) to the column it names; a
     problem points at that field under ``base``.
     """
-    path = (root / rel).resolve()
-    try:
-        path.relative_to(root.resolve())
-    except ValueError:
-        raise SourceProblem(f"CSV path `{rel}` is outside the spec tree", f"{base}/path") from None
+    path = inside_tree(root, rel, f"{base}/path")
     try:
         with path.open(newline="", encoding="utf-8-sig") as fh:
             header = next(csv.reader(fh), [])
@@ -164,20 +170,6 @@ def read_csv(root: Path, rel: str, date_column: str, value_column: str) -> list[
         except ValueError as exc:
             raise SourceProblem(f"CSV file `{rel}` row {number}: {exc}", "source/path") from None
     return points
-
-
-def local_database(root: Path, url: str, base: str = "source") -> None:
-    """For an SQLite file inside the tree: check that it exists (nothing is opened)."""
-    if is_remote(url):
-        return
-    import sqlalchemy
-
-    try:
-        _read_only_url(sqlalchemy, url, root)
-    except SourceProblem as problem:
-        raise SourceProblem(str(problem), f"{base}/url") from None
-    except (ValueError, sqlalchemy.exc.ArgumentError) as exc:
-        raise SourceProblem(f"database URL cannot be used: {exc}", f"{base}/url") from None
 
 
 def expand_url(url: str, environ: dict[str, str] | None = None) -> str:

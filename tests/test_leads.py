@@ -342,3 +342,11 @@ def test_a_leads_kpi_feeds_progress(tree):
         booked = [r for r in csv.DictReader(fh) if is_sql(r) and "2026-07-01" <= r["booked_on"] <= "2026-09-30"]
     assert len(booked) > 3
     assert goal["value"] == len(booked)  # the KPI sums the qualified records booked in the quarter
+
+
+def test_lead_records_outside_the_tree_are_never_read(tree):
+    (tree.parent / "outside.csv").write_text("lead_id,booked_on\nX,2026-07-01\n")
+    path = tree / "kpis" / "leads.yaml"
+    path.write_text(path.read_text().replace("path: data/leads.csv", "path: ../outside.csv"))
+    (found,) = [d for d in run(tree, TODAY).diagnostics if d.code == "GS204"]
+    assert found.message == "CSV path `../outside.csv` is outside the spec tree"
