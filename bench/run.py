@@ -47,7 +47,7 @@ CHECK = """
 import sys, time, resource
 from datetime import date
 from pathlib import Path
-from goalspec.cache import FileCache
+from goalspec.spec.cache import FileCache
 from goalspec.check import run
 t = time.perf_counter()
 result = run(Path(sys.argv[1]), date.fromisoformat(sys.argv[2]), FileCache.default())
@@ -62,7 +62,7 @@ BUILD = """
 import sys, time, resource, tempfile
 from datetime import date
 from pathlib import Path
-from goalspec.build import build
+from goalspec.site.build import build
 out = Path(tempfile.mkdtemp(prefix="goalspec-bench-site-")) / "site"
 t = time.perf_counter()
 built = build(Path(sys.argv[1]), out, date.fromisoformat(sys.argv[2]))
@@ -77,7 +77,7 @@ import sys, time, resource
 from datetime import date
 from pathlib import Path
 from goalspec.check import run
-from goalspec.status import as_text, rows
+from goalspec.report.status import as_text, rows
 t = time.perf_counter()
 result = run(Path(sys.argv[1]), date.fromisoformat(sys.argv[2]), remote_data=True)
 table = as_text(result, rows(result))
@@ -90,7 +90,7 @@ print(elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 DIFF = """
 import contextlib, io, sys, time, resource
 from goalspec.cli import main
-import goalspec.diff_report, goalspec.revision  # imported before the clock starts, as `check` is above
+import goalspec.report.diff, goalspec.vcs.revision  # imported before the clock starts, as `check` is above
 out = io.StringIO()
 t = time.perf_counter()
 with contextlib.redirect_stdout(out):

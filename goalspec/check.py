@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from goalspec.cache import FileCache
+from goalspec.spec.cache import FileCache
 from goalspec.diagnostics import Diagnostic, Severity
 from goalspec.graph import AlignmentGraph, build_graph
-from goalspec.load import load_tree
+from goalspec.spec.load import load_tree
+from goalspec.spec.memory import no_cyclic_gc
 from goalspec.rules import KNOWN_CODES, RULES, BaseRevision, Context
-from goalspec.validate import Project, validate
+from goalspec.spec.validate import Project, validate
 
 
 @dataclass(frozen=True)
@@ -37,20 +36,6 @@ class Result:
     @property
     def failed(self) -> bool:
         return self.summary.errors > 0
-
-
-@contextmanager
-def no_cyclic_gc():
-    # A tree of 100k goals allocates millions of small acyclic objects; the cyclic
-    # collector would rescan them all again and again (over half the run time).
-    # Reference counting frees everything here, so the collector waits until the end.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def run(root: Path, today: date, cache: FileCache | None = None, *, remote_data: bool = False,
@@ -89,8 +74,7 @@ def base_revision(root: Path, rev: str, cache: FileCache | None = None) -> BaseR
     """The tree as it was at a git revision, for the rules that compare with it (check --base).
 
     Raises revision.RevisionError when the tree is not in a repository or rev is no commit."""
-    from goalspec.diff_report import revision_name
-    from goalspec.revision import locate, project_at, resolve
+    from goalspec.vcs.revision import locate, project_at, resolve, revision_name
 
     repo = locate(root)
     commit = resolve(repo, rev)

@@ -1,4 +1,4 @@
-"""Stage 3: the alignment graph. Traceability, cycles and orphans are decided here.
+"""The alignment graph. Traceability, cycles and orphans are decided here.
 
 Nodes are ``(kind, id)`` pairs: goal, kpi, team, person, lead, incentive. Edges
 point from the thing that depends to what it depends on: a goal *serves* its
@@ -15,7 +15,7 @@ from functools import cached_property
 
 import networkx as nx
 
-from goalspec.validate import Project
+from goalspec.spec.validate import Project
 
 GOAL, KPI, TEAM, PERSON, LEAD, INCENTIVE = "goal", "kpi", "team", "person", "lead", "incentive"
 SERVES = "serves"

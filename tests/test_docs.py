@@ -1,14 +1,13 @@
 """Docs cannot fall behind: every rule and every command is documented."""
 
-from pathlib import Path
 
 from click.testing import CliRunner
 
 from goalspec.cli import main
-from goalspec.explain import rules_markdown
+from goalspec.report.explain import rules_markdown
 from goalspec.rules import CODES, RULES
+from paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_every_rule_has_summary_and_explain_text():

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from goalspec.check import run
 from goalspec.graph import GOAL, build_graph
-from goalspec.load import load_tree
+from goalspec.spec.load import load_tree
 from goalspec.rules import KNOWN_CODES
-from goalspec.validate import validate
+from goalspec.spec.validate import validate
 from trees import COMPANY, KPIS, ORG, TEAMS, write_tree
 
 TODAY = date(2026, 8, 1)

@@ -3,9 +3,8 @@
 import subprocess
 import sys
 import zipfile
-from pathlib import Path
+from paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_wheel_contains_the_site_templates(tmp_path):
@@ -17,7 +16,9 @@ def test_wheel_contains_the_site_templates(tmp_path):
     assert templates
     for rel in templates:
         assert f"goalspec/{rel}" in names, rel
-    assert "goalspec/cli.py" in names and "goalspec/rules/gs101.py" in names
+    modules = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "goalspec").rglob("*.py"))
+    assert "goalspec/cli/__init__.py" in modules and "goalspec/rules/gs101.py" in modules
+    assert [m for m in modules if m not in names] == []  # every stage's package, not only the top level
     assert not any(name.startswith(("tests/", "specs/", "bench/")) for name in names)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "goalspec = goalspec.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()

@@ -1,15 +1,14 @@
 """The example tree in specs/ is the quickstart: it must check clean and tell the story."""
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from goalspec.check import run
 from goalspec.cli import main
+from paths import SPECS
 
-SPECS = Path(__file__).resolve().parent.parent / "specs"
 
 
 @pytest.fixture(scope="module")

@@ -4,17 +4,10 @@ from __future__ import annotations
 
 import importlib
 
+from goalspec.diagnostics import DEFAULT_SEVERITY
 from goalspec.rules.base import BaseRevision, Context, Rule
 
-CODES = (
-    "GS001", "GS002", "GS003", "GS004", "GS005",
-    "GS101", "GS102", "GS103",
-    "GS201", "GS202", "GS203", "GS204", "GS205", "GS206",
-    "GS301", "GS302", "GS303", "GS304", "GS305",
-    "GS401", "GS402", "GS403", "GS404", "GS405", "GS406", "GS407", "GS408", "GS409", "GS410", "GS411",
-    "GS501", "GS502", "GS503",
-    "GS601",
-)
+CODES = tuple(DEFAULT_SEVERITY)  # every code of the format, in its order
 
 RULES: dict[str, Rule] = {
     code: Rule.from_module(importlib.import_module(f"goalspec.rules.{code.lower()}")) for code in CODES

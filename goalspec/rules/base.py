@@ -9,15 +9,16 @@ from functools import cached_property
 from types import ModuleType
 from typing import Callable, Iterable
 
-from goalspec.diagnostics import Diagnostic, Severity
+from goalspec.diagnostics import DEFAULT_SEVERITY, Diagnostic, Severity
 from goalspec.graph import AlignmentGraph
-from goalspec.models import Goal
-from goalspec.periods import day_or_none
-from goalspec.progress import Progress, all_progress
-from goalspec.sources import Data, read_all
-from goalspec.targets import ParsedTarget, TargetProblem, parse_target
-from goalspec.titles import TitleNumber, numbers
-from goalspec.validate import Obj, Project
+from goalspec.spec.models import Goal
+from goalspec.spec.periods import day_or_none
+from goalspec.data.progress import Progress, all_progress
+from goalspec.data.sources import Data
+from goalspec.data.values import read_all
+from goalspec.spec.targets import ParsedTarget, TargetProblem, parse_target
+from goalspec.spec.titles import TitleNumber, numbers
+from goalspec.spec.validate import Obj, Project
 
 Check = Callable[["Context"], Iterable[Diagnostic]]
 
@@ -35,9 +36,10 @@ class Rule:
     def from_module(cls, module: ModuleType) -> Rule:
         doc = inspect.cleandoc(module.__doc__ or "")
         summary, _, body = doc.partition("\n")
+        code = module.__name__.rpartition(".")[2].upper()
         return cls(
-            code=module.__name__.rpartition(".")[2].upper(),
-            severity=module.SEVERITY,
+            code=code,
+            severity=DEFAULT_SEVERITY[code],
             summary=summary.strip(),
             explain=body.strip(),
             check=getattr(module, "check", None),

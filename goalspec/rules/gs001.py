@@ -21,7 +21,3 @@ files small, UTF-8 and free of nested alias tricks.
     title: "Book 120 calls"
     deadline: 2026-Q3
 """
-
-from goalspec.diagnostics import Severity
-
-SEVERITY = Severity.ERROR

@@ -21,7 +21,3 @@ closest one).
     apiVersion: goalspec/v1
     kind: Goal
 """
-
-from goalspec.diagnostics import Severity
-
-SEVERITY = Severity.ERROR

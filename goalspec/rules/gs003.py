@@ -30,7 +30,3 @@ the right type.
     deadline: 2026-Q3
     weight: 0.5
 """
-
-from goalspec.diagnostics import Severity
-
-SEVERITY = Severity.ERROR

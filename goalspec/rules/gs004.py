@@ -20,7 +20,3 @@ How to fix: rename one of the two objects, or remove the repeated key.
     id: sales.q3-seats
     deadline: 2026-Q3
 """
-
-from goalspec.diagnostics import Severity
-
-SEVERITY = Severity.ERROR

@@ -25,7 +25,3 @@ How to fix: keep one Organization document, in goalspec.yaml.
     name: Northwind
     fiscal_year_start: 1
 """
-
-from goalspec.diagnostics import Severity
-
-SEVERITY = Severity.ERROR

@@ -22,11 +22,8 @@ target says it.
     title: Book 120 calls with qualified MSP leads by the end of Q3
 """
 
-from goalspec.diagnostics import Severity
 from goalspec.rules.base import Context
-from goalspec.titles import VAGUE_WITHOUT_NUMBER, vague_wording
-
-SEVERITY = Severity.ERROR
+from goalspec.spec.titles import VAGUE_WITHOUT_NUMBER, vague_wording
 
 
 def check(ctx: Context):

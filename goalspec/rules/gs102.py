@@ -22,10 +22,7 @@ exist yet.
     kpi: qualified-calls
 """
 
-from goalspec.diagnostics import Severity
 from goalspec.rules.base import Context
-
-SEVERITY = Severity.ERROR
 
 
 def check(ctx: Context):

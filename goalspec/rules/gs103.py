@@ -20,12 +20,9 @@ How to fix: make the title and the target say the same thing.
     target: {value: 120}
 """
 
-from goalspec.diagnostics import Severity
 from goalspec.rules.base import Context
-from goalspec.targets import ParsedTarget
-from goalspec.titles import TitleNumber, close, from_to
-
-SEVERITY = Severity.WARNING
+from goalspec.spec.targets import ParsedTarget
+from goalspec.spec.titles import TitleNumber, close, from_to
 
 
 def _agrees(title: str, found: list[TitleNumber], t: ParsedTarget) -> bool:

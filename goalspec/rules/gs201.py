@@ -20,12 +20,9 @@ How to fix: give the number the goal commits to.
     target: {change: "+10%", baseline: {period: 2026-Q2}}
 """
 
-from goalspec.diagnostics import Severity
-from goalspec.load import SEP
+from goalspec.spec.load import SEP
 from goalspec.rules.base import Context
-from goalspec.targets import TargetProblem
-
-SEVERITY = Severity.ERROR
+from goalspec.spec.targets import TargetProblem
 
 
 def check(ctx: Context):

@@ -19,10 +19,7 @@ How to fix: correct the id, or define the KPI.
 
 import difflib
 
-from goalspec.diagnostics import Severity
 from goalspec.rules.base import Context
-
-SEVERITY = Severity.ERROR
 
 
 def check(ctx: Context):

@@ -21,10 +21,7 @@ How to fix: add ``unit:``.
     unit: seats
 """
 
-from goalspec.diagnostics import Severity
 from goalspec.rules.base import Context
-
-SEVERITY = Severity.ERROR
 
 
 def check(ctx: Context):

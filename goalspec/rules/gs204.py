@@ -22,11 +22,9 @@ How to fix: add ``source:``, or correct the path or column names.
     source: {type: csv, path: data/seats.csv, date_column: day, value_column: seats}
 """
 
-from goalspec.diagnostics import Severity
 from goalspec.rules.base import Context
-from goalspec.sources import SourceProblem
+from goalspec.data.sources import SourceProblem
 
-SEVERITY = Severity.ERROR
 
 _HINTS = {
     "path": "keep the CSV file inside the tree and give its path relative to the tree's root",
@@ -51,4 +49,3 @@ def check(ctx: Context):
         if problem is not None:
             hint = _HINTS.get(problem.field.rpartition("/")[2], "fix the source")
             yield kpi.diag("GS204", problem.field, str(problem), hint)
-

@@ -18,11 +18,8 @@ How to fix: add ``baseline:`` to the target.
     target: {change: "+10%", baseline: {period: 2026-Q2}}
 """
 
-from goalspec.diagnostics import Severity
 from goalspec.rules.base import Context
-from goalspec.targets import ParsedTarget
-
-SEVERITY = Severity.ERROR
+from goalspec.spec.targets import ParsedTarget
 
 
 def check(ctx: Context):

@@ -19,12 +19,9 @@ How to fix: correct the sign, or the KPI's direction.
     target: {change: "-2%", baseline: {period: 2026-Q2}}
 """
 
-from goalspec.diagnostics import Severity
-from goalspec.load import SEP
+from goalspec.spec.load import SEP
 from goalspec.rules.base import Context
-from goalspec.targets import ParsedTarget
-
-SEVERITY = Severity.ERROR
+from goalspec.spec.targets import ParsedTarget
 
 
 def check(ctx: Context):

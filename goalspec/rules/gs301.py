@@ -17,10 +17,7 @@ How to fix: add ``deadline:``.
     deadline: 2026-Q3
 """
 
-from goalspec.diagnostics import Severity
 from goalspec.rules.base import Context
-
-SEVERITY = Severity.ERROR
 
 
 def check(ctx: Context):

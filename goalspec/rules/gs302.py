@@ -18,13 +18,10 @@ How to fix: write the date or period in one of the forms above.
     deadline: 2026-Q3
 """
 
-from goalspec.diagnostics import Severity
-from goalspec.load import SEP
-from goalspec.periods import parse_period
+from goalspec.spec.load import SEP
+from goalspec.spec.periods import parse_period
 from goalspec.rules.base import Context
-from goalspec.targets import ParsedTarget
-
-SEVERITY = Severity.ERROR
+from goalspec.spec.targets import ParsedTarget
 
 
 def check(ctx: Context):

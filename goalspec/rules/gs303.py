@@ -17,10 +17,7 @@ How to fix: bring the deadline forward, or serve a later parent.
     deadline: 2026-Q3
 """
 
-from goalspec.diagnostics import Severity
 from goalspec.rules.base import Context
-
-SEVERITY = Severity.ERROR
 
 
 def check(ctx: Context):

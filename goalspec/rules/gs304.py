@@ -19,10 +19,7 @@ How to fix: correct the start or the deadline.
     deadline: 2026-Q3
 """
 
-from goalspec.diagnostics import Severity
 from goalspec.rules.base import Context
-
-SEVERITY = Severity.ERROR
 
 
 def check(ctx: Context):

@@ -20,10 +20,7 @@ or, with a reason under ``revisions``, move the deadline.
     status: achieved
 """
 
-from goalspec.diagnostics import Severity
 from goalspec.rules.base import Context
-
-SEVERITY = Severity.WARNING
 
 
 def check(ctx: Context):

@@ -18,12 +18,9 @@ How to fix: correct the id, or define the parent goal.
 
 import difflib
 
-from goalspec.diagnostics import Severity
 from goalspec.graph import GOAL
-from goalspec.load import SEP
+from goalspec.spec.load import SEP
 from goalspec.rules.base import Context
-
-SEVERITY = Severity.ERROR
 
 
 def parent_path(goal, index: int) -> str:

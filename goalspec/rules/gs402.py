@@ -23,11 +23,8 @@ company goal, remove ``team:``.
     parent: company.msp-seats-q3
 """
 
-from goalspec.diagnostics import Severity
 from goalspec.graph import GOAL
 from goalspec.rules.base import Context
-
-SEVERITY = Severity.ERROR
 
 
 def check(ctx: Context):

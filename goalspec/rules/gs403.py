@@ -23,11 +23,8 @@ How to fix: break the cycle: one of the goals serves a goal outside it.
     parent: company.msp-seats-q3
 """
 
-from goalspec.diagnostics import Severity
 from goalspec.rules.base import Context
 from goalspec.rules.gs401 import parent_path
-
-SEVERITY = Severity.ERROR
 
 
 def check(ctx: Context):

@@ -20,11 +20,9 @@ How to fix: add a goal with no ``team`` and no ``parent``.
     owner: cleo
 """
 
-from goalspec.diagnostics import START, Severity, make
+from goalspec.diagnostics import START, make
 from goalspec.rules.base import Context
-from goalspec.validate import ORG_FILE
-
-SEVERITY = Severity.ERROR
+from goalspec.spec.validate import ORG_FILE
 
 
 def check(ctx: Context):

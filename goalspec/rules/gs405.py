@@ -20,11 +20,9 @@ How to fix: correct the id, or add the person to a team's ``members``.
 
 import difflib
 
-from goalspec.diagnostics import Severity
-from goalspec.load import SEP
+from goalspec.spec.load import SEP
 from goalspec.rules.base import Context
 
-SEVERITY = Severity.ERROR
 
 PARTY, PERSON, TEAM = "team or person", "person", "team"
 

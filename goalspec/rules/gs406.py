@@ -20,11 +20,8 @@ How to fix: pay on the company goal, or on a team goal that serves it.
       - {goal: marketing.q3-calls, share: 0.5}
 """
 
-from goalspec.diagnostics import Severity
-from goalspec.load import SEP
+from goalspec.spec.load import SEP
 from goalspec.rules.base import Context
-
-SEVERITY = Severity.ERROR
 
 
 def check(ctx: Context):

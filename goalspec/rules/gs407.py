@@ -17,10 +17,7 @@ How to fix: have both teams agree and list them.
     agreed_by: [marketing, sales]
 """
 
-from goalspec.diagnostics import Severity
 from goalspec.rules.base import Context
-
-SEVERITY = Severity.ERROR
 
 
 def check(ctx: Context):

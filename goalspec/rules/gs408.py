@@ -22,11 +22,8 @@ How to fix: set ``definition:`` to the id of a LeadDefinition.
 
 import difflib
 
-from goalspec.diagnostics import Severity
-from goalspec.load import SEP
+from goalspec.spec.load import SEP
 from goalspec.rules.base import Context
-
-SEVERITY = Severity.ERROR
 
 
 def check(ctx: Context):

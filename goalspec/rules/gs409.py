@@ -24,12 +24,9 @@ one), or add the column to the export.
 
 import difflib
 
-from goalspec.criteria import leaves
-from goalspec.diagnostics import Severity
-from goalspec.load import SEP
+from goalspec.spec.criteria import leaves
+from goalspec.spec.load import SEP
 from goalspec.rules.base import Context
-
-SEVERITY = Severity.ERROR
 
 
 def check(ctx: Context):

@@ -21,10 +21,7 @@ How to fix: give each goal its ``share`` so that they sum to 1.
       - {goal: sales.q3-msp-seats, share: 0.5}
 """
 
-from goalspec.diagnostics import Severity
 from goalspec.rules.base import Context
-
-SEVERITY = Severity.ERROR
 
 
 def check(ctx: Context):

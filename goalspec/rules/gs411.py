@@ -21,10 +21,7 @@ make the incentive for whoever owns that work.
     for: marketing  # owns marketing.q3-qualified-calls, which serves the company goal
 """
 
-from goalspec.diagnostics import Severity
 from goalspec.rules.base import Context
-
-SEVERITY = Severity.ERROR
 
 
 def check(ctx: Context):

@@ -27,11 +27,8 @@ behind a CSV or SQL source, or change the KPI's ``cadence``.
 
 from datetime import timedelta
 
-from goalspec.diagnostics import Severity
-from goalspec.progress import CADENCE_DAYS
+from goalspec.data.progress import CADENCE_DAYS
 from goalspec.rules.base import Context
-
-SEVERITY = Severity.WARNING
 
 
 def check(ctx: Context):

@@ -19,11 +19,8 @@ a reason under ``revisions``, change the target.
     # halfway through the quarter, 560 of 1100 seats, on pace
 """
 
-from goalspec.diagnostics import Severity
-from goalspec.progress import ACHIEVED, MISSED, NO_DATA
+from goalspec.data.progress import ACHIEVED, MISSED, NO_DATA
 from goalspec.rules.base import Context
-
-SEVERITY = Severity.WARNING
 
 
 def check(ctx: Context):

@@ -21,11 +21,8 @@ How to fix: act on the goal, and say what changes in the next check-in's note.
     # July 360 seats, August 380 seats
 """
 
-from goalspec.diagnostics import Severity
-from goalspec.progress import aggregate, cadence_periods, within
+from goalspec.data.progress import aggregate, cadence_periods, within
 from goalspec.rules.base import Context
-
-SEVERITY = Severity.WARNING
 
 
 def check(ctx: Context):

@@ -33,17 +33,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from goalspec.diagnostics import Severity
-from goalspec.diff import percent
-from goalspec.models import Goal, Revision
-from goalspec.periods import day_or_none, parse_period
-from goalspec.progress import value_over
+from goalspec.vcs.diff import percent
+from goalspec.spec.models import Goal, Revision
+from goalspec.spec.periods import day_or_none, parse_period
+from goalspec.data.progress import value_over
 from goalspec.rules.base import Context
-from goalspec.targets import ParsedTarget, TargetProblem, parse_target
-from goalspec.validate import Obj
-from goalspec.words import number
+from goalspec.spec.targets import ParsedTarget, TargetProblem, parse_target
+from goalspec.spec.validate import Obj
+from goalspec.spec.words import number
 
-SEVERITY = Severity.WARNING
 LISTED = 3  # goals named in a lead-definition finding before "and N more"
 
 

@@ -1,0 +1,29 @@
+"""The `goalspec` command line. Each command's docstring is its --help text."""
+
+from __future__ import annotations
+
+import click
+
+from goalspec import __version__
+from goalspec.cli import check, edit, leads, report, rules, site
+from goalspec.cli.options import Group
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="goalspec")
+def main() -> None:
+    """goalspec: company goals as code.
+
+    Keep goals, KPIs, lead definitions and incentives as YAML in git; check that
+    every goal is specific, measurable, time-bound and traces to a company goal.
+
+    \b
+    Example:
+      goalspec check specs
+    """
+
+
+for _command in (check.check, report.trace, report.graph, report.status, report.diff, site.build, site.serve,
+                 edit.checkin, edit.init_cmd, edit.fmt_cmd, edit.schema_cmd, rules.rules_cmd, rules.explain,
+                 leads.leads_group):
+    main.add_command(_command)

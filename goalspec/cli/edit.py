@@ -1,0 +1,104 @@
+"""`goalspec init / fmt / schema / checkin`: the commands that write specs."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from goalspec.cli.options import TREE, existing_tree, resolve_today
+
+
+
+@click.command("init")
+@click.argument("folder", default="specs", type=click.Path(file_okay=False, path_type=Path))
+def init_cmd(folder: Path) -> None:
+    """Write a small, commented spec tree to start from (it checks clean).
+
+    Refuses to overwrite any file that exists. Each file names the JSON Schema
+    written beside it, so editors complete fields and flag typos.
+
+    \b
+    Example:
+      goalspec init goals/
+    """
+    from goalspec.edit.init import InitError, init
+
+    try:
+        written = init(folder, date.today())
+    except InitError as exc:
+        click.echo(f"goalspec: {exc}", err=True)
+        sys.exit(1)
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(f"next: edit the files, then run `goalspec check {folder}`")
+
+
+@click.command("fmt")
+@TREE
+@click.option("--check", "check_only", is_flag=True, help="Change nothing; list the files fmt would change, exit 1 if any.")
+def fmt_cmd(tree: Path, check_only: bool) -> None:
+    """Give every spec file one canonical layout, keeping every comment.
+
+    Keys in FORMAT.md's order, two-space indentation. Running it twice changes
+    nothing the second time.
+
+    \b
+    Example:
+      goalspec fmt specs --check
+    """
+    from goalspec.edit.fmt import fmt
+
+    changed = fmt(existing_tree(tree), write=not check_only)
+    for path in changed:
+        click.echo(f"{'would reformat' if check_only else 'reformatted'} {path}")
+    if check_only and changed:
+        sys.exit(1)
+
+
+@click.command("schema")
+def schema_cmd() -> None:
+    """Print the JSON Schema (draft-07) of every kind, for editors and other validators.
+
+    \b
+    Example:
+      goalspec schema > goalspec.schema.json
+    """
+    from goalspec.edit.schema import render
+
+    click.echo(render(), nl=False)
+
+
+@click.command()
+@click.argument("kpi")
+@click.argument("value", type=float)
+@click.option("--tree", "tree", default="specs", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+              help="The spec tree.")
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Day the value was measured, YYYY-MM-DD (default: today).")
+@click.option("--by", help="Person id of whoever reports the value.")
+@click.option("--note", help="Context for the value; the check-in becomes a document of its own.")
+@click.option("--confidence", type=click.FloatRange(0, 1), help="Reporter's confidence in the goal, 0 to 1.")
+def checkin(kpi: str, value: float, tree: Path, day, by: str | None, note: str | None,
+            confidence: float | None) -> None:
+    """Record a KPI value in the tree's check-in file, keeping every comment and the layout.
+
+    Refuses a KPI or person that is not defined, and a second value for the same day.
+
+    \b
+    Example:
+      goalspec checkin msp-seats 1040 --by farid --note "two MSPs signed late"
+    """
+    from goalspec.check import run
+    from goalspec.edit.checkin import RecordError, record
+
+    result = run(existing_tree(tree), date.today())
+    try:
+        path = record(result.project, kpi, value, resolve_today(day), by, note, confidence)
+    except RecordError as exc:
+        click.echo(f"goalspec: not recorded: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"recorded {kpi} = {value:g} on {resolve_today(day).isoformat()} in {path}")
+

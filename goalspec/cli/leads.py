@@ -1,0 +1,90 @@
+"""`goalspec leads`: lead definitions run over lead records."""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from pathlib import Path
+
+import click
+
+from goalspec.cli.options import TODAY, Group, existing_tree, resolve_today
+
+
+@click.group("leads", cls=Group)
+def leads_group() -> None:
+    """Run the lead definitions over lead records.
+
+    \b
+    Example:
+      goalspec leads classify specs/data/leads.csv --tree specs
+    """
+
+
+@leads_group.command("classify")
+@click.argument("data")
+@click.option("--tree", "tree", default="specs", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Spec tree holding the lead definitions.")
+@click.option("--definition", "only", multiple=True, metavar="ID", help="Only this definition (repeatable).")
+@click.option("--query", help="With an SQLAlchemy URL as DATA: a read-only SELECT returning one row per record.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
+@click.option("--summary", "summary_only", is_flag=True, help="Only the summary, not each record (text and json).")
+@click.option("--id-column", metavar="COLUMN", help="Column naming each record (default: the first column).")
+@click.option("--handed-over-column", default="handed_over_at", show_default=True, metavar="COLUMN",
+              help="Column holding when a lead was handed over.")
+@click.option("--followed-up-column", default="first_follow_up_at", show_default=True, metavar="COLUMN",
+              help="Column holding the first follow-up after the hand-over.")
+@TODAY
+def leads_classify(data: str, tree: Path, only: tuple[str, ...], query: str | None, fmt: str, summary_only: bool,
+                   id_column: str | None, handed_over_column: str, followed_up_column: str, today) -> None:
+    """Say which lead definitions each record in DATA meets, and why it fails the others.
+
+    DATA is a CSV file, or an SQLAlchemy URL with --query (read-only, as for KPI
+    sources; `sqlite:///` paths are relative to the current folder). Each record
+    is tried against every lead definition of the tree; for each one it fails, the
+    first criterion that failed is given in words ("seats 120 is below 250"). The
+    summary counts records per definition and stage, the conversion between
+    stages (MQL → SQL), and, for definitions that agree a follow-up time, the
+    leads handed over and not followed up in time, per team (as of the end of
+    --today). Exits 2 when DATA cannot be read.
+
+    \b
+    Example:
+      goalspec leads classify specs/data/leads.csv --tree specs
+      goalspec leads classify sqlite:///crm.db --query "SELECT * FROM leads" --format json
+    """
+    from datetime import datetime, time, timedelta
+
+    from goalspec.check import run
+    from goalspec.data.classify import write
+    from goalspec.data.leads import Classifier, read_csv, read_sql
+    from goalspec.data.sources import SourceProblem, expand_url
+
+    result = run(existing_tree(tree), resolve_today(today))
+    definitions = sorted((lid, obj.model) for lid, obj in result.project.leads.items())
+    for lid in only:
+        if lid not in result.project.leads:
+            close = difflib.get_close_matches(lid, list(result.project.leads), n=1, cutoff=0.6)
+            hint = f" Did you mean `{close[0]}`?" if close else ""
+            raise click.BadParameter(f"lead definition `{lid}` is not defined in {tree}.{hint}", param_hint="--definition")
+    if only:
+        definitions = [(lid, d) for lid, d in definitions if lid in only]
+    if not definitions:
+        raise click.UsageError(f"{tree} defines no lead definition (kind: LeadDefinition)")
+    is_url = "://" in data
+    if is_url != (query is not None):
+        raise click.UsageError("give --query with an SQLAlchemy URL, and only then" if is_url or query
+                               else "DATA is a CSV file or an SQLAlchemy URL")
+    try:
+        records = (read_sql(Path.cwd(), expand_url(data), query, name=data) if is_url
+                   else read_csv(Path(data), data))
+        classifier = Classifier(definitions, records, id_column=id_column, handed_over_column=handed_over_column,
+                                followed_up_column=followed_up_column,
+                                as_of=datetime.combine(resolve_today(today) + timedelta(days=1), time()))
+        write(classifier, fmt, sys.stdout, records=not summary_only)
+    except SourceProblem as problem:
+        click.echo(f"goalspec: {data}: {problem}", err=True)
+        sys.exit(2)
+    errors = sum(d.severity == "error" for d in result.diagnostics)
+    if errors:
+        click.echo(f"note: {tree} has {errors} error{'s' if errors != 1 else ''}; run `goalspec check {tree}`", err=True)

@@ -1,0 +1,246 @@
+"""What the numbers say about each goal.
+
+For each goal: the KPI's value over the goal's period so far, the target as a
+number, progress (0-100 %, the share of the way from the starting value to the
+target, for increase and decrease alike), the progress expected by today on a
+straight line from start to deadline, a status, and a forecast of the value at
+the deadline from a least-squares line through the period's values.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from datetime import date, timedelta
+
+from goalspec.spec.models import KPI, Goal
+from goalspec.spec.periods import Period, parse_period
+from goalspec.data.sources import Data, Point
+from goalspec.spec.targets import ParsedTarget, TargetProblem, parse_target
+from goalspec.spec.validate import Project
+
+BEHIND = 0.165  # more than this share of the way behind pace: behind
+AT_RISK = 0.33  # more than this: at risk
+
+ON_TRACK, BEHIND_S, AT_RISK_S, ACHIEVED, MISSED, NO_DATA = "on track", "behind", "at risk", "achieved", "missed", "no data"
+STATUSES = (ON_TRACK, BEHIND_S, AT_RISK_S, ACHIEVED, MISSED, NO_DATA)
+
+
+def aggregate(points: list[Point] | tuple[Point, ...], how: str) -> float | None:
+    """A period's value from the values inside it."""
+    values = [p.value for p in points]
+    if not values:
+        return None
+    if how == "sum":
+        return sum(values)
+    if how == "mean":
+        return sum(values) / len(values)
+    if how == "max":
+        return max(values)
+    if how == "min":
+        return min(values)
+    return values[-1]  # last
+
+
+def within(points, first: date, last: date) -> list[Point] | tuple[Point, ...]:
+    """The points dated first..last; points are in date order, so two binary searches do."""
+    lo = bisect_left(points, first, key=_day)
+    hi = bisect_right(points, last, key=_day)
+    return points[lo:hi]
+
+
+def _day(point: Point) -> date:
+    return point.day
+
+
+def value_over(points, period: Period, how: str) -> float | None:
+    return aggregate(within(points, period.first, period.last), how)
+
+
+def least_squares(xs: list[float], ys: list[float]) -> tuple[float, float] | None:
+    """Slope and intercept of the least-squares line, or None with fewer than two distinct x."""
+    n = len(xs)
+    if n < 2 or len(set(xs)) < 2:
+        return None
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxx = sum((x - mx) ** 2 for x in xs)
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys))
+    slope = sxy / sxx
+    return slope, my - slope * mx
+
+
+@dataclass(frozen=True)
+class Progress:
+    goal: str
+    value: float | None          # the KPI over the goal's period so far
+    target: float | None         # the target as a number (None if it needs data there is not)
+    start_value: float | None    # where progress is counted from
+    progress: float | None       # 0..1
+    expected: float              # 0..1, by today on the straight line
+    status: str
+    forecast: float | None
+    first: date | None
+    last: date | None
+    direction: str = "increase"
+    points: tuple[Point, ...] = ()
+
+    def meets(self, value: float | None, target: float | None = None) -> bool:
+        """Whether a value reaches a target (this goal's by default) in the KPI's good direction."""
+        return meets(value, self.target if target is None else target, self.direction)
+
+
+def meets(value: float | None, target: float | None, direction: str) -> bool:
+    if value is None or target is None:
+        return False
+    if direction == "decrease":
+        return value <= target
+    if direction == "maintain":
+        return abs(value - target) <= 0.05 * max(abs(target), 1e-9)
+    return value >= target
+
+
+def goal_progress(project: Project, data: Data, gid: str, today: date) -> Progress | None:
+    """None for goals that progress does not apply to (no KPI, target or dates)."""
+    goal: Goal = project.goals[gid].model
+    kpi_obj = project.kpis.get(goal.kpi or "")
+    if kpi_obj is None or goal.target is None or goal.deadline is None:
+        return None
+    kpi: KPI = kpi_obj.model
+    fy = project.fiscal_year_start
+    try:
+        target = parse_target(goal.target)
+        deadline = parse_period(goal.deadline, fy).last
+        first = parse_period(goal.start if goal.start is not None else goal.deadline, fy).first
+    except (TargetProblem, ValueError):
+        return None
+    if first > deadline:
+        return None  # GS304's finding; there is no period to measure
+    series = data.series.get(kpi_obj.id)
+    points = series.points if series else ()
+    expected = _expected(first, deadline, today)
+    until = min(today, deadline)
+    inside = within(points, first, until)
+    value = aggregate(inside, kpi.aggregation)
+    target_value, start_value = _target_and_start(target, kpi, points, first, fy)
+    direction = kpi.direction
+    if value is None or target_value is None:
+        return Progress(gid, value, target_value, start_value, None, expected, NO_DATA, None, first, deadline,
+                        direction, tuple(inside))
+    forecast = _forecast(inside, first, deadline, kpi.aggregation)
+    if kpi.aggregation == "sum" and direction == "decrease":
+        # A summed KPI to keep down is a budget: on track while the total stays within it.
+        over = value > target_value
+        progress = 0.0 if over else (1.0 if today > deadline else expected)
+        status = MISSED if over else (ACHIEVED if today > deadline else ON_TRACK)
+        return Progress(gid, value, target_value, start_value, progress, expected, status, forecast, first, deadline,
+                        direction, tuple(inside))
+    progress = _share(value, target_value, start_value, direction)
+    if progress >= 1:
+        status = ACHIEVED
+    elif today > deadline:
+        status = MISSED
+    elif expected - progress > AT_RISK:
+        status = AT_RISK_S
+    elif expected - progress > BEHIND:
+        status = BEHIND_S
+    else:
+        status = ON_TRACK
+    return Progress(gid, value, target_value, start_value, progress, expected, status, forecast, first, deadline,
+                    direction, tuple(inside))
+
+
+def _expected(first: date, deadline: date, today: date) -> float:
+    span = (deadline - first).days + 1
+    done = (min(today, deadline) - first).days + 1
+    return max(0.0, min(1.0, done / span))
+
+
+def _target_and_start(t: ParsedTarget, kpi: KPI, points, first: date, fy: int) -> tuple[float | None, float | None]:
+    baseline = t.baseline
+    if baseline is None and t.baseline_period is not None:
+        try:
+            baseline = value_over(points, parse_period(t.baseline_period, fy), kpi.aggregation)
+        except ValueError:
+            baseline = None
+    if t.value is not None:
+        target = t.value
+    elif baseline is None:
+        return None, None
+    else:
+        target = baseline * (1 + t.change / 100) if t.percent else baseline + t.change
+    if kpi.aggregation == "sum":
+        start = 0.0  # a sum over the goal's period starts from nothing
+    elif baseline is not None:
+        start = baseline
+    else:
+        before = points[:bisect_left(points, first, key=_day)]
+        start = before[-1].value if before else None
+    return target, start
+
+
+def _share(value: float, target: float, start: float | None, direction: str) -> float:
+    """The share of the way from the starting value to the target, 0..1."""
+    if direction == "maintain" or start is None or target == start:
+        # Nothing to count from: the target is met or it is not.
+        return 1.0 if meets(value, target, direction) else 0.0
+    return max(0.0, min(1.0, (value - start) / (target - start)))
+
+
+def _forecast(inside: list[Point], first: date, deadline: date, how: str) -> float | None:
+    if not inside:
+        return None
+    xs = [float((p.day - first).days) for p in inside]
+    if how == "sum":
+        ys, running = [], 0.0
+        for p in inside:
+            running += p.value
+            ys.append(running)
+        xs, ys = [0.0] + xs, [0.0] + ys  # nothing was summed before the period began
+    else:
+        ys = [p.value for p in inside]
+    line = least_squares(xs, ys)
+    if line is None:
+        return None
+    slope, intercept = line
+    return slope * float((deadline - first).days) + intercept
+
+
+def all_progress(project: Project, data: Data, today: date) -> dict[str, Progress]:
+    out = {}
+    for gid in sorted(project.goals):
+        result = goal_progress(project, data, gid, today)
+        if result is not None:
+            out[gid] = result
+    return out
+
+
+CADENCE_DAYS = {"weekly": 7, "monthly": 31, "quarterly": 92}
+
+
+@lru_cache(maxsize=4096)  # goals share their periods; each list is computed once
+def cadence_periods(first: date, last: date, cadence: str) -> tuple[tuple[date, date], ...]:
+    """The complete calendar weeks (Monday first), months or quarters between two days."""
+    out = []
+    if cadence == "weekly":
+        start = first + timedelta(days=(7 - first.weekday()) % 7)
+        while start + timedelta(days=6) <= last:
+            out.append((start, start + timedelta(days=6)))
+            start += timedelta(days=7)
+        return tuple(out)
+    step = 1 if cadence == "monthly" else 3
+    year, month = first.year, first.month
+    if cadence == "quarterly":
+        month = (month - 1) // 3 * 3 + 1
+    while True:
+        period = parse_period(f"{year:04d}-{month:02d}")
+        end_y, end_m = divmod(year * 12 + month - 1 + step - 1, 12)
+        end = parse_period(f"{end_y:04d}-{end_m + 1:02d}").last
+        begin = period.first
+        if end > last:
+            break
+        if begin >= first:
+            out.append((begin, end))
+        year, month = divmod(year * 12 + month - 1 + step, 12)
+        month += 1
+    return tuple(out)

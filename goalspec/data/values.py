@@ -1,0 +1,91 @@
+"""Every KPI's values, read once for a check: check-ins, CSV files, SQL queries, and
+the daily counts of lead records run through their definitions.
+
+The readers are ``sources`` (files and databases) and ``leads`` (lead records);
+this module ties them together, so that neither needs the other.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from goalspec.data.leads import Classifier, Summary, read_source, wanted
+from goalspec.data.sources import (Data, Point, Series, SourceProblem, is_remote, read_csv, read_sql)
+from goalspec.spec.validate import Project
+
+
+def read_all(project: Project, remote: bool = True, today: date | None = None) -> Data:
+    """Every KPI's values from its source, read once; a source that cannot be read gives its reason."""
+    by_kpi: dict[str, list[Point]] = {}
+    for checkin in project.checkins:
+        m = checkin.model
+        pairs = [(m.date, m.value)] if m.values is None else list(m.values.items())
+        by_kpi.setdefault(m.kpi, []).extend(Point(d, float(v)) for d, v in pairs)
+    out = {}
+    for kid, kpi in sorted(project.kpis.items()):
+        source = kpi.model.source
+        if source is None:
+            continue
+        try:
+            if source.type == "checkins":
+                points = by_kpi.get(kid, [])
+            elif source.type == "csv":
+                points = read_csv(project.root, source.path, source.date_column, source.value_column)
+            elif source.type == "sql" and (remote or not is_remote(source.url)):
+                points = read_sql(project.root, source.url, source.query)
+            elif source.type == "leads":
+                continue  # below: lead records are read once per source, for every KPI that counts them
+            else:
+                out[kid] = Series(kid, supported=False)
+                continue
+        except SourceProblem as problem:
+            out[kid] = Series(kid, problem=str(problem), field=problem.field)
+            continue
+        out[kid] = Series(kid, tuple(sorted(points, key=lambda p: p.day)))
+    lead_series, summaries = read_kpi_sources(project, remote, today)
+    out.update(lead_series)
+    return Data(dict(sorted(out.items())), summaries)
+
+
+def read_kpi_sources(project, remote: bool, today: date | None = None):
+    """Every ``leads`` KPI's daily counts, and a summary per lead-record source read.
+
+    Each source is read once, whichever KPIs share it, and every definition of the
+    tree is run over it (the site shows each definition's counts). Returns
+    ``(series by KPI id, summaries by source name)``.
+    """
+    definitions = sorted((lid, obj.model) for lid, obj in project.leads.items())
+    as_of = datetime.combine((today or date.today()) + timedelta(days=1), time())
+    groups: dict[Any, list[str]] = {}
+    for kid, kpi in sorted(project.kpis.items()):
+        source = kpi.model.source
+        if source is not None and source.type == "leads":
+            groups.setdefault(source.data, []).append(kid)
+    series: dict[str, Series] = {}
+    summaries: dict[str, Summary] = {}
+    for data, kids in groups.items():
+        if not wanted(data, remote):
+            series.update((kid, Series(kid, supported=False)) for kid in kids)
+            continue
+        try:
+            records = read_source(project.root, data)
+            summary = Classifier(definitions, records, id_column=data.id_column, date_column=data.date_column,
+                                 handed_over_column=data.handed_over_column,
+                                 followed_up_column=data.followed_up_column, as_of=as_of, track_filled=True).run()
+        except SourceProblem as problem:
+            where = problem.field if problem.field.startswith("source/") else f"source/data/{problem.field}"
+            series.update((kid, Series(kid, problem=str(problem), field=where)) for kid in kids)
+            continue
+        summaries[summary.source] = summary
+        for kid in kids:
+            definition = project.kpis[kid].model.source.definition
+            if definition not in summary.daily:
+                continue  # no such definition: GS408's finding
+            if data.date_column is None:
+                series[kid] = Series(kid, problem="a leads KPI needs `date_column` to date each lead record",
+                                     field="source/data")
+                continue
+            points = tuple(Point(day, float(n)) for day, n in summary.daily[definition].items())
+            series[kid] = Series(kid, points)
+    return series, summaries

@@ -1,0 +1,124 @@
+"""`goalspec init`: a small, commented spec tree that checks clean, to edit from."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from goalspec.edit.schema import render as render_schema
+
+SCHEMA_FILE = "goalspec.schema.json"
+
+
+class InitError(Exception):
+    pass
+
+
+def _next_quarter(today: date) -> tuple[str, str]:
+    """The coming quarter (the goal's period) and the one before it (the baseline)."""
+    q = (today.month - 1) // 3 + 1
+    year, nq = (today.year + 1, 1) if q == 4 else (today.year, q + 1)
+    return f"{year}-Q{nq}", f"{today.year}-Q{q}"
+
+
+def files(today: date) -> dict[str, str]:
+    quarter, baseline = _next_quarter(today)
+    head = f"# yaml-language-server: $schema={{schema}}\napiVersion: goalspec/v1\n"
+    return {
+        "goalspec.yaml": head + """kind: Organization
+name: Example Co            # your company's name
+fiscal_year_start: 1        # the month your fiscal year starts in (FY2027 ends in 2027)
+site:
+  title: What Example Co is trying to do
+""",
+        "teams.yaml": head + """kind: Team
+id: marketing
+name: Marketing
+lead: mia                   # a person id from the members below
+members:
+  - {id: mia, name: Mia Moreau, role: Head of Marketing}
+---
+apiVersion: goalspec/v1
+kind: Team
+id: sales
+name: Sales
+lead: sam
+members:
+  - {id: sam, name: Sam Sato, role: Head of Sales}
+  - {id: cora, name: Cora Chen, role: CEO}
+""",
+        "kpis.yaml": head + """kind: KPI
+id: seats-sold
+name: Seats sold
+unit: seats
+direction: increase
+aggregation: sum            # a quarter's value is the sum of its check-ins
+owner: sam
+cadence: monthly            # a value is expected at least once a month
+source: {type: checkins}    # values come from check-ins.yaml (or a CSV file, or SQL)
+""",
+        "goals.yaml": head + f"""# A company goal has no team and no parent; every team goal serves one.
+kind: Goal
+id: company.seats
+title: Increase seats sold by 10% over {baseline} by the end of {quarter}
+owner: cora
+kpi: seats-sold
+target: {{change: "+10%", baseline: {{period: {baseline}}}}}
+deadline: {quarter}
+---
+apiVersion: goalspec/v1
+kind: Goal
+id: sales.seats
+title: Close 500 seats by the end of {quarter}
+owner: sam
+team: sales
+parent: company.seats       # the goal this one serves
+kpi: seats-sold
+target: {{value: 500}}
+deadline: {quarter}
+""",
+        "leads.yaml": head + """# What a qualified lead is, in words both teams signed.
+kind: LeadDefinition
+id: sales-qualified
+name: Sales-qualified lead
+stage: SQL
+description: A company with 250 or more seats that wants to buy this quarter.
+agreed_by: [marketing, sales]
+handed_to: sales
+follow_up_within: 2d
+criteria:
+  all:
+    - {field: seats, op: gte, value: 250}
+    - {field: wants_to_buy, op: eq, value: true}
+""",
+        "incentives.yaml": head + f"""# Bonuses pay on goals that trace to a company goal.
+kind: Incentive
+id: sales.bonus
+name: Sales bonus
+for: sales
+pays_on:
+  - {{goal: company.seats, share: 0.5}}
+  - {{goal: sales.seats, share: 0.5}}
+period: {quarter}
+""",
+        "checkins.yaml": head + f"""# Record values with: goalspec checkin seats-sold 120 --by sam
+kind: CheckIn
+kpi: seats-sold
+by: sam
+values:
+  {today.isoformat()}: 120
+""",
+    }
+
+
+def init(folder: Path, today: date) -> list[Path]:
+    planned = files(today)
+    targets = [folder / name for name in [*planned, SCHEMA_FILE]]
+    existing = [p for p in targets if p.exists()]
+    if existing:
+        raise InitError("refusing to overwrite " + ", ".join(str(p) for p in existing))
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in planned.items():
+        (folder / name).write_text(text.replace("{schema}", SCHEMA_FILE), encoding="utf-8")
+    (folder / SCHEMA_FILE).write_text(render_schema(), encoding="utf-8")
+    return targets

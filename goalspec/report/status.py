@@ -1,0 +1,91 @@
+"""`goalspec status`: actuals against goals, as a table or JSON."""
+
+from __future__ import annotations
+
+import json
+
+from goalspec.check import Result
+from goalspec.data.progress import STATUSES, Progress
+
+SORTS = ("goal", "owner", "team", "progress", "status", "deadline")
+_RANK = {s: i for i, s in enumerate(("missed", "at risk", "behind", "no data", "on track", "achieved"))}
+
+
+def rows(result: Result, team: str | None = None, owner: str | None = None, status: str | None = None,
+         sort: str = "goal") -> list[dict]:
+    project, progress = result.project, result.context.progress
+    out = []
+    for gid, goal in sorted(project.goals.items()):
+        m = goal.model
+        if m.status in ("draft", "cancelled"):
+            continue
+        p: Progress | None = progress.get(gid)
+        kpi = project.kpis.get(m.kpi or "")
+        row = {
+            "goal": gid, "title": m.title, "team": m.team, "owner": m.owner,
+            "unit": kpi.model.unit if kpi else None,
+            "value": p.value if p else None, "target": p.target if p else None,
+            "progress": p.progress if p else None, "expected": p.expected if p else None,
+            "status": p.status if p else "no data", "forecast": p.forecast if p else None,
+            "deadline": p.last.isoformat() if p and p.last else None,
+        }
+        if (team and row["team"] != team) or (owner and row["owner"] != owner) or (status and row["status"] != status):
+            continue
+        out.append(row)
+    keys = {
+        "goal": lambda r: r["goal"],
+        "owner": lambda r: (r["owner"], r["goal"]),
+        "team": lambda r: (r["team"] or "", r["goal"]),
+        "progress": lambda r: (r["progress"] is None, r["progress"] or 0, r["goal"]),
+        "status": lambda r: (_RANK.get(r["status"], 9), r["goal"]),
+        "deadline": lambda r: (r["deadline"] or "9999", r["goal"]),
+    }
+    return sorted(out, key=keys[sort])
+
+
+def as_json(result: Result, table: list[dict]) -> str:
+    data = result.context.data
+    doc = {"as_of": result.context.today.isoformat(),
+           "data_last_updated": data.last_updated.isoformat() if data.last_updated else None,
+           "goals": table}
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def bar(share: float | None, width: int = 10) -> str:
+    if share is None:
+        return " " * width
+    eighths = round(max(0.0, min(1.0, share)) * width * 8)
+    full, part = divmod(eighths, 8)
+    return ("█" * full + ("▏▎▍▌▋▊▉"[part - 1] if part else "")).ljust(width)
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:,.0f}" if abs(value) >= 100 or value == int(value) else f"{value:,.2f}"
+
+
+def _pct(share: float | None) -> str:
+    return "–" if share is None else f"{share * 100:.0f}%"
+
+
+def as_text(result: Result, table: list[dict]) -> str:
+    header = ["goal", "owner", "value", "target", "progress", "expected", "status", "forecast"]
+    body = [[r["goal"], r["owner"], _num(r["value"]), _num(r["target"]),
+             f"{bar(r['progress'])} {_pct(r['progress']):>4}", _pct(r["expected"]), r["status"], _num(r["forecast"])]
+            for r in table]
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *body)] if body else [len(h) for h in header]
+    right = {2, 3, 5, 7}
+
+    def line(cells):
+        return "  ".join(str(c).rjust(w) if i in right else str(c).ljust(w)
+                         for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+
+    out = [line(header), line(["-" * w for w in widths])] + [line(r) for r in body]
+    data = result.context.data
+    counts = {s: sum(r["status"] == s for r in table) for s in STATUSES}
+    summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n) or "no goals"
+    updated = data.last_updated.isoformat() if data.last_updated else "never"
+    out.append("")
+    out.append(f"{summary} · as of {result.context.today.isoformat()} · data last updated {updated}")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,483 @@
+"""The validated project as pages, through jinja templates.
+
+``pages()`` turns a checked project into page descriptions (output path,
+template, context); ``write()`` renders them. Every template gets ``root`` (the
+relative way back to the site's root, so the folder works from ``file://`` and
+under any sub-path) and ``site``. What each template receives is documented in
+docs/site.md. Spec strings reach templates as plain data and are escaped by
+jinja's autoescaping; Markdown is rendered with raw HTML and images off.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any, Callable
+
+import jinja2
+from markdown_it import MarkdownIt
+from markupsafe import Markup, escape
+
+from goalspec import __version__
+from goalspec.check import Result
+from goalspec.diagnostics import Severity
+from goalspec.site.chart import goal_chart, kpi_chart
+from goalspec.spec.criteria import sentence
+from goalspec.site.layout import layout_map
+from goalspec.spec.periods import parse_period
+from goalspec.spec.targets import TargetProblem
+from goalspec.spec.words import describe_target
+
+BUILTIN_TEMPLATES = Path(__file__).resolve().parents[1] / "site_templates"
+REPO_TEMPLATES = Path(__file__).resolve().parents[2] / "site_templates"
+
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable("image")
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str       # where the page goes, relative to the site's root
+    template: str
+    context: dict[str, Any]
+    # Extra context computed when the page is rendered, in whichever worker renders
+    # it: the costly parts of ten thousand goal pages are spread over the cores.
+    more: Callable[[], dict[str, Any]] | None = None
+
+
+def template_dirs(override: Path | None) -> list[Path]:
+    """Templates in the company's folder win over the built-in ones, file by file."""
+    builtin = BUILTIN_TEMPLATES if BUILTIN_TEMPLATES.is_dir() else REPO_TEMPLATES
+    return ([override] if override else []) + [builtin]
+
+
+def markdown(text: str | None) -> str:
+    return _md.render(text) if text else ""
+
+
+def goal_url(gid: str) -> str:
+    return f"goals/{gid}.html"
+
+
+class _Site:
+    """Builds page contexts from one checked result; all lookups in one place."""
+
+    def __init__(self, result: Result, built: str | None, history: dict[str, list[dict]] | None = None):
+        self.r, self.p, self.g = result, result.project, result.graph
+        self.history = history or {}
+        self.progress, self.data = result.context.progress, result.context.data
+        org = self.p.organization.model if self.p.organization else None
+        self.site = {
+            "name": org.name if org else "Goals",
+            "title": (org.site.title if org and org.site else None) or (f"{org.name} goals" if org else "Goals"),
+            "base_url": org.site.base_url if org and org.site else None,
+            "built": built,
+            "data_updated": self.data.last_updated.isoformat() if self.data.last_updated else None,
+            "version": __version__,
+            "errors": result.summary.errors,
+            "warnings": result.summary.warnings,
+        }
+        self.incentives_by_goal: dict[str, list] = {}
+        for iid, inc in sorted(self.p.incentives.items()):
+            ref = {"id": iid, "label": inc.model.name, "url": f"incentives.html#incentive-{iid}"}
+            for goal_id in dict.fromkeys(inc.model.goals):
+                self.incentives_by_goal.setdefault(goal_id, []).append(ref)
+        self.findings_by_id: dict[str, list] = {}
+        for d in result.diagnostics:
+            if d.id:
+                self.findings_by_id.setdefault(d.id, []).append(self.finding(d))
+
+    # references -------------------------------------------------------------
+    def goal_ref(self, gid: str) -> dict:
+        goal = self.p.goals.get(gid)
+        if goal is None:
+            return {"id": gid, "label": gid, "url": None}
+        return {"id": gid, "label": goal.model.title, "url": goal_url(gid)}
+
+    def party_ref(self, ident: str) -> dict:
+        if ident in self.p.teams:
+            return {"id": ident, "label": self.p.teams[ident].model.name, "url": f"teams/{ident}.html", "kind": "team"}
+        if ident in self.p.people:
+            return {"id": ident, "label": self.p.people[ident].model.name, "url": f"people/{ident}.html", "kind": "person"}
+        return {"id": ident, "label": ident, "url": None, "kind": "unknown"}
+
+    def kpi_ref(self, kid: str | None) -> dict | None:
+        if kid is None:
+            return None
+        kpi = self.p.kpis.get(kid)
+        return {"id": kid, "label": kpi.model.name if kpi else kid, "url": f"kpis/{kid}.html" if kpi else None}
+
+    def lead_ref(self, lid: str) -> dict:
+        lead = self.p.leads.get(lid)
+        return {"id": lid, "label": lead.model.name if lead else lid, "url": f"leads.html#lead-{lid}" if lead else None}
+
+    def finding(self, d) -> dict:
+        return {"code": d.code, "severity": d.severity.value, "file": d.file, "line": d.line, "column": d.column,
+                "id": d.id, "message": d.message, "hint": d.hint}
+
+    # objects ------------------------------------------------------------------
+    def target_text(self, gid: str) -> str:
+        goal = self.p.goals[gid].model
+        kpi = self.p.kpis.get(goal.kpi or "")
+        unit = kpi.model.unit if kpi and kpi.model.unit else ""
+        if goal.target is None:
+            return "no target"
+        t = self.r.context.targets.get(gid)  # parsed once, for the rules
+        if t is None or isinstance(t, TargetProblem):
+            return "target not readable"
+        return describe_target(t, unit)
+
+    def period_text(self, value: str | None, last: bool) -> str | None:
+        if value is None:
+            return None
+        try:
+            period = parse_period(value, self.p.fiscal_year_start)
+        except ValueError:
+            return str(value)
+        day = period.last if last else period.first
+        return value if period.first == period.last else f"{value} ({day.isoformat()})"
+
+    def default_start(self, deadline: str | None) -> str | None:
+        try:
+            first = parse_period(deadline, self.p.fiscal_year_start).first if deadline is not None else None
+        except ValueError:
+            return None
+        return f"{first.isoformat()} (the start of the deadline's period)" if first else None
+
+    def goal(self, gid: str) -> dict:
+        """What every page that lists a goal shows of it."""
+        m = self.p.goals[gid].model
+        children = sorted(p[1] for p in self.g.goals.predecessors(("goal", gid)))
+        return {
+            "id": gid, "title": m.title, "url": goal_url(gid), "status": m.status, "weight": m.weight, "tags": m.tags,
+            "company": m.is_company_goal, "traced": gid in self.g.traced,
+            "owner": self.party_ref(m.owner), "team": self.party_ref(m.team) if m.team else None,
+            "kpi": self.kpi_ref(m.kpi), "target": self.target_text(gid),
+            "deadline": self.period_text(m.deadline, last=True),
+            "parents": [self.goal_ref(p) for p in m.parents],
+            "children": [self.goal_ref(c) for c in children],
+            "progress": self.measured(gid),
+        }
+
+    def goal_page(self, gid: str, summary: dict) -> dict:
+        """The rest of what a goal's own page shows."""
+        obj = self.p.goals[gid]
+        m = obj.model
+        p = self.progress.get(gid)
+        kpi = self.p.kpis.get(m.kpi or "")
+        return {"goal": {
+            **summary,
+            "start": self.period_text(m.start, last=False) if m.start is not None else self.default_start(m.deadline),
+            "description_html": markdown(m.description),
+            "chains": [[self.goal_ref(step) for step in chain] for chain in self.chains(gid)],
+            "incentives": self.incentives_by_goal.get(gid, []),
+            "revisions": [_revision(r) for r in m.revisions],
+            "findings": self.findings_by_id.get(gid, []),
+            "history": self.history.get(gid, []),
+            "file": obj.file,
+            "chart": goal_chart(p, kpi.model.aggregation, f"Chart of {m.title}") if p is not None and kpi is not None
+            else None,
+        }}
+
+    def measured(self, gid: str) -> dict | None:
+        """What the data says about a goal, as texts for the page."""
+        p = self.progress.get(gid)
+        if p is None:
+            return None
+        kpi = self.p.kpis[self.p.goals[gid].model.kpi].model
+        unit = f" {kpi.unit}" if kpi.unit and kpi.unit != "%" else (kpi.unit or "")
+
+        def num(value: float | None) -> str | None:
+            return None if value is None else f"{value:,.0f}{unit}" if abs(value) >= 100 else f"{value:,.4g}{unit}"
+
+        return {
+            "status": p.status, "value": num(p.value), "target": num(p.target),
+            "percent": None if p.progress is None else round(p.progress * 100),
+            "expected": round(p.expected * 100), "forecast": num(p.forecast),
+        }
+
+    def chains(self, gid: str) -> list[list[str]]:
+        """Every path up to a company goal, each from the company goal down to this goal."""
+        from goalspec.report.trace import chains
+
+        return [list(reversed(c)) for c in chains(self.r, gid) if c[-1] in self.g.company_goals]
+
+    def criteria(self, node) -> dict:
+        if node.all is not None:
+            return {"kind": "all", "items": [self.criteria(n) for n in node.all]}
+        if node.any is not None:
+            return {"kind": "any", "items": [self.criteria(n) for n in node.any]}
+        if node.not_ is not None:
+            return {"kind": "not", "items": [self.criteria(node.not_)]}
+        text = sentence(node.field, node.op, node.value)
+        if node.case_sensitive is False:
+            text += " (any case)"
+        return {"kind": "leaf", "text": text}
+
+    def lead_figures(self, lid: str) -> list[dict]:
+        """What the lead records say of one definition: counts, conversion into its stage, follow-up."""
+        out = []
+        for name, summary in sorted(self.data.leads.items()):
+            if lid not in summary.counts:
+                continue
+            stage = self.p.leads[lid].model.stage
+            conversion = next((c for c in summary.conversions if c.target == stage), None)
+            follow = next((f for f in summary.follow_ups if f.definition == lid), None)
+            out.append({
+                "source": name, "records": summary.records, "count": summary.counts[lid],
+                "percent": _percent(summary.counts[lid], summary.records),
+                "conversion": None if conversion is None else {
+                    "from": conversion.source, "to": conversion.target, "reached": conversion.reached,
+                    "of": conversion.of, "percent": _percent(conversion.reached, conversion.of)},
+                "follow_up": None if follow is None else {
+                    "team": self.party_ref(follow.team), "within": follow.within, "handed_over": follow.handed_over,
+                    "in_time": follow.in_time, "waiting": follow.waiting, "late": len(follow.late),
+                    "late_percent": _percent(len(follow.late), follow.handed_over), "unreadable": follow.unreadable},
+            })
+        return out
+
+
+def _percent(part: int, whole: int) -> int | None:
+    return round(100 * part / whole) if whole else None
+
+
+def pages(result: Result, built: str | None = None, history: dict[str, list[dict]] | None = None) -> list[Page]:
+    """``history``: each goal's commits, from history.site_history (none outside git)."""
+    s = _Site(result, built, history)
+    p, g = s.p, s.g
+    goals = {gid: s.goal(gid) for gid in sorted(p.goals)}
+    company = [goals[gid] for gid in sorted(g.company_goals)]
+    # Goals grouped once by team, owner and KPI: pages list them, in id order.
+    by_team: dict[str, list] = {}
+    by_owner: dict[str, list] = {}
+    by_kpi: dict[str, list] = {}
+    for goal in goals.values():
+        if goal["team"]:
+            by_team.setdefault(goal["team"]["id"], []).append(goal)
+        by_owner.setdefault(goal["owner"]["id"], []).append(goal)
+        if goal["kpi"]:
+            by_kpi.setdefault(goal["kpi"]["id"], []).append(goal)
+    teams = []
+    for tid, team in sorted(p.teams.items()):
+        m = team.model
+        teams.append({
+            "id": tid, "name": m.name, "url": f"teams/{tid}.html", "description_html": markdown(m.description),
+            "lead": s.party_ref(m.lead),
+            "members": [{**s.party_ref(x.id), "role": x.role, "email": x.email} for x in m.members],
+            "goals": by_team.get(tid, []),
+            "leads": [s.lead_ref(lid) for lid, lead in sorted(p.leads.items()) if tid in lead.model.agreed_by],
+            "incentives": [{"id": i, "label": inc.model.name, "url": f"incentives.html#incentive-{i}"}
+                           for i, inc in sorted(p.incentives.items()) if inc.model.for_ == tid],
+        })
+    people = []
+    for pid, person in sorted(p.people.items()):
+        m = person.model
+        people.append({
+            "id": pid, "name": m.name, "role": m.role, "email": m.email, "url": f"people/{pid}.html",
+            "teams": [s.party_ref(t["id"]) for t in teams if any(x["id"] == pid for x in t["members"])],
+            "goals": by_owner.get(pid, []),
+            "kpis": [s.kpi_ref(k) for k, kpi in sorted(p.kpis.items()) if kpi.model.owner == pid],
+            "leads": [{"id": t["id"], "label": t["name"], "url": t["url"]} for t in teams if t["lead"]["id"] == pid],
+        })
+    kpis = []
+    for kid, kpi in sorted(p.kpis.items()):
+        m = kpi.model
+        source = m.source
+        kpis.append({
+            "id": kid, "name": m.name, "url": f"kpis/{kid}.html", "unit": m.unit, "direction": m.direction,
+            "aggregation": m.aggregation, "cadence": m.cadence, "owner": s.party_ref(m.owner),
+            "source": _source_text(source), "lead": s.lead_ref(source.definition)
+            if source is not None and source.type == "leads" and source.definition else None,
+            "description_html": markdown(m.description),
+            "chart": kpi_chart(s.data.series[kid].points, m.unit, f"Chart of {m.name}") if kid in s.data.series else None,
+            "goals": by_kpi.get(kid, []),
+            "findings": s.findings_by_id.get(kid, []),
+        })
+    leads = []
+    for lid, lead in sorted(p.leads.items()):
+        m = lead.model
+        leads.append({
+            "id": lid, "name": m.name, "stage": m.stage, "description": m.description,
+            "agreed_by": [s.party_ref(t) for t in m.agreed_by], "handed_to": s.party_ref(m.handed_to) if m.handed_to else None,
+            "follow_up_within": m.follow_up_within, "criteria": s.criteria(m.criteria),
+            "kpis": [s.kpi_ref(k["id"]) for k in kpis if k["lead"] and k["lead"]["id"] == lid],
+            "figures": s.lead_figures(lid), "case_sensitive": m.case_sensitive,
+            "revisions": [_revision(r) for r in m.revisions],
+        })
+    incentives = []
+    for iid, inc in sorted(p.incentives.items()):
+        m = inc.model
+        incentives.append({
+            "id": iid, "name": m.name, "for": s.party_ref(m.for_), "period": m.period,
+            "description_html": markdown(m.description),
+            "pays_on": [{"goal": s.goal_ref(x.goal), "share": x.share,
+                         "chains": [[s.goal_ref(step) for step in chain] for chain in s.chains(x.goal)]}
+                        for x in m.pays_on],
+            "shares_total": sum(x.share for x in m.pays_on),
+        })
+    findings = [s.finding(d) for d in result.diagnostics]
+    untraced = [goals[gid] for gid in goals if not goals[gid]["traced"]]
+    index = _search_index(goals, teams, people, kpis, leads)
+    common = {"site": s.site}
+    out = [
+        Page("index.html", "index.html", {**common, "company_goals": company, "teams": teams,
+                                          "untraced": untraced, "counts": _counts(p), "recent": _recent(s)}),
+        Page("map.html", "map.html", {**common, "map": layout_map(goals, incentives, sorted(g.company_goals))}),
+        Page("leads.html", "leads.html", {**common, "leads": leads}),
+        Page("incentives.html", "incentives.html", {**common, "incentives": incentives}),
+        Page("findings.html", "findings.html", {**common, "findings": findings,
+                                                "errors": [f for f in findings if f["severity"] == Severity.ERROR.value],
+                                                "warnings": [f for f in findings if f["severity"] != Severity.ERROR.value]}),
+        Page("search.html", "search.html", {**common}),
+        Page("404.html", "404.html", {**common}),
+        Page("assets/search-index.js", "search-index.js",
+             {"index_json": json.dumps(index, ensure_ascii=False, sort_keys=True, separators=(",", ":"))}),
+    ]
+    out += [Page(f"goals/{gid}.html", "goal.html", common, partial(s.goal_page, gid, goal)) for gid, goal in goals.items()]
+    out += [Page(f"teams/{t['id']}.html", "team.html", {**common, "team": t}) for t in teams]
+    out += [Page(f"people/{x['id']}.html", "person.html", {**common, "person": x}) for x in people]
+    out += [Page(f"kpis/{k['id']}.html", "kpi.html", {**common, "kpi": k}) for k in kpis]
+    return out
+
+
+def _revision(r) -> dict:
+    return {"date": r.date.isoformat(), "field": r.field, "from": r.from_, "to": r.to, "reason": r.reason}
+
+
+def _recent(s: _Site, most: int = 8) -> list[dict]:
+    """The newest value of each KPI, newest first: what changed lately."""
+    latest = []
+    for kid, series in s.data.series.items():
+        if series.points and kid in s.p.kpis:
+            point = series.points[-1]
+            unit = s.p.kpis[kid].model.unit or ""
+            latest.append({"kpi": s.kpi_ref(kid), "day": point.day.isoformat(),
+                           "value": f"{point.value:,.10g}{'' if unit == '%' else ' '}{unit}".rstrip()})
+    latest.sort(key=lambda r: (r["day"], r["kpi"]["id"]), reverse=True)
+    return latest[:most]
+
+
+def _counts(p) -> dict:
+    return {"goals": len(p.goals), "teams": len(p.teams), "people": len(p.people), "kpis": len(p.kpis),
+            "leads": len(p.leads), "incentives": len(p.incentives)}
+
+
+def _source_text(source) -> str:
+    if source is None:
+        return "no source"
+    if source.type == "checkins":
+        return "check-ins"
+    if source.type == "csv":
+        return f"CSV file {source.path} ({source.date_column}, {source.value_column})"
+    if source.type == "sql":
+        return "SQL query"
+    return "lead records counted by a lead definition"
+
+
+def _search_index(goals, teams, people, kpis, leads) -> list[dict]:
+    items = [{"k": "goal", "t": g["title"], "s": " · ".join(x for x in (g["id"], g["owner"]["label"],
+              g["team"]["label"] if g["team"] else "company goal") if x), "u": g["url"]} for g in goals.values()]
+    items += [{"k": "team", "t": t["name"], "s": t["id"], "u": t["url"]} for t in teams]
+    items += [{"k": "person", "t": x["name"], "s": " · ".join(v for v in (x["id"], x["role"]) if v), "u": x["url"]}
+              for x in people]
+    items += [{"k": "KPI", "t": k["name"], "s": f"{k['id']} · {k['unit'] or ''}", "u": k["url"]} for k in kpis]
+    items += [{"k": "lead definition", "t": d["name"], "s": f"{d['id']} · {d['stage']} · {d['description'] or ''}",
+               "u": f"leads.html#lead-{d['id']}"} for d in leads]
+    return items
+
+
+def ref(root: str, r: dict | None) -> Markup:
+    """A link to another object of the site, or its name marked as not defined.
+
+    A template global rather than a macro: pages call it thousands of times."""
+    if r is None:
+        return Markup("")
+    # An f-string, not Markup.format: string.Formatter is pure Python and this runs per link.
+    if r.get("url"):
+        return Markup(f'<a href="{escape(root + r["url"])}">{escape(r["label"])}</a>')
+    return Markup(f'<span class="missing" title="not defined">{escape(r["label"])}</span>')
+
+
+class _Environment(jinja2.Environment):
+    """Contexts are plain dicts, so `goal.title` looks the key up first.
+
+    jinja tries an attribute first and the key after the AttributeError; at a
+    hundred lookups per page and ten thousand pages, those exceptions were a fifth
+    of the build. A dict method (`d.items`) is still reached when no key has the name.
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
+def environment(template_override: Path | None) -> jinja2.Environment:
+    env = _Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(template_override)]),
+        autoescape=jinja2.select_autoescape(["html", "svg", "xml"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,  # one build renders thousands of pages; templates do not change during it
+    )
+    env.globals["ref"] = ref
+    return env
+
+
+# Rendering is most of a large build; forked workers share the pages without pickling.
+PARALLEL_FROM = 400
+_shared: tuple | None = None
+
+
+CHUNK = 250  # pages per unit of work: small enough for a smooth progress bar, large enough to be cheap
+
+
+def write(site_pages: list[Page], env: jinja2.Environment, dest: Path, jobs: int | None = None,
+          progress: Callable[[int], None] | None = None) -> None:
+    """Render every page into dest; ``progress`` is told how many pages each finished chunk held.
+
+    Each file depends only on its page, so the result is the same whatever the
+    number of workers."""
+    global _shared
+    for folder in sorted({str(Path(p.path).parent) for p in site_pages}):
+        (dest / folder).mkdir(parents=True, exist_ok=True)
+    if jobs is None:
+        jobs = min(os.cpu_count() or 1, 4) if len(site_pages) >= PARALLEL_FROM else 1
+    chunks = range(0, len(site_pages), CHUNK)
+    done = progress or (lambda n: None)
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for start in chunks:
+            done(_render(site_pages[start:start + CHUNK], env, dest))
+        return
+    for name in sorted({p.template for p in site_pages}):
+        env.get_template(name)  # compiled once, before the workers are forked
+    _shared = (site_pages, env, dest)
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for count in pool.imap_unordered(_render_chunk, chunks):
+                done(count)
+    finally:
+        _shared = None
+
+
+def _render_chunk(start: int) -> int:
+    site_pages, env, dest = _shared
+    return _render(site_pages[start:start + CHUNK], env, dest)
+
+
+def _render(site_pages: list[Page], env: jinja2.Environment, dest: Path) -> int:
+    for page in site_pages:
+        context = {**page.context, **page.more()} if page.more else page.context
+        text = env.get_template(page.template).render(root="../" * page.path.count("/"), page_path=page.path,
+                                                      **context)
+        with open(dest / page.path, "wb") as fh:
+            fh.write(text.encode("utf-8"))
+    return len(site_pages)

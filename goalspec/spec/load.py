@@ -1,0 +1,303 @@
+"""Find the spec files, parse them, and keep where every key and value is.
+
+Parsing uses ruamel.yaml's C parser and composer (libyaml marks, no round-trip
+objects), then converts each node tree into plain Python values (compose.py).
+Nothing is constructed by the YAML library: scalars are converted by tag, and
+every tag outside YAML's core schema is a finding. So no spec can make goalspec
+build an object, call a function or run code. This module finds the files,
+decodes them, reads the ignore comments, uses the cache and, for a large tree,
+forked workers.
+"""
+
+from __future__ import annotations
+
+import marshal
+import multiprocessing
+import os
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from goalspec.spec.cache import FileCache
+from goalspec.spec.compose import SEP, Converter, Reject, compose_all, unpack  # noqa: F401 (SEP: the key-path separator other stages import from here)
+from goalspec.diagnostics import START, Diagnostic, Pos, make
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+_IGNORE = re.compile(r"#\s*goalspec:\s*ignore(?:\[([A-Za-z0-9,\s]*)\])?")
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    """One YAML document as loaded: plain data plus where each part of it stands.
+
+    ``positions`` maps a key path (``target/value``, ``members/0/id``; the empty
+    path is the document itself) to the packed key and value positions.
+    """
+
+    file: str
+    index: int
+    data: Any
+    positions: dict[str, int]
+
+    def value_pos(self, path: str = "") -> Pos:
+        return unpack(self._nearest(path))[1]
+
+    def key_pos(self, path: str) -> Pos:
+        return unpack(self._nearest(path))[0]
+
+    def has(self, path: str) -> bool:
+        return path in self.positions
+
+    def _nearest(self, path: str) -> int:
+        while path not in self.positions:
+            path = path.rpartition(SEP)[0] if SEP in path else ""
+        return self.positions[path]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    path: str
+    # line -> codes silenced there; an empty set silences every code
+    ignores: dict[int, frozenset[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    root: Path
+    files: tuple[SourceFile, ...]
+    documents: tuple[RawDocument, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def discover(root: Path) -> list[Path]:
+    """Every *.yaml / *.yml below root, hidden folders skipped, in sorted path order."""
+    found = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in names:
+            if name.endswith((".yaml", ".yml")) and not name.startswith("."):
+                found.append(Path(folder, name))
+    return sorted(found, key=lambda p: p.relative_to(root).as_posix())
+
+
+# Below this much YAML, forking workers costs more than parsing on one core.
+PARALLEL_BYTES = 1024 * 1024
+_pending: tuple | None = None  # what forked workers read: (paths, rels, cache)
+
+
+def load_tree(root: Path, cache: FileCache | None = None, jobs: int | None = None) -> Loaded:
+    """Every spec file of the tree, in sorted path order, whatever the number of workers.
+
+    Files the cache knows are taken from it. When what is left to parse is large,
+    forked workers parse it, one per core, each taking every ``jobs``-th file, and
+    hand each file back in the cache's marshal form, which costs a fraction of
+    parsing it.
+    """
+    paths = discover(root)
+    rels = [path.relative_to(root).as_posix() for path in paths]
+    loaded: list[tuple | None] = [_cached(path, rel, cache) for path, rel in zip(paths, rels)] if cache else \
+        [None] * len(paths)
+    todo = [i for i, hit in enumerate(loaded) if hit is None]
+    if jobs is None:
+        big = len(todo) > 1 and _total_size([paths[i] for i in todo]) >= PARALLEL_BYTES
+        jobs = min(os.cpu_count() or 1, 4) if big else 1
+    if jobs > 1 and len(todo) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        for i, blob in zip(todo, _parse_in_workers([paths[i] for i in todo], [rels[i] for i in todo], cache, jobs)):
+            loaded[i] = _from_cache(marshal.loads(blob), rels[i])
+    else:
+        for i in todo:
+            loaded[i] = load_file(paths[i], rels[i], cache)
+    files, documents, diagnostics = [], [], []
+    for source, docs, diags in loaded:
+        files.append(source)
+        documents.extend(docs)
+        diagnostics.extend(diags)
+    return Loaded(root, tuple(files), tuple(documents), tuple(diagnostics))
+
+
+def _cached(path: Path, rel: str, cache: FileCache) -> tuple | None:
+    try:
+        raw = path.read_bytes() if path.stat().st_size <= MAX_FILE_BYTES else None
+    except OSError:
+        return None  # load_file reports it
+    return _from_cache(cache.get(raw), rel) if raw is not None else None
+
+
+def _parse_in_workers(paths: list[Path], rels: list[str], cache: FileCache | None, jobs: int) -> list[bytes]:
+    global _pending
+    _pending = (paths, rels, cache)
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            parts = pool.map(_load_every, [(start, jobs) for start in range(jobs)])
+    finally:
+        _pending = None
+    packed: list = [None] * len(paths)
+    for start, part in enumerate(parts):
+        packed[start::jobs] = part
+    return packed
+
+
+def _total_size(paths: list[Path]) -> int:
+    total = 0
+    for path in paths:
+        try:
+            total += path.stat().st_size
+        except OSError:
+            pass  # load_file reports it
+    return total
+
+
+def _load_every(task: tuple[int, int]) -> list[bytes]:
+    start, step = task
+    paths, rels, cache = _pending
+    return [marshal.dumps(_to_cache(*load_file(path, rel, cache))) for path, rel in zip(paths[start::step], rels[start::step])]
+
+
+def load_file(path: Path, rel: str, cache: FileCache | None = None) -> tuple[SourceFile, list[RawDocument], list[Diagnostic]]:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return SourceFile(rel), [], [_gs001(rel, START, f"file is {size} bytes, above the {MAX_FILE_BYTES}-byte limit",
+                                                "split the file; spec files are meant to be small")]
+        raw = path.read_bytes()
+    except OSError as exc:
+        return SourceFile(rel), [], [_gs001(rel, START, f"file cannot be read: {exc.strerror}", "check the file's permissions")]
+    return load_bytes(raw, rel, cache)
+
+
+def load_bytes(raw: bytes, rel: str, cache: FileCache | None = None) -> tuple[SourceFile, list[RawDocument], list[Diagnostic]]:
+    """One file's content as loaded; also for files read from git rather than from disk."""
+    if len(raw) > MAX_FILE_BYTES:
+        return SourceFile(rel), [], [_gs001(rel, START, f"file is {len(raw)} bytes, above the {MAX_FILE_BYTES}-byte limit",
+                                            "split the file; spec files are meant to be small")]
+    if cache is not None:
+        hit = _from_cache(cache.get(raw), rel)
+        if hit is not None:
+            return hit
+    text, problem = _decode(raw, rel)
+    if problem:
+        return SourceFile(rel), [], [problem]
+    loaded = load_text(text, rel)
+    if cache is not None:
+        cache.put(raw, _to_cache(*loaded))
+    return loaded
+
+
+def _to_cache(source: SourceFile, docs: list[RawDocument], diags: list[Diagnostic]) -> tuple:
+    return (
+        {line: tuple(sorted(codes)) for line, codes in source.ignores.items()},
+        [(d.index, d.data, d.positions) for d in docs],
+        [(d.code, d.line, d.column, d.id, d.message, d.hint, d.key_path) for d in diags],
+    )
+
+
+def _from_cache(entry: Any, rel: str) -> tuple[SourceFile, list[RawDocument], list[Diagnostic]] | None:
+    try:
+        ignores, docs, diags = entry
+        source = SourceFile(rel, {line: frozenset(codes) for line, codes in ignores.items()})
+        documents = [RawDocument(rel, index, data, positions) for index, data, positions in docs]
+        findings = [make(code, rel, Pos(line, col), message, hint, id=ident, key_path=key_path)
+                    for code, line, col, ident, message, hint, key_path in diags]
+    except (TypeError, ValueError, KeyError, AssertionError):
+        return None  # not an entry this version wrote: parse the file instead
+    return source, documents, findings
+
+
+def load_text(text: str, rel: str) -> tuple[SourceFile, list[RawDocument], list[Diagnostic]]:
+    source = SourceFile(rel, _ignores(text))
+    try:
+        nodes = compose_all(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        pos = Pos(mark.line + 1, mark.column + 1) if mark else START
+        what = " ".join(x for x in (exc.context, exc.problem) if x) or "invalid YAML"
+        return source, [], [_gs001(rel, pos, f"YAML cannot be parsed: {what}", "fix the YAML syntax at this position")]
+    except YAMLError as exc:
+        return source, [], [_gs001(rel, START, f"YAML cannot be parsed: {exc}", "fix the YAML syntax")]
+    except Reject as rej:
+        return source, [], [_gs001(rel, rej.pos, rej.message, rej.hint)]
+    docs, diags = [], []
+    for index, node in enumerate(nodes):
+        conv = Converter(rel)
+        try:
+            data = conv.convert(node, "", None, 0)
+        except Reject as rej:
+            diags.append(_gs001(rel, rej.pos, rej.message, rej.hint))
+            continue
+        docs.append(RawDocument(rel, index, data, conv.positions))
+        diags.extend(_in_document(d, rel, index, data) for d in conv.diagnostics)
+    if not nodes:
+        # An empty file holds no object; say so instead of passing silently.
+        diags.append(make("GS002", rel, START, "file holds no YAML document",
+                          "add a document with apiVersion: goalspec/v1 and a kind, or delete the file"))
+    return source, docs, diags
+
+
+def object_key(kind: str | None, ident: str | None, file: str, index: int) -> str:
+    """The head of a finding's key path: `Kind/id`, or the document's place when it has no id.
+
+    Key paths, not lines, make SARIF fingerprints, so one object keeps its alerts
+    when lines above it change."""
+    return f"{kind or '?'}/{ident}" if ident else f"{kind or '?'}/{file}#{index}"
+
+
+def _in_document(d: Diagnostic, rel: str, index: int, data: Any) -> Diagnostic:
+    """Prefix a finding's key path with its object (Kind/id) or document, so that the
+    same key in two documents of one file never shares a SARIF fingerprint."""
+    kind = data.get("kind") if isinstance(data, dict) else None
+    ident = data.get("id") if isinstance(data, dict) else None
+    if not isinstance(kind, str):
+        kind = ident = None
+    head = object_key(kind, ident if isinstance(ident, str) else None, rel, index)
+    return replace(d, key_path=f"{head}/{d.key_path}")
+
+
+def _gs001(rel: str, pos: Pos, message: str, hint: str) -> Diagnostic:
+    return make("GS001", rel, pos, message, hint)
+
+
+def _decode(raw: bytes, rel: str) -> tuple[str, Diagnostic | None]:
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        return "", _gs001(rel, _offset_pos(raw, nul), "file is binary (it contains a NUL byte), not YAML",
+                          "spec files are UTF-8 text; move binary files out of the spec tree")
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        return "", _gs001(rel, _offset_pos(raw, exc.start), "file is not valid UTF-8",
+                          "save the file as UTF-8")
+
+
+def _offset_pos(raw: bytes, offset: int) -> Pos:
+    before = raw[:offset]
+    line_start = before.rfind(b"\n") + 1
+    return Pos(before.count(b"\n") + 1, len(before[line_start:].decode("utf-8", "replace")) + 1)
+
+
+def _ignores(text: str) -> dict[int, frozenset[str]]:
+    if "goalspec:" not in text:
+        return {}
+    found = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        comment = line_comment(line) if "goalspec:" in line else None
+        m = _IGNORE.match(comment) if comment else None
+        if m:
+            codes = m.group(1)
+            found[number] = frozenset(c.strip().upper() for c in codes.split(",") if c.strip()) if codes else frozenset()
+    return found
+
+
+def line_comment(line: str) -> str | None:
+    """The comment a line ends with: a `#` at its start or after a space, outside quotes."""
+    quote = None
+    for i, char in enumerate(line):
+        if quote:
+            if char == quote and not (quote == '"' and line[i - 1] == "\\"):
+                quote = None
+        elif char in "'\"" and (i == 0 or line[i - 1] in " \t:[{,-?"):
+            quote = char
+        elif char == "#" and (i == 0 or line[i - 1] in " \t"):
+            return line[i:]
+    return None

@@ -1,0 +1,126 @@
+"""A KPI served by a real PostgreSQL server on loopback, read-only.
+
+The server is Debian's `postgresql` package. `.ci/run` installs and starts it and
+says where in GOALSPEC_PG_PORT; without that, these tests start a throwaway
+cluster themselves, and are skipped when the server or the psycopg driver is
+missing.
+"""
+
+from __future__ import annotations
+
+import glob
+import importlib.util
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from goalspec.check import run
+from goalspec.data.sources import Point
+from goalspec.data.values import read_all
+from paths import RULES_BASE
+
+BINS = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
+CI_PORT = os.environ.get("GOALSPEC_PG_PORT")
+_missing = [what for what, ok in (("PostgreSQL server", bool(BINS) or bool(CI_PORT)),
+                                  ("psycopg", importlib.util.find_spec("psycopg") is not None)) if not ok]
+if _missing and not os.environ.get("CI"):
+    pytest.skip(f"needs {', '.join(_missing)} (bash .ci/run installs them)", allow_module_level=True)
+
+BASE = RULES_BASE
+
+
+def _as_postgres(cmd: list[str]) -> list[str]:
+    # initdb refuses to run as root; CI runs as root, a developer usually not.
+    return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
+
+
+def _fill(port: int) -> None:
+    import psycopg
+
+    with psycopg.connect(f"host=127.0.0.1 port={port} user=goalspec dbname=postgres", autocommit=True) as conn:
+        conn.execute("drop table if exists seats")
+        conn.execute("create table seats (day date, n numeric)")
+        conn.execute("insert into seats values ('2026-07-01', 300), ('2026-08-01', 350), ('2026-08-15', null)")
+
+
+@pytest.fixture(scope="module")
+def server():
+    if CI_PORT:  # the server .ci/run started
+        _fill(int(CI_PORT))
+        yield int(CI_PORT)
+        return
+    bindir = Path(BINS[-1])
+    # Not under pytest's private temp folder: the postgres user must be able to reach it.
+    work = Path(tempfile.mkdtemp(prefix="goalspec-pg-"))
+    data = work / "data"
+    if os.geteuid() == 0:
+        shutil.chown(work, "postgres")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    subprocess.run(_as_postgres([str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "goalspec"]),
+                   check=True, capture_output=True)
+    subprocess.run(_as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-w", "-l", str(work / "log"),
+                                 "-o", f"-h 127.0.0.1 -p {port} -k {work}", "start"]), check=True, capture_output=True)
+    try:
+        _fill(port)
+        yield port
+    finally:
+        subprocess.run(_as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"]),
+                       capture_output=True)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def tree(tmp_path: Path, query: str) -> Path:
+    root = tmp_path / "tree"
+    shutil.copytree(BASE, root)
+    (root / "k.yaml").write_text(
+        "apiVersion: goalspec/v1\nkind: KPI\nid: crm\nname: Seats in the CRM\nunit: seats\nowner: ana\n"
+        "source:\n  type: sql\n  url: postgresql+psycopg://goalspec@127.0.0.1:${GOALSPEC_PG_PORT}/postgres\n"
+        f"  query: \"{query}\"\n")
+    return root
+
+
+def test_a_kpi_reads_its_values_from_postgresql(server, tmp_path, monkeypatch):
+    monkeypatch.setenv("GOALSPEC_PG_PORT", str(server))
+    root = tree(tmp_path, "select day, n from seats order by day")
+    result = run(root, date(2026, 8, 20), remote_data=True)
+    assert result.diagnostics == ()
+    series = read_all(result.project).series["crm"]
+    assert series.points == (Point(date(2026, 7, 1), 300.0), Point(date(2026, 8, 1), 350.0))
+    # plain `check` does not reach databases outside the tree
+    assert read_all(result.project, remote=False).series["crm"].supported is False
+
+
+def test_the_server_refuses_a_query_that_writes(server, tmp_path, monkeypatch):
+    from goalspec.data import sources
+    monkeypatch.setenv("GOALSPEC_PG_PORT", str(server))
+    monkeypatch.setattr(sources, "check_query", lambda q: None)  # past the first guard, the session is read-only
+    root = tree(tmp_path, "with gone as (delete from seats returning day, n) select day, n from gone")
+    result = run(root, date(2026, 8, 20), remote_data=True)
+    (d,) = result.diagnostics
+    assert d.code == "GS204" and "read-only transaction" in d.message
+    import psycopg
+
+    with psycopg.connect(f"host=127.0.0.1 port={server} user=goalspec dbname=postgres") as conn:
+        assert conn.execute("select count(*) from seats").fetchone() == (3,)
+
+
+def test_a_writing_query_is_refused_before_it_is_sent(server, tmp_path, monkeypatch):
+    monkeypatch.setenv("GOALSPEC_PG_PORT", str(server))
+    root = tree(tmp_path, "delete from seats")
+    (d,) = run(root, date(2026, 8, 20), remote_data=True).diagnostics
+    assert d.code == "GS204" and "goalspec only reads" in d.message
+
+
+def test_an_unset_credential_variable_is_a_finding(tmp_path, monkeypatch):
+    monkeypatch.delenv("GOALSPEC_PG_PORT", raising=False)
+    root = tree(tmp_path, "select day, n from seats")
+    (d,) = run(root, date(2026, 8, 20), remote_data=True).diagnostics
+    assert d.code == "GS204" and "GOALSPEC_PG_PORT" in d.message and (d.line, d.column) == (9, 8)

@@ -1,0 +1,118 @@
+"""Period values, progress, expected pace, status boundaries and the forecast."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from goalspec.check import run
+from goalspec.data.progress import (
+    ACHIEVED, AT_RISK_S, BEHIND_S, MISSED, NO_DATA, ON_TRACK, aggregate, cadence_periods, least_squares, meets,
+)
+from goalspec.data.sources import Point
+
+ORG = "apiVersion: goalspec/v1\nkind: Organization\nname: Acme\nfiscal_year_start: {fy}\n"
+TEAM = "apiVersion: goalspec/v1\nkind: Team\nid: t\nname: T\nlead: p\nmembers: [{id: p, name: P}]\n"
+
+
+def project(tmp_path: Path, *, aggregation="last", direction="increase", target="{value: 100}",
+            deadline="2026-Q3", start=None, values="{}", fy=1, today=date(2026, 8, 15)):
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "goalspec.yaml").write_text(ORG.format(fy=fy))
+    goal = (f"apiVersion: goalspec/v1\nkind: Goal\nid: g\ntitle: Reach 100 units\nowner: p\nkpi: k\n"
+            f"target: {target}\ndeadline: {deadline}\n" + (f"start: {start}\n" if start else ""))
+    kpi = (f"apiVersion: goalspec/v1\nkind: KPI\nid: k\nname: K\nunit: u\nowner: p\ndirection: {direction}\n"
+           f"aggregation: {aggregation}\ncadence: monthly\nsource: {{type: checkins}}\n")
+    checkin = f"apiVersion: goalspec/v1\nkind: CheckIn\nkpi: k\nby: p\nvalues: {values}\n"
+    (tmp_path / "specs.yaml").write_text("---\n".join([TEAM, kpi, goal, checkin]))
+    result = run(tmp_path, today)
+    return result.context.progress.get("g")
+
+
+POINTS = [Point(date(2026, 7, d), v) for d, v in ((1, 4.0), (10, 1.0), (20, 7.0))]
+
+
+@pytest.mark.parametrize("how,expected", [("sum", 12.0), ("last", 7.0), ("mean", 4.0), ("max", 7.0), ("min", 1.0)])
+def test_every_aggregation(how, expected):
+    assert aggregate(POINTS, how) == expected
+    assert aggregate([], how) is None
+
+
+def test_least_squares_and_meets():
+    slope, intercept = least_squares([0, 1, 2], [1, 3, 5])
+    assert (slope, intercept) == (2.0, 1.0)
+    assert least_squares([1], [1]) is None and least_squares([2, 2], [1, 5]) is None
+    assert meets(5, 4, "increase") and not meets(3, 4, "increase")
+    assert meets(3, 4, "decrease") and not meets(5, 4, "decrease")
+    assert meets(102, 100, "maintain") and not meets(110, 100, "maintain")
+
+
+def test_value_is_the_aggregation_over_the_goal_period(tmp_path):
+    p = project(tmp_path, aggregation="sum", values="{2026-06-30: 500, 2026-07-01: 20, 2026-08-01: 30, 2026-10-01: 9}")
+    assert p.value == 50 and p.first == date(2026, 7, 1) and p.last == date(2026, 9, 30)
+    assert p.start_value == 0.0 and p.progress == pytest.approx(0.5)
+
+
+def test_relative_target_takes_its_baseline_from_a_period(tmp_path):
+    p = project(tmp_path, aggregation="sum", target='{change: "+10%", baseline: {period: 2026-Q2}}',
+                values="{2026-04-30: 300, 2026-05-31: 300, 2026-06-30: 400, 2026-07-31: 550}")
+    assert p.target == pytest.approx(1100) and p.value == 550 and p.progress == pytest.approx(0.5)
+
+
+def test_decrease_target_progress_counts_down_from_the_baseline(tmp_path):
+    p = project(tmp_path, direction="decrease", target="{change: -2, baseline: 5}",
+                values="{2026-07-15: 4.5, 2026-08-10: 4.0}")
+    assert p.target == 3 and p.start_value == 5 and p.value == 4.0
+    assert p.progress == pytest.approx(0.5)
+
+
+def test_level_kpi_counts_from_the_last_value_before_the_start(tmp_path):
+    p = project(tmp_path, target="{value: 200}", values="{2026-06-20: 100, 2026-08-01: 150}")
+    assert p.start_value == 100 and p.progress == pytest.approx(0.5)
+
+
+def test_fiscal_periods(tmp_path):
+    p = project(tmp_path, fy=4, aggregation="sum", deadline="FY2027-Q2", values="{2026-07-05: 10, 2026-10-01: 99}")
+    assert (p.first, p.last) == (date(2026, 7, 1), date(2026, 9, 30)) and p.value == 10
+
+
+def test_no_data(tmp_path):
+    p = project(tmp_path)
+    assert p.status == NO_DATA and p.progress is None and p.forecast is None
+
+
+# 2026-Q3 has 92 days; on 2026-08-15 (day 46) half the period has passed.
+@pytest.mark.parametrize("value,status", [
+    (100, ACHIEVED), (50, ON_TRACK), (34, ON_TRACK), (33, BEHIND_S), (17, BEHIND_S), (16, AT_RISK_S), (0, AT_RISK_S),
+])
+def test_status_boundaries(tmp_path, value, status):
+    p = project(tmp_path, aggregation="sum", values=f"{{2026-07-02: {value}}}")
+    assert p.expected == pytest.approx(46 / 92)
+    assert p.status == status
+
+
+def test_after_the_deadline_a_goal_is_achieved_or_missed(tmp_path):
+    assert project(tmp_path / "a", aggregation="sum", values="{2026-07-02: 100}", today=date(2026, 11, 1)).status == ACHIEVED
+    assert project(tmp_path / "b", aggregation="sum", values="{2026-07-02: 99}", today=date(2026, 11, 1)).status == MISSED
+
+
+def test_forecast_extends_the_least_squares_line_to_the_deadline(tmp_path):
+    p = project(tmp_path, aggregation="sum", values="{2026-07-11: 10, 2026-07-21: 10, 2026-07-31: 10}")
+    # running totals 10, 20, 30 on days 10, 20, 30 (and 0 on day 0): one a day, 91 by the deadline
+    assert p.forecast == pytest.approx(91, rel=0.01)
+    q = project(tmp_path / "level", target="{value: 200}", values="{2026-07-01: 100, 2026-07-31: 130}")
+    assert q.forecast == pytest.approx(100 + 30 * 91 / 30)
+
+
+def test_a_summed_kpi_to_keep_down_is_a_budget(tmp_path):
+    within = project(tmp_path / "a", aggregation="sum", direction="decrease", values="{2026-07-10: 40}")
+    over = project(tmp_path / "b", aggregation="sum", direction="decrease", values="{2026-07-10: 140}")
+    assert within.status == ON_TRACK and over.status == MISSED
+
+
+def test_cadence_periods():
+    assert cadence_periods(date(2026, 7, 1), date(2026, 9, 30), "monthly")[-1] == (date(2026, 9, 1), date(2026, 9, 30))
+    assert cadence_periods(date(2026, 7, 2), date(2026, 9, 30), "monthly")[0] == (date(2026, 8, 1), date(2026, 8, 31))
+    weeks = cadence_periods(date(2026, 7, 1), date(2026, 7, 31), "weekly")
+    assert weeks[0] == (date(2026, 7, 6), date(2026, 7, 12)) and len(weeks) == 3
+    assert cadence_periods(date(2026, 1, 1), date(2026, 12, 31), "quarterly")[1] == (date(2026, 4, 1), date(2026, 6, 30))

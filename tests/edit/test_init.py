@@ -1,0 +1,51 @@
+"""`goalspec init`: a small commented tree that checks clean, never over existing files."""
+
+import json
+from datetime import date
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from goalspec.check import run
+from goalspec.cli import main
+from goalspec.edit.init import SCHEMA_FILE, InitError, init
+from goalspec.spec.load import load_tree
+from goalspec.edit.schema import render
+
+
+@pytest.mark.parametrize("today", [date(2026, 1, 1), date(2026, 5, 15), date(2026, 9, 30), date(2026, 12, 31)])
+def test_the_new_tree_checks_clean_whatever_the_date(tmp_path, today):
+    init(tmp_path / "goals", today)
+    result = run(tmp_path / "goals", today)
+    assert result.diagnostics == ()
+    assert result.summary.goals == 2 and len(result.project.teams) == 2 and len(result.project.leads) == 1
+    assert result.graph.traced == {"company.seats", "sales.seats"}
+
+
+def test_every_file_names_the_schema_and_validates_against_it(tmp_path):
+    written = init(tmp_path, date(2026, 11, 22))
+    assert (tmp_path / SCHEMA_FILE).read_text() == render()
+    validator = jsonschema.Draft7Validator(json.loads(render()))
+    for path in written:
+        if path.suffix == ".yaml":
+            assert path.read_text().startswith(f"# yaml-language-server: $schema={SCHEMA_FILE}\n")
+    for doc in load_tree(tmp_path).documents:
+        assert list(validator.iter_errors(doc.data)) == [], doc.file
+    assert "#" in (tmp_path / "kpis.yaml").read_text().split("\n", 2)[2]  # commented, to learn from
+
+
+def test_it_refuses_to_overwrite(tmp_path):
+    (tmp_path / "goals.yaml").write_text("mine\n")
+    with pytest.raises(InitError, match="goals.yaml"):
+        init(tmp_path, date(2026, 11, 22))
+    assert (tmp_path / "goals.yaml").read_text() == "mine\n"
+    assert not (tmp_path / "teams.yaml").exists()
+    result = CliRunner().invoke(main, ["init", str(tmp_path)])
+    assert result.exit_code == 1 and "refusing to overwrite" in result.output
+
+
+def test_command_writes_then_check_passes(tmp_path):
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "new")])
+    assert result.exit_code == 0 and "wrote" in result.output
+    assert CliRunner().invoke(main, ["check", str(tmp_path / "new")]).exit_code == 0

@@ -1,0 +1,229 @@
+"""The built site in a real browser: Debian's chromium driven by playwright, axe-core injected.
+
+Runs on the example tree and on a generated 500-goal tree. `.ci/run` installs chromium
+(apt) and axe-core (npm); elsewhere these tests are skipped when either is missing.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urlparse
+
+import pytest
+
+from goalspec.site.build import build
+from paths import ROOT
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = Path(os.environ.get("GOALSPEC_AXE", ROOT / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js"))
+FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+_missing = [what for what, ok in (("playwright", importlib.util.find_spec("playwright") is not None),
+                                  ("chromium", Path(CHROMIUM).exists()), ("axe-core", AXE.exists())) if not ok]
+if _missing and not os.environ.get("CI"):
+    pytest.skip(f"browser tests need {', '.join(_missing)} (bash .ci/run installs them)", allow_module_level=True)
+
+
+def _generated_tree(out: Path) -> Path:
+    spec = importlib.util.spec_from_file_location("gen_tree", ROOT / "bench" / "gen_tree.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.generate(500, out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory) -> dict[str, Path]:
+    work = tmp_path_factory.mktemp("sites")
+    out = {}
+    for name, tree in (("specs", ROOT / "specs"), ("large", _generated_tree(work / "tree500"))):
+        built = build(tree, work / name, date(2027, 1, 15))
+        assert built.written and not built.result.failed
+        out[name] = work / name
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield instance
+        instance.close()
+
+
+class Watch:
+    """Records console errors, page errors and any request that is not to a local file."""
+
+    def __init__(self, page):
+        self.problems: list[str] = []
+        page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
+        page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        page.on("request", self._request)
+
+    def _request(self, request):
+        if urlparse(request.url).scheme not in ("file", "data", "about", "blob"):
+            self.problems.append(f"request to {request.url}")
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.watch = Watch(page)
+    yield page
+    context.close()
+
+
+def _first(folder: Path, pattern: str) -> str:
+    return sorted(folder.glob(pattern))[0].relative_to(folder).as_posix()
+
+
+@pytest.mark.parametrize("name", ["specs", "large"])
+def test_pages_load_cleanly_and_nothing_leaves_the_machine(sites, page, name):
+    site = sites[name]
+    targets = ["index.html", "map.html", "leads.html", "incentives.html", "findings.html", "search.html?q=seats",
+               "404.html", _first(site, "goals/*.html"), _first(site, "teams/*.html"),
+               _first(site, "people/*.html"), _first(site, "kpis/*.html")]
+    for target in targets:
+        page.goto((site / target.split("?")[0]).as_uri() + ("?" + target.split("?")[1] if "?" in target else ""))
+        assert page.locator("main h1").count() == 1, target
+    assert page.watch.problems == []
+
+
+@pytest.mark.parametrize("name,word,goal", [
+    ("specs", "qualified", "marketing.q3-qualified-calls"),
+    ("large", "73366", "company.g0"),
+])
+def test_search_finds_a_goal_by_a_word_of_its_title(sites, page, name, word, goal):
+    site = sites[name]
+    page.goto((site / "index.html").as_uri())
+    page.fill("#q", word)
+    page.press("#q", "Enter")
+    page.wait_for_url("**/search.html?q=*")
+    results = page.locator("#search-results a")
+    hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
+    assert f"goals/{goal}.html" in hrefs
+    assert "result" in page.locator("#search-status").inner_text()
+    page.fill("#search-q", word.upper() + " zzznothing")
+    assert page.locator("#search-results a").count() == 0
+    assert page.watch.problems == []
+
+
+def test_map_nodes_are_links_that_work(sites, page):
+    site = sites["large"]
+    page.goto((site / "map.html").as_uri())
+    nodes = page.locator("svg a")
+    assert nodes.count() == 500 + 50  # every goal and every incentive
+    nodes.nth(3).click()
+    assert "/goals/" in page.url
+    assert page.locator("main h1").inner_text().strip()
+    assert page.watch.problems == []
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        for key in ("href", "src"):
+            if attrs.get(key):
+                self.links.append(attrs[key])
+
+
+@pytest.mark.parametrize("name", ["specs", "large"])
+def test_crawl_finds_no_broken_link_or_anchor(sites, name):
+    site = sites[name]
+    parsed: dict[Path, _Links] = {}
+
+    def parse(path: Path) -> _Links:
+        if path not in parsed:
+            parser = _Links()
+            parser.feed(path.read_text(encoding="utf-8"))
+            parsed[path] = parser
+        return parsed[path]
+
+    pages = sorted(site.rglob("*.html"))
+    broken = []
+    for source in pages:
+        for link in parse(source).links:
+            url, fragment = urldefrag(link)
+            if urlparse(url).scheme:
+                broken.append(f"{source.name}: absolute link {link}")
+                continue
+            target = (source.parent / unquote(url)).resolve() if url else source
+            if not target.is_file():
+                broken.append(f"{source.relative_to(site)}: {link}")
+            elif fragment and target.suffix == ".html" and fragment not in parse(target).ids:
+                broken.append(f"{source.relative_to(site)}: anchor {link}")
+    assert broken == []
+    assert len(pages) > (1000 if name == "large" else 20)
+
+
+@pytest.mark.parametrize("name,target", [
+    ("specs", "index.html"), ("specs", "goals/marketing.q3-qualified-calls.html"), ("specs", "map.html"),
+    ("specs", "leads.html"), ("specs", "search.html?q=msp"), ("large", "map.html"),
+    ("large", "goals/company.g0.html"), ("large", "kpis/kpi-00-0.html"),
+])
+def test_no_serious_accessibility_violations(sites, page, name, target):
+    path, _, query = target.partition("?")
+    page.goto((sites[name] / path).as_uri() + (f"?{query}" if query else ""))
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""async () => {
+        const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length, help: v.help}));
+    }""")
+    serious = [v for v in result if v["impact"] in ("serious", "critical")]
+    assert serious == []
+
+
+def test_keyboard_reaches_the_content_first(sites, page):
+    page.goto((sites["specs"] / "index.html").as_uri())
+    page.bring_to_front()
+    page.evaluate("document.activeElement && document.activeElement.blur()")  # start from the document
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+
+
+def test_reads_on_a_phone(sites, browser):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    for target in ("index.html", "goals/company.msp-seats-q3.html", "leads.html"):
+        page.goto((sites["specs"] / target).as_uri())
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, target
+    context.close()
+
+
+def test_goal_pages_chart_progress_with_a_text_alternative(sites, page):
+    page.goto((sites["large"] / "goals" / "company.g0.html").as_uri())
+    chart = page.locator("figure.chart svg[role=img]")
+    assert chart.count() == 1 and chart.get_attribute("aria-label").startswith("Chart of ")
+    assert page.locator("figure.chart polyline.actual").count() == 1
+    assert page.locator("figure.chart polyline.pace").count() == 1
+    caption = page.locator("figure.chart figcaption").inner_text()
+    assert "against a target of" in caption
+    page.goto((sites["large"] / "kpis" / "kpi-00-0.html").as_uri())
+    assert page.locator("figure.chart svg[role=img]").count() == 1
+    assert page.locator("table.values tbody tr").count() > 0  # every value, in words and numbers
+    assert page.watch.problems == []
+
+
+def test_prints_without_the_navigation(sites, page):
+    page.goto((sites["specs"] / "goals" / "marketing.q3-qualified-calls.html").as_uri())
+    page.emulate_media(media="print")
+    assert page.locator("header.top").is_hidden() and page.locator("form.search").is_hidden()
+    assert page.locator("main h1").is_visible()

@@ -1,0 +1,276 @@
+"""`goalspec build`: pages, escaping, byte-identical rebuilds, the atomic swap, templates."""
+
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from goalspec.site.build import MARKER, BuildError, build, built_date
+from goalspec.cli import main
+from paths import ROOT
+
+SPECS = ROOT / "specs"
+TODAY = "2027-01-15"
+runner = CliRunner()
+
+
+def cli_build(tree: Path, out: Path, *extra: str, env: dict | None = None):
+    return runner.invoke(main, ["build", str(tree), "-o", str(out), "--today", TODAY, *extra], env=env)
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def specs(tmp_path) -> Path:
+    tree = tmp_path / "specs"
+    shutil.copytree(SPECS, tree)
+    return tree
+
+
+def test_builds_every_page(specs, tmp_path):
+    result = cli_build(specs, tmp_path / "site")
+    assert result.exit_code == 0, result.output
+    site = tmp_path / "site"
+    for page in ("index.html", "map.html", "leads.html", "incentives.html", "findings.html", "search.html",
+                 "404.html", "assets/style.css", "assets/search.js", "assets/search-index.js",
+                 "goals/company.msp-seats-q3.html", "teams/marketing.html", "people/maya.html",
+                 "kpis/qualified-calls.html", MARKER):
+        assert (site / page).is_file(), page
+    home = (site / "index.html").read_text()
+    assert "Increase seats sold through MSPs by 10% over Q2 by the end of Q3" in home
+    goal = (site / "goals" / "marketing.q3-qualified-calls.html").read_text()
+    assert 'href="../goals/company.msp-seats-q3.html"' in goal  # why this matters: the chain up
+    assert "Maya Lindqvist" in goal and "120 calls" in goal
+    leads = (site / "leads.html").read_text()
+    assert "seats is at least 250" in leads and 'id="lead-sales-qualified-msp"' in leads
+
+
+def test_every_link_is_relative_and_nothing_is_loaded_from_elsewhere(specs, tmp_path):
+    cli_build(specs, tmp_path / "site")
+    for path in (tmp_path / "site").rglob("*.html"):
+        refs = re.findall(r'(?:href|src)="([^"]*)"', path.read_text())
+        assert refs, path
+        for ref in refs:
+            assert not ref.startswith(("/", "http:", "https:", "//")), (path, ref)
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+HOSTILE = """apiVersion: goalspec/v1
+kind: Goal
+id: sales.xss
+title: "<script>alert(1)</script> Close 5 seats"
+owner: ben
+team: sales
+parent: company.msp-seats-q3
+kpi: seats-closed
+target: {value: 5}
+deadline: 2027-Q3
+tags: ["<b>bold</b>"]
+description: |
+  <img src=x onerror="alert(2)"> and <script>alert(3)</script>
+
+  ![tracker](https://tracker.example/pixel.png) [click](javascript:alert(4))
+"""
+
+
+def test_spec_strings_are_escaped_everywhere(specs, tmp_path):
+    (specs / "goals" / "xss.yaml").write_text(HOSTILE)
+    result = cli_build(specs, tmp_path / "site")
+    assert result.exit_code == 0, result.output
+    for path in (tmp_path / "site").rglob("*.html"):
+        text = path.read_text()
+        parser = _Text()
+        parser.feed(text)
+        scripts = [a for t, a in parser.tags if t == "script"]
+        assert all(a.get("src", "").endswith(("search-index.js", "search.js")) for a in scripts), path
+        assert not any(t == "img" for t, _ in parser.tags), path
+        assert 'href="javascript:' not in text
+        assert not any("onerror" in attrs for _, attrs in parser.tags)
+    page = (tmp_path / "site" / "goals" / "sales.xss.html").read_text()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Close 5 seats" in page
+    assert "&lt;img src=x onerror=&quot;alert(2)&quot;&gt;" in page
+    assert "&lt;b&gt;bold&lt;/b&gt;" in page
+    # an image becomes a plain link: following it is the reader's choice, nothing is fetched
+    assert "https://tracker.example/pixel.png" not in re.findall(r'src="([^"]*)"', page)
+
+
+def test_same_tree_gives_byte_identical_sites(specs, tmp_path):
+    cli_build(specs, tmp_path / "one")
+    cli_build(specs, tmp_path / "two")
+    assert files(tmp_path / "one") == files(tmp_path / "two")
+
+
+def test_source_date_epoch_is_the_only_date(specs, tmp_path):
+    cli_build(specs, tmp_path / "a", env={"SOURCE_DATE_EPOCH": "1790000000"})
+    cli_build(specs, tmp_path / "b", env={"SOURCE_DATE_EPOCH": "1790000000"})
+    assert files(tmp_path / "a") == files(tmp_path / "b")
+    assert "on 2026-09-21" in (tmp_path / "a" / "index.html").read_text()
+    assert built_date({}) is None and built_date({"SOURCE_DATE_EPOCH": "0"}) == "1970-01-01"
+    with pytest.raises(BuildError):
+        built_date({"SOURCE_DATE_EPOCH": "yesterday"})
+
+
+def test_a_tree_with_errors_is_not_built_and_the_old_site_stays(specs, tmp_path):
+    site = tmp_path / "site"
+    assert cli_build(specs, site).exit_code == 0
+    before = files(site)
+    (specs / "goals" / "sales.yaml").write_text((specs / "goals" / "sales.yaml").read_text().replace(
+        "deadline: 2027-Q3", "deadline: someday"))
+    result = cli_build(specs, site)
+    assert result.exit_code == 1 and "GS302" in result.output and "not built" in result.output
+    assert files(site) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_allow_errors_builds_with_the_findings(specs, tmp_path):
+    (specs / "goals" / "sales.yaml").write_text((specs / "goals" / "sales.yaml").read_text().replace(
+        "deadline: 2027-Q3", "deadline: someday"))
+    result = cli_build(specs, tmp_path / "site", "--allow-errors")
+    assert result.exit_code == 0
+    home = (tmp_path / "site" / "index.html").read_text()
+    assert 'role="alert"' in home and "1 error" in home
+    assert "GS302" in (tmp_path / "site" / "findings.html").read_text()
+
+
+def test_a_failed_render_leaves_the_previous_site_intact(specs, tmp_path):
+    site = tmp_path / "site"
+    cli_build(specs, site)
+    before = files(site)
+    broken = tmp_path / "templates"
+    broken.mkdir()
+    (broken / "team.html").write_text("{% extends 'base.html' %}{% block main %}{{ team.no_such_field }}{% endblock %}")
+    with pytest.raises(Exception):
+        build(specs, site, __import__("datetime").date(2027, 1, 15), templates=broken)
+    assert files(site) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "specs", "templates"]
+
+
+def test_never_replaces_a_folder_it_did_not_make(specs, tmp_path):
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "thesis.txt").write_text("years of work")
+    result = cli_build(specs, precious)
+    assert result.exit_code == 2 and "not a goalspec site" in result.output
+    assert (precious / "thesis.txt").read_text() == "years of work"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert cli_build(specs, empty).exit_code == 0
+
+
+def test_templates_override_file_by_file(specs, tmp_path):
+    custom = tmp_path / "custom"
+    (custom / "assets").mkdir(parents=True)
+    (custom / "index.html").write_text(
+        "{% extends 'base.html' %}{% block main %}<h1>Our goals</h1>"
+        "{% for g in company_goals %}<p class=mine>{{ g.title }}</p>{% endfor %}{% endblock %}")
+    (custom / "assets" / "style.css").write_text("body { color: black; }\n")
+    result = cli_build(specs, tmp_path / "site", "--templates", str(custom))
+    assert result.exit_code == 0, result.output
+    home = (tmp_path / "site" / "index.html").read_text()
+    assert "<p class=mine>Increase seats sold" in home and "Skip to content" in home  # base.html still built in
+    assert (tmp_path / "site" / "assets" / "style.css").read_text() == "body { color: black; }\n"
+    assert (tmp_path / "site" / "assets" / "search.js").is_file()
+    assert "Goal of" in (tmp_path / "site" / "goals" / "sales.q3-msp-seats.html").read_text()
+
+
+def test_missing_templates_folder_is_a_usage_error(specs, tmp_path):
+    assert cli_build(specs, tmp_path / "site", "--templates", str(tmp_path / "nope")).exit_code == 2
+
+
+def test_workers_write_the_same_files_and_report_progress(specs, tmp_path):
+    from datetime import date
+
+    from goalspec.check import run
+    from goalspec.site.render import environment, pages, write
+
+    result = run(specs, date(2027, 1, 15), remote_data=True)
+    site_pages = pages(result)
+    counts: dict[int, list[int]] = {1: [], 2: []}
+    for jobs in (1, 2):
+        write(site_pages, environment(None), tmp_path / f"jobs{jobs}", jobs=jobs, progress=counts[jobs].append)
+    assert sum(counts[1]) == sum(counts[2]) == len(site_pages)
+    assert files(tmp_path / "jobs1") == files(tmp_path / "jobs2")
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+
+
+def test_lead_definitions_show_what_the_lead_records_say(specs, tmp_path):
+    cli_build(specs, tmp_path / "site")
+    page = (tmp_path / "site" / "leads.html").read_text()
+    sql = _text(page[page.index('id="lead-sales-qualified-msp"'):])
+    mql = _text(page[page.index('id="lead-marketing-qualified-msp"'):page.index('id="lead-sales-qualified-msp"')])
+    # specs/data/leads.csv: 22 records, 16 MQL, 10 SQL, 3 of the SQLs not followed up within 2 days
+    assert "16 of 22 lead records in data/leads.csv qualify (73%)" in mql
+    assert "10 of 22 lead records in data/leads.csv qualify (45%)" in sql
+    assert "Of the 16 at MQL, 10 (62%) reached SQL." in sql
+    assert "Follow-up within 2d by Sales: 10 handed over, 7 followed up in time, 3 not followed up in time (30%)" in sql
+    assert "Follow-up" not in mql  # no follow-up time agreed for MQLs
+
+
+def test_lead_figures_change_with_the_records(specs, tmp_path):
+    csv_path = specs / "data" / "leads.csv"
+    lines = csv_path.read_text().splitlines()
+    csv_path.write_text("\n".join(lines[:3]) + "\n")  # the first two records: both SQLs, followed up in time
+    cli_build(specs, tmp_path / "site")
+    page = _text((tmp_path / "site" / "leads.html").read_text())
+    assert "2 of 2 lead records in data/leads.csv qualify (100%)" in page
+    assert "2 handed over, 2 followed up in time, 0 not followed up in time (0%)" in page
+
+
+def test_incentives_show_every_chain_up_to_the_company_goal(specs, tmp_path):
+    (specs / "goals" / "extra.yaml").write_text("""apiVersion: goalspec/v1
+kind: Goal
+id: company.retention
+title: Keep 95% of MSP seats through 2027-Q3
+owner: cleo
+kpi: msp-seats
+target: {value: 95}
+deadline: 2027-Q3
+---
+apiVersion: goalspec/v1
+kind: Goal
+id: sales.renewals
+title: Renew 400 MSP seats by the end of Q3
+owner: ben
+team: sales
+parent: [sales.q3-msp-seats, company.retention]
+kpi: msp-seats
+target: {value: 400}
+deadline: 2027-Q3
+""")
+    inc = specs / "incentives" / "q3.yaml"
+    inc.write_text(inc.read_text().replace("  - {goal: sales.q3-msp-seats, share: 0.5}",
+                                           "  - {goal: sales.renewals, share: 0.5}"))
+    result = cli_build(specs, tmp_path / "site")
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "site" / "incentives.html").read_text()
+    section = page[page.index('id="incentive-q3-sales-bonus"'):]
+    chains = re.findall(r'<ol class="chain small"[^>]*>(.*?)</ol>', section[:section.index("</section>")], re.S)
+    steps = [re.findall(r'href="goals/([^"]+)\.html"', c) for c in chains]
+    assert steps[0] == ["company.msp-seats-q3"]  # the company goal itself
+    assert sorted(steps[1:]) == [["company.msp-seats-q3", "sales.q3-msp-seats", "sales.renewals"],
+                                 ["company.retention", "sales.renewals"]]
+    assert "shares add up" not in page
+
+
+def test_incentive_shares_that_do_not_add_up_are_shown(specs, tmp_path):
+    inc = specs / "incentives" / "q3.yaml"
+    inc.write_text(inc.read_text().replace("{goal: sales.q3-msp-seats, share: 0.5}", "{goal: sales.q3-msp-seats, share: 1}"))
+    result = cli_build(specs, tmp_path / "site", "--allow-errors")
+    assert result.exit_code == 0, result.output
+    assert "The shares add up to 150%, not 100%." in (tmp_path / "site" / "incentives.html").read_text()

@@ -1,0 +1,84 @@
+"""`goalspec serve`: loopback by default, rebuilds on save, says clearly when the tree is broken."""
+
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from goalspec.site.serve import Watcher, snapshot
+from paths import SPECS
+
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode()
+
+
+def wait_for(predicate, timeout: float = 20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError("timed out")
+
+
+@pytest.fixture
+def server(tmp_path):
+    tree = tmp_path / "specs"
+    shutil.copytree(SPECS, tree)
+    proc = subprocess.Popen([sys.executable, "-m", "goalspec", "serve", str(tree), "--port", "0",
+                             "--today", "2027-01-15"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        lines = []
+        while True:
+            line = proc.stdout.readline()
+            assert line, "".join(lines)
+            lines.append(line)
+            m = re.search(r"at (http://127\.0\.0\.1:\d+/)", line)
+            if m:
+                break
+        yield tree, m.group(1)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_serves_on_loopback_and_rebuilds_on_save(server):
+    tree, url = server
+    assert url.startswith("http://127.0.0.1:")
+    assert "Increase seats sold through MSPs" in fetch(url + "index.html")
+    company = tree / "goals" / "company.yaml"
+    company.write_text(company.read_text().replace("Increase seats sold", "Grow seats sold"))
+    wait_for(lambda: "Grow seats sold through MSPs" in fetch(url + "index.html"))
+
+
+def test_a_broken_tree_is_served_with_its_findings(server):
+    tree, url = server
+    sales = tree / "goals" / "sales.yaml"
+    sales.write_text(sales.read_text().replace("deadline: 2027-Q3", "deadline: soon"))
+    page = wait_for(lambda: (lambda text: text if 'role="alert"' in text else None)(fetch(url + "index.html")))
+    assert "1 error" in page
+    assert "GS302" in fetch(url + "findings.html")
+
+
+def test_watcher_sees_changes_but_not_hidden_files(tmp_path):
+    (tmp_path / "a.yaml").write_text("x: 1\n")
+    before = snapshot(tmp_path)
+    (tmp_path / ".editor.swp").write_text("noise")
+    assert snapshot(tmp_path) == before
+    calls = []
+    watcher = Watcher(tmp_path, lambda: calls.append(1), interval=0.05)
+    watcher.start()
+    try:
+        (tmp_path / "a.yaml").write_text("x: 22\n")
+        wait_for(lambda: calls, timeout=5)
+    finally:
+        watcher.stop.set()
+        watcher.join()

@@ -1,0 +1,91 @@
+"""The per-file load cache: same findings with or without it, and a bad entry is only a miss."""
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+from goalspec.spec.cache import FileCache
+from goalspec.check import run
+from goalspec.report.findings import as_json
+from paths import RULES_BASE
+
+BASE = RULES_BASE
+TODAY = date(2026, 8, 1)
+
+
+def _tree(tmp_path: Path) -> Path:
+    tree = tmp_path / "tree"
+    shutil.copytree(BASE, tree)
+    (tree / "broken.yaml").write_text("apiVersion: goalspec/v1\nkind: Team\nid: ops\nname: [unclosed\n")
+    (tree / "odd.yaml").write_text(
+        "apiVersion: goalspec/v1\nkind: Goal\nid: sales.z\ntitle: Improve things\nowner: ben\n"
+        "team: sales\nparent: company.q3\nkpi: seats\ntarget: {value: 5}  # goalspec: ignore[GS103]\n"
+        "deadline: 2026-Q3\ndeadline: 2026-Q4\n")
+    return tree
+
+
+def test_cached_run_equals_uncached_run(tmp_path):
+    tree = _tree(tmp_path)
+    cache = FileCache(tmp_path / "cache")
+    plain = as_json(run(tree, TODAY))
+    first = as_json(run(tree, TODAY, cache))
+    assert any((tmp_path / "cache").rglob("*.marshal"))
+    second = as_json(run(tree, TODAY, cache))
+    assert plain == first == second
+    assert '"GS001"' in plain and '"GS004"' in plain and '"GS101"' in plain
+
+
+def test_damaged_entries_are_misses(tmp_path):
+    tree = _tree(tmp_path)
+    cache = FileCache(tmp_path / "cache")
+    expected = as_json(run(tree, TODAY, cache))
+    for entry in (tmp_path / "cache").rglob("*.marshal"):
+        entry.write_bytes(b"\x00garbage")
+    assert as_json(run(tree, TODAY, cache)) == expected
+    for entry in (tmp_path / "cache").rglob("*.marshal"):
+        entry.write_bytes(__import__("marshal").dumps(("not", "an", "entry", "shape")))
+    assert as_json(run(tree, TODAY, cache)) == expected
+
+
+def test_an_edit_is_never_served_from_the_cache(tmp_path):
+    tree = _tree(tmp_path)
+    cache = FileCache(tmp_path / "cache")
+    run(tree, TODAY, cache)
+    (tree / "odd.yaml").unlink()
+    (tree / "broken.yaml").write_text("apiVersion: goalspec/v1\nkind: Team\nid: ops\nname: Ops\nlead: ana\n")
+    assert run(tree, TODAY, cache).diagnostics == ()
+
+
+def test_environment_switches(monkeypatch, tmp_path):
+    monkeypatch.setenv("GOALSPEC_CACHE_DIR", str(tmp_path / "here"))
+    assert FileCache.default().folder == tmp_path / "here"
+    monkeypatch.setenv("GOALSPEC_NO_CACHE", "1")
+    assert FileCache.default() is None
+
+
+def test_unwritable_cache_is_not_an_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    tree = _tree(tmp_path)
+    assert run(tree, TODAY, FileCache(blocker / "cache")).diagnostics == run(tree, TODAY).diagnostics
+
+
+def test_memory_cache_parses_each_content_once_and_fills_the_disk_cache(tmp_path, monkeypatch):
+    import goalspec.spec.load
+    from goalspec.spec.cache import MemoryCache
+    from goalspec.spec.load import load_bytes
+
+    parsed = []
+    real = goalspec.spec.load.load_text
+    monkeypatch.setattr(goalspec.spec.load, "load_text", lambda text, rel: parsed.append(rel) or real(text, rel))
+    raw = b"apiVersion: goalspec/v1\nkind: Team\nid: ops\nname: Ops\nlead: ana\n"
+    disk = FileCache(tmp_path / "cache")
+    memory = MemoryCache(disk)
+    first = load_bytes(raw, "a.yaml", memory)
+    moved = load_bytes(raw, "b/moved.yaml", memory)
+    assert parsed == ["a.yaml"]
+    # The same content under another path: the documents say where they are now.
+    assert [d.file for d in moved[1]] == ["b/moved.yaml"] and moved[1][0].data == first[1][0].data
+    assert load_bytes(raw, "c.yaml", MemoryCache(disk))[1][0].data == first[1][0].data and parsed == ["a.yaml"]
+    load_bytes(raw + b"description: x\n", "a.yaml", memory)
+    assert parsed == ["a.yaml", "a.yaml"]
