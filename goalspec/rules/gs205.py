@@ -26,5 +26,5 @@ def check(ctx: Context):
     for gid, goal in ctx.goals():
         t = ctx.targets.get(gid)
         if isinstance(t, ParsedTarget) and t.relative and not t.has_baseline:
-            yield goal.diag("GS205", None, "relative target without a baseline",
+            yield goal.diag("GS205", "target", "relative target without a baseline",
                             "add `baseline: <number>` or `baseline: {period: 2026-Q2}` to the target")

@@ -1,7 +1,9 @@
-"""Incentive's shares do not sum to 1.
+"""Incentive's shares exceed 1, or are all given and do not sum to 1.
 
-The goals an incentive pays on split it between them: their ``share`` values
-(1 when not given) add up to exactly 1, so everyone can read what part of the
+The goals an incentive pays on split it between them. Goals listed without a
+``share`` split what the given shares leave equally (``pays_on: [a, b]`` is
+half each), so the given shares may not exceed 1; when every goal gives its
+share, the shares add up to exactly 1, so everyone can read what part of the
 bonus each goal carries.
 
 Why: shares that add up to 1.5 promise more than the bonus, and shares that add
@@ -12,24 +14,32 @@ How to fix: give each goal its ``share`` so that they sum to 1.
 
 *Anti-pattern*
 
-    pays_on: [company.msp-seats-q3, sales.q3-msp-seats]   # 1 + 1 = 2
+    pays_on:
+      - {goal: company.msp-seats-q3, share: 0.7}
+      - {goal: sales.q3-msp-seats, share: 0.7}   # 0.7 + 0.7 = 1.4
 
 *Best practice*
 
     pays_on:
-      - {goal: company.msp-seats-q3, share: 0.5}
-      - {goal: sales.q3-msp-seats, share: 0.5}
+      - {goal: company.msp-seats-q3, share: 0.7}
+      - sales.q3-msp-seats                       # the remaining 0.3
 """
 
 from goalspec.rules.base import Context
 
 
+EPSILON = 1e-9  # shares such as 0.1 + 0.2 + 0.7 sum to 1 only within floating-point error
+
+
 def check(ctx: Context):
     for _, inc in sorted(ctx.project.incentives.items()):
-        pays_on = inc.model.pays_on
-        total = sum(p.share for p in pays_on)
-        if not pays_on or abs(total - 1) <= 1e-9:
-            continue
-        shares = " + ".join(f"{p.share:g}" for p in pays_on)
-        yield inc.diag("GS410", "pays_on", f"the shares of the goals it pays on sum to {total:g} ({shares}), not 1",
-                       "give each goal its `share`, e.g. `{goal: …, share: 0.5}`, so that they sum to 1", key=True)
+        given = [p.share for p in inc.model.pays_on if p.share is not None]
+        total = sum(given)
+        shares = " + ".join(f"{s:g}" for s in given)
+        if total > 1 + EPSILON:
+            yield inc.diag("GS410", "pays_on", f"the shares given sum to {total:g} ({shares}), more than the whole incentive",
+                           "lower the `share` values so that they sum to at most 1", key=True)
+        elif given and len(given) == len(inc.model.pays_on) and abs(total - 1) > EPSILON:
+            yield inc.diag("GS410", "pays_on", f"the shares of the goals it pays on sum to {total:g} ({shares}), not 1",
+                           "give each goal its `share` so that they sum to 1, or leave one out to take the rest",
+                           key=True)

@@ -313,10 +313,10 @@ def pages(result: Result, built: str | None = None, history: dict[str, list[dict
         incentives.append({
             "id": iid, "name": m.name, "for": s.party_ref(m.for_), "period": m.period,
             "description_html": markdown(m.description),
-            "pays_on": [{"goal": s.goal_ref(x.goal), "share": x.share,
+            "pays_on": [{"goal": s.goal_ref(x.goal), "share": share,
                          "chains": [[s.goal_ref(step) for step in chain] for chain in s.chains(x.goal)]}
-                        for x in m.pays_on],
-            "shares_total": sum(x.share for x in m.pays_on),
+                        for x, share in zip(m.pays_on, m.shares())],
+            "shares_total": sum(m.shares()),
         })
     findings = [s.finding(d) for d in result.diagnostics]
     untraced = [goals[gid] for gid in goals if not goals[gid]["traced"]]

@@ -240,7 +240,9 @@ class LeadDefinition(Document):
 
 class PaysOn(Model):
     goal: Id = Field(description="Goal id the incentive pays on.")
-    share: float = Field(1.0, gt=0, le=1, description="Share of the incentive tied to this goal (0-1].")
+    share: float | None = Field(None, gt=0, le=1, description=(
+        "Share of the incentive tied to this goal (0-1]; goals listed without one split what the given shares "
+        "leave equally."))
 
 
 class Incentive(Document):
@@ -256,6 +258,14 @@ class Incentive(Document):
     @property
     def goals(self) -> list[str]:
         return [p.goal for p in self.pays_on]
+
+    def shares(self) -> list[float]:
+        """Each item's share as paid: its own, or an equal part of what the given shares leave
+        (`pays_on: [a, b]` is half each); never below 0 when the given shares exceed 1 (GS410)."""
+        given = sum(p.share for p in self.pays_on if p.share is not None)
+        unshared = sum(p.share is None for p in self.pays_on)
+        rest = max(0.0, 1.0 - given) / unshared if unshared else 0.0
+        return [p.share if p.share is not None else rest for p in self.pays_on]
 
 
 class CheckIn(Document):

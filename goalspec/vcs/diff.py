@@ -301,11 +301,16 @@ def _agreed_by(old, new, lookup: Lookup) -> Iterable[Change]:
 
 
 def _pays_on(old, new, lookup: Lookup) -> Iterable[Change]:
-    a = {p.goal: p.share for p in old.pays_on}
-    b = {p.goal: p.share for p in new.pays_on}
+    # Shares as paid: `[a, b]` and `[{goal: a, share: 0.5}, b]` say the same thing.
+    a = dict(zip(old.goals, old.shares()))
+    b = dict(zip(new.goals, new.shares()))
     parts = [f"added {g}" for g in b if g not in a] + [f"removed {g}" for g in a if g not in b]
     parts += [f"share of {g} {number(a[g])} → {number(b[g])}" for g in b if g in a and a[g] != b[g]]
-    yield Change("pays_on", plain(old.pays_on), plain(new.pays_on), f"pays_on: {'; '.join(parts) or 'reordered'}")
+    yield Change("pays_on", plain(old.pays_on), plain(new.pays_on), f"pays_on: {'; '.join(parts) or _same_shares(old, new)}")
+
+
+def _same_shares(old, new) -> str:
+    return "reordered" if sorted(old.goals) == sorted(new.goals) and old.goals != new.goals else "the same shares, written differently"
 
 
 def _rules(old, new, lookup: Lookup) -> Iterable[Change]:

@@ -29,7 +29,7 @@ KPI calls "Qualified calls" changed (kpis.yaml)
 LeadDefinition sql-msp "Sales-qualified MSP lead" changed (leads.yaml)
     criteria: added “seats is at least 50”; removed “seats is at least 100”
 Incentive sales-bonus "Sales Q3 bonus" changed (incentives.yaml)
-    pays_on: added company.q3
+    pays_on: added company.q3; share of sales.q3 1 → 0.5
 Team marketing "Marketing" changed (teams.yaml)
     members: added dan
 Person dan "Dan" added (teams.yaml)
