@@ -15,6 +15,7 @@ converters as here so that a spec and a record always agree on a type.
 
 from __future__ import annotations
 
+import math
 import operator
 import re
 from datetime import date, datetime
@@ -62,6 +63,8 @@ def value_type(op: str, value: Any) -> str:
 
 def problem(op: str, value: Any) -> str | None:
     """Why a leaf's value cannot work with its operator, or None (checked when specs are validated)."""
+    if any(isinstance(v, float) and not math.isfinite(v) for v in (value if isinstance(value, list) else [value])):
+        return f"operator `{op}` needs finite values, not NaN or infinity"
     if op in ("in", "not_in") and not isinstance(value, list):
         return f"operator `{op}` needs a list value, e.g. `[EMEA, NA]`"
     if op in ("in", "not_in") and any(isinstance(v, (dict, list)) for v in value):

@@ -51,7 +51,9 @@ Duration = Annotated[str, BeforeValidator(_text, json_schema_input_type=Union[st
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # NaN and infinity (YAML's `.nan`, `.inf`, and 1e400) are no measurement: a spec that holds
+    # one gets GS003 here instead of reaching the progress model's arithmetic.
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 
 
 class Document(Model):

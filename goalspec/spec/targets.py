@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -44,7 +45,24 @@ class ParsedTarget:
 
 
 def is_number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    """A plain, finite number: YAML's `.nan` and `.inf`, and integers beyond a float's range, are not."""
+    return finite(value) is not None
+
+
+def finite(value: object) -> float | None:
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:  # an integer of hundreds of digits
+        return None
+    return number if math.isfinite(number) else None
+
+
+def shown(value: object, limit: int = 40) -> str:
+    """A spec value as a message quotes it: never hundreds of digits."""
+    text = str(value)
+    return text if len(text) <= limit else f"{text[:limit - 1]}…"
 
 
 def parse_target(target: Target) -> ParsedTarget:
@@ -57,15 +75,15 @@ def parse_target(target: Target) -> ParsedTarget:
     baseline, period = _baseline(target.baseline)
     if target.value is not None:
         if not is_number(target.value):
-            raise TargetProblem("value", f"target value `{target.value}` is not a number",
+            raise TargetProblem("value", f"target value `{shown(target.value)}` is not a finite number",
                                 "write the target as a plain number in the KPI's unit, e.g. `value: 1100`")
         return ParsedTarget(value=float(target.value), baseline=baseline, baseline_period=period)
     change = target.change
     if is_number(change):
         return ParsedTarget(change=float(change), baseline=baseline, baseline_period=period)
     m = _CHANGE.match(str(change))
-    if not m:
-        raise TargetProblem("change", f"target change `{change}` is not a number",
+    if not m or not math.isfinite(float(m["num"])):
+        raise TargetProblem("change", f"target change `{shown(change)}` is not a finite number",
                             'write the change as `"+10%"`, `"-5%"` or `"-150"`')
     amount = float(m["num"]) * (-1 if m["sign"] in ("-", "−") else 1)
     return ParsedTarget(change=amount, percent=bool(m["pct"]), baseline=baseline, baseline_period=period)
@@ -78,5 +96,5 @@ def _baseline(raw: object) -> tuple[float | None, str | None]:
         return float(raw), None
     if isinstance(raw, dict) and set(raw) == {"period"} and raw["period"] is not None:
         return None, str(raw["period"])
-    raise TargetProblem("baseline", f"baseline `{raw}` is neither a number nor `{{period: ...}}`",
+    raise TargetProblem("baseline", f"baseline `{shown(raw)}` is neither a finite number nor `{{period: ...}}`",
                         "write `baseline: 1000`, or `baseline: {period: 2026-Q2}` for the KPI's value over a period")

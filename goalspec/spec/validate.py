@@ -248,13 +248,16 @@ _EXPECTED = {
     "int_from_float": "a whole number", "float_type": "a number", "float_parsing": "a number",
     "bool_type": "true or false", "bool_parsing": "true or false", "date_type": "a date (YYYY-MM-DD)",
     "date_parsing": "a date (YYYY-MM-DD)", "date_from_datetime_parsing": "a date (YYYY-MM-DD)",
+    "finite_number": "a finite number",
 }
 
 
 def _plain(err: dict) -> str:
     value = err.get("input")
-    shown = type(value).__name__ if isinstance(value, (dict, list)) else repr(value)
+    shown = type(value).__name__ if isinstance(value, (dict, list)) else _clip(repr(value))
     expected = _EXPECTED.get(err["type"])
+    if err["type"] in ("float_parsing", "float_type") and isinstance(value, int) and not isinstance(value, bool):
+        expected = "a number within a float's range (about ±1.8e308)"  # an integer of hundreds of digits
     if expected:
         return f"expected {expected}, got {shown}"
     msg = err["msg"].removeprefix("Value error, ")
@@ -263,6 +266,10 @@ def _plain(err: dict) -> str:
                        "less_than", "less_than_equal", "enum"):
         return f"{msg}, got {shown}"
     return msg
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else f"{text[:limit - 1]}…"
 
 
 def _submodel(model: type[BaseModel], loc: tuple, data: Any) -> type[BaseModel] | None:
