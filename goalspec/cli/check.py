@@ -116,7 +116,10 @@ def _trees_of(paths: tuple[Path, ...]) -> dict[Path, set[str]]:
     for path in paths:
         if path.is_dir():
             raise click.UsageError(f"give either one tree or spec files, not the folder {path} among files")
-        full = path.resolve()
+        try:
+            full = path.parent.resolve() / path.name  # a linked spec file is named as the link
+        except (OSError, RuntimeError):
+            continue  # its folder cannot be reached: no tree to check
         root = next((folder for folder in full.parents if (folder / "goalspec.yaml").is_file()), None)
         if root is not None:
             trees.setdefault(root, set()).add(full.relative_to(root).as_posix())

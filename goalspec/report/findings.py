@@ -35,8 +35,8 @@ def render(result: Result, fmt: str, cwd: Path | None = None, color: bool = Fals
 
 def display_path(result: Result, d: Diagnostic, base: Path) -> str:
     """The finding's file relative to ``base`` (the working directory, or the repository root)."""
-    full = (result.root / d.file).resolve()
-    return Path(os.path.relpath(full, base)).as_posix()
+    # The tree's folder is resolved, the file is not: a finding about a link names the link.
+    return Path(os.path.relpath(result.root.resolve() / d.file, base)).as_posix()
 
 
 def summary_line(result: Result) -> str:

@@ -15,6 +15,7 @@ import marshal
 import multiprocessing
 import os
 import re
+import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -97,8 +98,9 @@ def load_tree(root: Path, cache: FileCache | None = None, jobs: int | None = Non
     """
     paths = discover(root)
     rels = [path.relative_to(root).as_posix() for path in paths]
-    loaded: list[tuple | None] = [_cached(path, rel, cache) for path, rel in zip(paths, rels)] if cache else \
-        [None] * len(paths)
+    refused = _refused(root, paths, rels)
+    loaded: list[tuple | None] = [refused.get(i) or (_cached(path, rel, cache) if cache else None)
+                                  for i, (path, rel) in enumerate(zip(paths, rels))]
     todo = [i for i, hit in enumerate(loaded) if hit is None]
     if jobs is None:
         big = len(todo) > 1 and _total_size([paths[i] for i in todo]) >= PARALLEL_BYTES
@@ -115,6 +117,31 @@ def load_tree(root: Path, cache: FileCache | None = None, jobs: int | None = Non
         documents.extend(docs)
         diagnostics.extend(diags)
     return Loaded(root, tuple(files), tuple(documents), tuple(diagnostics))
+
+
+def _refused(root: Path, paths: list[Path], rels: list[str]) -> dict[int, tuple]:
+    """The files goalspec does not open: links that lead outside the tree (nothing outside it is
+    read), links that loop, and anything that is not a regular file (a FIFO would block forever)."""
+    out: dict[int, tuple] = {}
+    top = None
+    for i, (path, rel) in enumerate(zip(paths, rels)):
+        try:
+            if stat.S_ISREG(os.lstat(path).st_mode):
+                continue  # the common case: one lstat, nothing resolved
+            if top is None:
+                top = root.resolve()
+            target = path.resolve(strict=True)
+            if not target.is_relative_to(top):
+                why = ("file is a link to a file outside the tree",
+                       "goalspec reads nothing outside the tree: copy the file into it, or link to a file inside it")
+            elif not stat.S_ISREG(target.stat().st_mode):
+                why = ("file is not a regular file (a FIFO, device or socket)", "replace it with a plain YAML file")
+            else:
+                continue
+        except (OSError, RuntimeError):  # a dangling link, or one that loops
+            why = ("file is a link that leads nowhere (dangling, or a loop)", "remove the link or point it at a spec file")
+        out[i] = (SourceFile(rel), [], [_gs001(rel, START, *why)])
+    return out
 
 
 def _cached(path: Path, rel: str, cache: FileCache) -> tuple | None:
