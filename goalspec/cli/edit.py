@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from goalspec.cli.options import TREE, existing_tree, resolve_today
+from goalspec.cli.options import TREE, echo_text, existing_tree, resolve_today
 
 
 
@@ -29,7 +29,7 @@ def init_cmd(folder: Path) -> None:
     try:
         written = init(folder, date.today())
     except InitError as exc:
-        click.echo(f"goalspec: {exc}", err=True)
+        echo_text(f"goalspec: {exc}", err=True)
         sys.exit(1)
     for path in written:
         click.echo(f"wrote {path}")
@@ -53,7 +53,7 @@ def fmt_cmd(tree: Path, check_only: bool) -> None:
 
     changed = fmt(existing_tree(tree), write=not check_only)
     for path in changed:
-        click.echo(f"{'would reformat' if check_only else 'reformatted'} {path}")
+        echo_text(f"{'would reformat' if check_only else 'reformatted'} {path}")
     if check_only and changed:
         sys.exit(1)
 
@@ -98,7 +98,7 @@ def checkin(kpi: str, value: float, tree: Path, day, by: str | None, note: str |
     try:
         path = record(result.project, kpi, value, resolve_today(day), by, note, confidence)
     except RecordError as exc:
-        click.echo(f"goalspec: not recorded: {exc}", err=True)
+        echo_text(f"goalspec: not recorded: {exc}", err=True)
         sys.exit(1)
     click.echo(f"recorded {kpi} = {value:g} on {resolve_today(day).isoformat()} in {path}")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from goalspec.cli.options import TODAY, Group, existing_tree, resolve_today
+from goalspec.cli.options import TODAY, Group, echo_text, existing_tree, resolve_today
 
 
 @click.group("leads", cls=Group)
@@ -83,7 +83,7 @@ def leads_classify(data: str, tree: Path, only: tuple[str, ...], query: str | No
                                 as_of=datetime.combine(resolve_today(today) + timedelta(days=1), time()))
         write(classifier, fmt, sys.stdout, records=not summary_only)
     except SourceProblem as problem:
-        click.echo(f"goalspec: {data}: {problem}", err=True)
+        echo_text(f"goalspec: {data}: {problem}", err=True)
         sys.exit(2)
     errors = sum(d.severity == "error" for d in result.diagnostics)
     if errors:

@@ -11,6 +11,8 @@ from typing import Iterator
 
 import click
 
+from goalspec.spec.text import printable
+
 TREE = click.argument("tree", default="specs", type=click.Path(file_okay=False, path_type=Path))
 TODAY = click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
                      help="Date to check against, YYYY-MM-DD (default: today). Makes date findings reproducible.")
@@ -68,3 +70,7 @@ class Group(click.Group):
             click.echo(f"goalspec: internal error: {type(exc).__name__}: {exc}", err=True)
             ctx.exit(2)
 
+
+def echo_text(text: str, **kwargs) -> None:
+    """Echo text that quotes specs or data: control characters are shown escaped, never run."""
+    click.echo(printable(text), **kwargs)

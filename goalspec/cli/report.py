@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from goalspec.spec.cache import FileCache, MemoryCache
-from goalspec.cli.options import REV, TODAY, TREE, existing_tree, resolve_today, tree_at_rev
+from goalspec.cli.options import REV, TODAY, TREE, echo_text, existing_tree, resolve_today, tree_at_rev
 
 
 @click.command()
@@ -35,7 +35,7 @@ def trace(goal_id: str, tree: Path, today, fmt: str) -> None:
         hint = f" Did you mean `{close[0]}`?" if close else ""
         raise click.UsageError(f"goal `{goal_id}` is not defined in {tree}.{hint}")
     out, traced = render_trace(result, goal_id, fmt)
-    click.echo(out, nl=False)
+    _echo(out, fmt)
     sys.exit(0 if traced else 1)
 
 
@@ -54,7 +54,7 @@ def graph(tree: Path, today, fmt: str) -> None:
     from goalspec.report.export import export
 
     result = run(existing_tree(tree), resolve_today(today))
-    click.echo(export(result.graph, fmt), nl=False)
+    _echo(export(result.graph, fmt), fmt)
 
 
 
@@ -85,7 +85,7 @@ def status(tree: Path, today, team: str | None, owner: str | None, status_: str 
     with tree_at_rev(tree, rev) as folder:
         result = run(folder, resolve_today(today), FileCache.default(), remote_data=True)
         table = rows(result, team=team, owner=owner, status=status_, sort=sort)
-        click.echo(as_json(result, table) if fmt == "json" else as_text(result, table), nl=False)
+        _echo(as_json(result, table) if fmt == "json" else as_text(result, table), fmt)
 
 
 @click.command()
@@ -116,4 +116,12 @@ def diff(base: str | None, head: str | None, tree: Path, fmt: str) -> None:
         report = compare(tree, base, head, MemoryCache(FileCache.default()))
     except RevisionError as exc:
         raise click.UsageError(str(exc)) from None
-    click.echo(render(report, fmt), nl=False)
+    _echo(render(report, fmt), fmt)
+
+
+def _echo(out: str, fmt: str) -> None:
+    # JSON escapes control characters itself; every other format is read on a terminal too.
+    if fmt == "json":
+        click.echo(out, nl=False)
+    else:
+        echo_text(out, nl=False)

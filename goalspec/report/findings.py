@@ -15,6 +15,7 @@ from goalspec import __version__
 from goalspec.check import Result
 from goalspec.diagnostics import Diagnostic, Severity
 from goalspec.rules import RULES
+from goalspec.spec.text import printable
 
 FORMATS = ("text", "json", "github", "sarif")
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -65,9 +66,9 @@ def text(result: Result, cwd: Path, color: bool = False) -> str:
         severity = d.severity.value
         if color:  # only the code and severity: the line stays one an editor can read
             severity = f"{_COLORS.get(d.severity, '')}{severity}\x1b[0m"
-        lines.append(f"{display_path(result, d, cwd)}:{d.line}:{d.column}: {d.code} {severity}: "
-                     f"{_one_line(d.message)}")
-        lines.append(f"    hint: {_one_line(d.hint)}")
+        lines.append(f"{printable(display_path(result, d, cwd))}:{d.line}:{d.column}: {d.code} {severity}: "
+                     f"{printable(_one_line(d.message))}")
+        lines.append(f"    hint: {printable(_one_line(d.hint))}")
     lines.append(summary_line(result))
     return "\n".join(lines) + "\n"
 
@@ -113,7 +114,7 @@ def github(result: Result, cwd: Path) -> str:
             f"col={d.column}",
             f"title={escape_property(d.code)}",
         ])
-        lines.append(f"::{kind} {props}::{escape_data(d.message)}")
+        lines.append(f"::{kind} {props}::{printable(escape_data(d.message))}")
     if len(shown) < len(result.diagnostics):
         lines.append(f"::notice title=goalspec::{escape_data(summary_line(result))}; "
                      f"{len(shown)} annotated, the rest in the job log (goalspec check --format text)")
