@@ -4,6 +4,8 @@ Entries hold only plain data (dicts, lists, strings, numbers) written with
 ``marshal``: loading an entry constructs no objects and runs no code. A missing,
 stale or damaged entry is a cache miss, never an error; the cache can always be
 deleted. ``GOALSPEC_CACHE_DIR`` moves it, ``GOALSPEC_NO_CACHE=1`` turns it off.
+The folder is kept under ``GOALSPEC_CACHE_MAX_MB`` (default 512): the first
+write of a run removes the oldest entries beyond it.
 """
 
 from __future__ import annotations
@@ -22,10 +24,20 @@ from goalspec import __version__
 FORMAT = 1
 
 
+DEFAULT_MAX_MB = 512
+
+
 class FileCache:
-    def __init__(self, folder: Path, salt: str = ""):
+    def __init__(self, folder: Path, salt: str = "", max_bytes: int | None = None):
         self.folder = folder
         self._salt = f"{FORMAT}|{__version__}|{sys.version_info[:2]}|{salt}".encode()
+        if max_bytes is None:
+            try:
+                max_bytes = int(float(os.environ.get("GOALSPEC_CACHE_MAX_MB", DEFAULT_MAX_MB)) * 1024 * 1024)
+            except ValueError:
+                max_bytes = DEFAULT_MAX_MB * 1024 * 1024
+        self.max_bytes = max_bytes
+        self._pruned = False
 
     @classmethod
     def default(cls, salt: str = "") -> FileCache | None:
@@ -56,7 +68,34 @@ class FileCache:
                 marshal.dump(entry, fh)
             os.replace(tmp, path)
         except (OSError, ValueError):
-            pass  # a read-only or full disk only costs the next run some time
+            return  # a read-only or full disk only costs the next run some time
+        if not self._pruned:
+            self._pruned = True  # one scan a run: the folder may exceed the cap by one run's writes
+            self.prune()
+
+    def prune(self) -> None:
+        """Remove the oldest entries until the folder holds at most three quarters of the cap."""
+        entries = []
+        try:
+            for shard in os.scandir(self.folder):
+                if shard.is_dir(follow_symlinks=False) and len(shard.name) == 2:
+                    for entry in os.scandir(shard.path):
+                        if entry.name.endswith(".marshal") and entry.is_file(follow_symlinks=False):
+                            st = entry.stat(follow_symlinks=False)
+                            entries.append((st.st_mtime_ns, st.st_size, entry.path))
+        except OSError:
+            return
+        total = sum(size for _, size, _ in entries)
+        if total <= self.max_bytes:
+            return
+        for _, size, path in sorted(entries):
+            if total <= self.max_bytes * 3 // 4:
+                break
+            try:
+                os.unlink(path)
+                total -= size
+            except OSError:
+                pass
 
 
 class MemoryCache:

@@ -20,6 +20,11 @@ from ruamel.yaml.tag import Tag
 from goalspec.diagnostics import Diagnostic, Pos, make
 
 MAX_DEPTH = 64
+# No goalspec key (a field, a date, a rule code) comes near this; YAML's own simple keys stop at 1024.
+MAX_KEY = 256
+# Every node is indexed by its key path, so a long key over a long list costs length × items.
+# A document's key paths may take this many characters per character of the file, plus a slack.
+PATH_BUDGET_RATIO, PATH_BUDGET_SLACK = 64, 1 << 20
 # A document may expand aliases to at most this many nodes beyond ten times its
 # own size. Shared blocks are fine; a "billion laughs" file is not.
 ALIAS_SLACK = 10_000
@@ -145,9 +150,11 @@ class Converter:
     ten times the document's own nodes, plus a fixed slack.
     """
 
-    def __init__(self, rel: str):
+    def __init__(self, rel: str, path_budget: int = PATH_BUDGET_SLACK):
         self.rel = rel
         self.positions: dict[str, int] = {}
+        # Shared by the documents of one file: the caller hands what one document left to the next.
+        self.path_budget = path_budget
         self.diagnostics: list[Diagnostic] = []
         self._seen: set[int] = set()
         self._fresh = 0
@@ -170,7 +177,15 @@ class Converter:
         if tag is _T_MAP:
             return self._mapping(node, path, depth)
         prefix = path + SEP if path else ""
+        self._charge(len(node.value) * (len(prefix) + 6), here)
         return [self.convert(item, f"{prefix}{i}", None, depth + 1) for i, item in enumerate(node.value)]
+
+    def _charge(self, chars: int, here: Pos) -> None:
+        # Charged per container (not per node), so the common case costs one subtraction a list or mapping.
+        self.path_budget -= chars
+        if self.path_budget < 0:
+            raise Reject(here, "the keys and lists of this document are too long to index",
+                          "shorten the long keys or split the long lists; spec files are meant to be small")
 
     def _count(self, node: Node, here: Pos) -> None:
         if id(node) in self._seen:
@@ -205,6 +220,7 @@ class Converter:
 
     def _mapping(self, node: MappingNode, path: str, depth: int) -> dict[str, Any]:
         prefix = path + SEP if path else ""
+        self._charge(len(node.value) * len(prefix), _mark(node))
         out: dict[str, Any] = {}
         merges = []
         for k, v in node.value:
@@ -258,6 +274,9 @@ class Converter:
                 shown = tag.replace(_TAG, "!!")
                 raise Reject(_mark(k), f"tag `{shown}` is not allowed: goalspec never constructs objects from a spec",
                               "remove the tag; keys are plain words")
+        if len(k.value) > MAX_KEY:
+            raise Reject(_mark(k), f"a mapping key of {len(k.value)} characters (at most {MAX_KEY})",
+                          "keys are field names, dates and codes; put long text in a value")
         return k.value
 
 

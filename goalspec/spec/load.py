@@ -23,7 +23,9 @@ from typing import Any
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from goalspec.spec.cache import FileCache
-from goalspec.spec.compose import SEP, Converter, Reject, compose_all, unpack  # noqa: F401 (SEP: the key-path separator other stages import from here)
+# SEP: the key-path separator other stages import from here.
+from goalspec.spec.compose import (PATH_BUDGET_RATIO, PATH_BUDGET_SLACK, SEP, Converter, Reject,  # noqa: F401
+                                   compose_all, unpack)
 from goalspec.diagnostics import START, Diagnostic, Pos, make
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -246,13 +248,15 @@ def load_text(text: str, rel: str) -> tuple[SourceFile, list[RawDocument], list[
     except Reject as rej:
         return source, [], [_gs001(rel, rej.pos, rej.message, rej.hint)]
     docs, diags = [], []
+    budget = PATH_BUDGET_RATIO * len(text) + PATH_BUDGET_SLACK
     for index, node in enumerate(nodes):
-        conv = Converter(rel)
+        conv = Converter(rel, budget)
         try:
             data = conv.convert(node, "", None, 0)
         except Reject as rej:
             diags.append(_gs001(rel, rej.pos, rej.message, rej.hint))
             continue
+        budget = conv.path_budget
         docs.append(RawDocument(rel, index, data, conv.positions))
         diags.extend(_in_document(d, rel, index, data) for d in conv.diagnostics)
     if not nodes:

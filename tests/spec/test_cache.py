@@ -89,3 +89,51 @@ def test_memory_cache_parses_each_content_once_and_fills_the_disk_cache(tmp_path
     assert load_bytes(raw, "c.yaml", MemoryCache(disk))[1][0].data == first[1][0].data and parsed == ["a.yaml"]
     load_bytes(raw + b"description: x\n", "a.yaml", memory)
     assert parsed == ["a.yaml", "a.yaml"]
+
+
+def _size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*.marshal"))
+
+
+def test_the_cache_folder_stays_under_its_cap(tmp_path):
+    import os
+
+    folder = tmp_path / "cache"
+    old = FileCache(folder, max_bytes=1 << 30)
+    for i in range(200):
+        old.put(f"old file {i}".encode(), {"payload": "x" * 4000})
+    for path in folder.rglob("*.marshal"):
+        os.utime(path, ns=(1, 1))  # written long ago
+    assert _size(folder) > 200 * 4000
+    capped = FileCache(folder, max_bytes=300_000)
+    capped.put(b"a new file", {"payload": "fresh"})
+    assert _size(folder) <= 300_000 * 3 // 4 + 5_000
+    assert capped.get(b"a new file") == {"payload": "fresh"}  # the newest entry is kept
+
+
+def test_the_cap_comes_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("GOALSPEC_CACHE_MAX_MB", "0.5")
+    assert FileCache(tmp_path).max_bytes == 512 * 1024
+    monkeypatch.setenv("GOALSPEC_CACHE_MAX_MB", "lots")
+    assert FileCache(tmp_path).max_bytes == 512 * 1024 * 1024
+
+
+def test_a_long_key_over_a_long_list_is_refused_before_it_costs_memory(tmp_path):
+    """Once 66 s, 4 GB and a 2 GB cache entry: every list item's key path repeated the long key."""
+    import tracemalloc
+
+    tree = tmp_path / "tree"
+    shutil.copytree(BASE, tree)
+    items = ",".join(["1"] * 20000)
+    nested = "\n".join("  " * i + "k" * 250 + f"{i}:" for i in range(60))
+    (tree / "long-key.yaml").write_text(f"apiVersion: goalspec/v1\nkind: Goal\nid: a.b\n? {'k' * 60000}\n: [{items}]\n")
+    (tree / "deep-keys.yaml").write_text(f"apiVersion: goalspec/v1\nkind: Goal\nid: a.c\n{nested} [{items}]\n")
+    cache = FileCache(tmp_path / "cache")
+    tracemalloc.start()
+    result = run(tree, TODAY, cache)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    found = {(d.file, d.code) for d in result.diagnostics}
+    assert {("long-key.yaml", "GS001"), ("deep-keys.yaml", "GS001")} <= found
+    assert peak < 200 * 1024 * 1024
+    assert _size(tmp_path / "cache") < 2 * 1024 * 1024
