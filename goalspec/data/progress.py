@@ -9,6 +9,7 @@ the deadline from a least-squares line through the period's values.
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
@@ -121,13 +122,16 @@ def goal_progress(project: Project, data: Data, gid: str, today: date) -> Progre
     expected = _expected(first, deadline, today)
     until = min(today, deadline)
     inside = within(points, first, until)
-    value = aggregate(inside, kpi.aggregation)
-    target_value, start_value = _target_and_start(target, kpi, points, first, fy)
+    # Finite inputs can still overflow (a sum of 1e308s): a figure that is not finite is unknown.
+    value = _finite(aggregate(inside, kpi.aggregation))
+    target_value, start_value = (_finite(x) for x in _target_and_start(target, kpi, points, first, fy))
     direction = kpi.direction
-    if value is None or target_value is None:
+    progress = _finite(_share(value, target_value, start_value, direction)) if None not in (value, target_value) \
+        else None
+    if value is None or target_value is None or progress is None:
         return Progress(gid, value, target_value, start_value, None, expected, NO_DATA, None, first, deadline,
                         direction, tuple(inside))
-    forecast = _forecast(inside, first, deadline, kpi.aggregation)
+    forecast = _finite(_forecast(inside, first, deadline, kpi.aggregation))
     if kpi.aggregation == "sum" and direction == "decrease":
         # A summed KPI to keep down is a budget: on track while the total stays within it.
         over = value > target_value
@@ -135,7 +139,6 @@ def goal_progress(project: Project, data: Data, gid: str, today: date) -> Progre
         status = MISSED if over else (ACHIEVED if today > deadline else ON_TRACK)
         return Progress(gid, value, target_value, start_value, progress, expected, status, forecast, first, deadline,
                         direction, tuple(inside))
-    progress = _share(value, target_value, start_value, direction)
     if progress >= 1:
         status = ACHIEVED
     elif today > deadline:
@@ -148,6 +151,10 @@ def goal_progress(project: Project, data: Data, gid: str, today: date) -> Progre
         status = ON_TRACK
     return Progress(gid, value, target_value, start_value, progress, expected, status, forecast, first, deadline,
                     direction, tuple(inside))
+
+
+def _finite(x: float | None) -> float | None:
+    return x if x is None or math.isfinite(x) else None
 
 
 def _expected(first: date, deadline: date, today: date) -> float:
@@ -184,7 +191,8 @@ def _share(value: float, target: float, start: float | None, direction: str) -> 
     if direction == "maintain" or start is None or target == start:
         # Nothing to count from: the target is met or it is not.
         return 1.0 if meets(value, target, direction) else 0.0
-    return max(0.0, min(1.0, (value - start) / (target - start)))
+    ratio = (value - start) / (target - start)
+    return ratio if math.isnan(ratio) else max(0.0, min(1.0, ratio))  # NaN (inf / inf) stays unknown
 
 
 def _forecast(inside: list[Point], first: date, deadline: date, how: str) -> float | None:
