@@ -58,7 +58,7 @@ def leads_classify(data: str, tree: Path, only: tuple[str, ...], query: str | No
     from goalspec.check import run
     from goalspec.data.classify import write
     from goalspec.data.leads import Classifier, read_csv, read_sql
-    from goalspec.data.sources import SourceProblem, expand_url
+    from goalspec.data.sources import SourceProblem, expand_url, redact
 
     result = run(existing_tree(tree), resolve_today(today))
     definitions = sorted((lid, obj.model) for lid, obj in result.project.leads.items())
@@ -83,7 +83,7 @@ def leads_classify(data: str, tree: Path, only: tuple[str, ...], query: str | No
                                 as_of=datetime.combine(resolve_today(today) + timedelta(days=1), time()))
         write(classifier, fmt, sys.stdout, records=not summary_only)
     except SourceProblem as problem:
-        echo_text(f"goalspec: {data}: {problem}", err=True)
+        echo_text(f"goalspec: {redact(data)}: {problem}", err=True)
         sys.exit(2)
     errors = sum(d.severity == "error" for d in result.diagnostics)
     if errors:

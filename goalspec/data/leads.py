@@ -19,7 +19,8 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from goalspec.data.evaluate import Compiled, compile_criteria
 from goalspec.spec.models import LeadDefinition, LeadRecordsCsv, LeadRecordsSql
-from goalspec.data.sources import SourceProblem, expand_url, inside_tree, is_remote, parse_day, run_query
+from goalspec.data.sources import (QUERY_TIMEOUT, SourceProblem, inside_tree, is_remote, open_text, parse_day,
+                                   redact, run_query)
 
 # Funnel order of the stages FORMAT.md names; other words follow, in the order met.
 STAGES = ("MQL", "SAL", "SQL", "opportunity")
@@ -38,12 +39,7 @@ class Records:
 
 
 def read_csv(path: Path, name: str | None = None, problem_field: str = "path") -> Records:
-    try:
-        fh = path.open(newline="", encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise SourceProblem(f"CSV file `{name or path}` does not exist", problem_field) from None
-    except OSError as exc:
-        raise SourceProblem(f"CSV file `{name or path}` cannot be read: {exc.strerror}", problem_field) from None
+    fh = open_text(path, name or str(path), problem_field)  # a regular file only: a FIFO would hang the read
     try:
         header = next(csv.reader(fh), None)
     except (UnicodeDecodeError, csv.Error) as exc:
@@ -59,15 +55,19 @@ def read_csv(path: Path, name: str | None = None, problem_field: str = "path") -
     return Records(name or str(path), columns, csv.reader(fh), first_row=2, close=fh.close)
 
 
-def read_sql(root: Path, url: str, query: str, name: str | None = None) -> Records:
-    columns, rows = run_query(root, url, query)
-    return Records(name or _safe_url(url), tuple(columns), rows)
+def read_sql(root: Path, url: str, query: str, name: str | None = None, *, timeout: float = QUERY_TIMEOUT,
+             confined: bool = False) -> Records:
+    """Records from one read-only query. ``name`` is what reports call the source (the URL as
+    written, before ``${VAR}`` is filled), shown with its password hidden. SQLite files are read
+    relative to ``root``, and only inside it when ``confined`` (a spec's source; `leads classify`
+    reads any file its user names)."""
+    columns, rows = run_query(root, url, query, timeout, confined=confined)
+    return Records(redact(name or url), tuple(columns), rows)
 
 
-def _safe_url(url: str) -> str:
-    # A URL may carry a password once ${VAR}s are filled; reports show the spec's text.
-    head, sep, tail = url.partition("@")
-    return f"{head.split('://')[0]}://…@{tail}" if sep and "://" in head and "${" not in head else url
+def source_name(data: LeadRecordsCsv | LeadRecordsSql) -> str:
+    """What reports call a lead-record source: its path, or its URL with the password hidden."""
+    return data.path if data.type == "csv" else redact(data.url)
 
 
 def read_source(root: Path, data: LeadRecordsCsv | LeadRecordsSql) -> Records:
@@ -75,9 +75,9 @@ def read_source(root: Path, data: LeadRecordsCsv | LeadRecordsSql) -> Records:
     try:
         if data.type == "csv":
             return read_csv(inside_tree(root, data.path, "path"), data.path)
-        return read_sql(root, expand_url(data.url), data.query, name=data.url)
+        return read_sql(root, data.url, data.query, name=data.url, timeout=data.timeout, confined=True)
     except SourceProblem as problem:
-        raise SourceProblem(str(problem), "source/data/" + problem.field.rpartition("/")[2]) from None
+        raise SourceProblem(str(problem), "source/data/" + problem.field.rpartition("/")[2], problem.hint) from None
 
 
 def wanted(data: LeadRecordsCsv | LeadRecordsSql, remote: bool) -> bool:

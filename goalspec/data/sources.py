@@ -2,26 +2,38 @@
 
 Sources are `checkins` (CheckIn documents), `csv` (a file inside the tree) and
 `sql` (an SQLAlchemy URL and a read-only query). Nothing in a spec is executed
-as code; an SQL query runs against the company's database, in a read-only
-connection, and only when it is a single SELECT (or WITH … SELECT). A source
-that cannot be read yields a reason, which `check --data` reports as GS204.
+as code. A file a spec names (a CSV file, an SQLite database) must be a regular
+file inside the tree. An SQL query runs only when a real SQL parser reads it as
+one SELECT (or WITH … SELECT) that writes nothing and calls no function that
+reaches past its session; it then runs in a read-only transaction with a time
+limit. A source that cannot be read yields a reason, which GS204 reports; a URL
+is only ever shown with its password hidden.
 """
 
 from __future__ import annotations
 
 import csv
+import errno
+import math
 import os
 import re
+import stat
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+from urllib.parse import quote, unquote
 
+from goalspec.spec.models import QUERY_TIMEOUT
 
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-_READING = re.compile(r"^\s*(?:select|with)\b", re.IGNORECASE)
-_WRITING = re.compile(r"\b(?:insert|update|delete|merge|drop|alter|create|truncate|grant|revoke|copy|call|"
-                      r"attach|detach|pragma|vacuum|into)\b", re.IGNORECASE)
+# The password of `scheme://user:password@host`, read as SQLAlchemy reads it; an `@` inside an
+# unescaped password is taken as part of it (hiding too much is harmless, too little is not).
+_PASSWORD = re.compile(r"^(?P<head>[\w+]+://[^:/@]*:)(?P<secret>[^@]*(?:@[^@/]*(?=@))*)@")
+_SECRET_PARAM = re.compile(r"(?P<head>[?&][^=&]*(?:password|passwd|pwd|secret|token)[^=&]*=)(?P<secret>[^&]*)",
+                           re.IGNORECASE)
+_ONLY_VARS = re.compile(r"^(?:\$\{[A-Za-z_][A-Za-z0-9_]*\})+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +51,7 @@ class Series:
     problem: str | None = None
     field: str = "source"  # the source field at fault, for the finding's position
     supported: bool = True  # False for a database outside the tree when it is not to be read
+    hint: str | None = None  # how to fix the problem, when the field alone does not say
 
     @property
     def last_day(self) -> date | None:
@@ -48,7 +61,7 @@ class Series:
 @dataclass(frozen=True)
 class Data:
     series: dict[str, Series] = field(default_factory=dict)
-    # Lead records run through every definition, by source (a path or URL as the spec gives it).
+    # Lead records run through every definition, by source (a path, or a URL as `redact` shows it).
     leads: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -58,15 +71,53 @@ class Data:
 
 
 class SourceProblem(Exception):
-    def __init__(self, message: str, field: str = "source"):
+    def __init__(self, message: str, field: str = "source", hint: str | None = None):
         super().__init__(message)
         self.field = field
+        self.hint = hint
 
 
 def is_remote(url: str) -> bool:
     """A database outside the tree: reached only when asked (`check --data`, `status`, `build`)."""
     return not url.startswith("sqlite:") or "${" in url
 
+
+# -- showing a URL -------------------------------------------------------------------------
+
+def redact(url: str) -> str:
+    """The URL as every message, report and page shows it: a password written in it becomes `***`.
+
+    A password given as `${VAR}` is shown as written: it says where the secret comes from,
+    and is not the secret.
+    """
+    def hide(m: re.Match) -> str:
+        secret = m.group("secret")
+        return m.group("head") + (secret if not secret or _ONLY_VARS.match(secret) else "***")
+
+    head = _PASSWORD.sub(lambda m: hide(m) + "@", url, count=1)
+    return _SECRET_PARAM.sub(hide, head)
+
+
+def _secrets(url: str) -> set[str]:
+    found = set()
+    for pattern in (_PASSWORD, _SECRET_PARAM):
+        for m in pattern.finditer(url):
+            secret = m.group("secret")
+            if secret and not _ONLY_VARS.match(secret):
+                found.update({secret, unquote(secret)})
+    return {s for s in found if len(s) > 2}  # hiding "a" everywhere would garble the message, not protect it
+
+
+def scrub(text: str, *urls: str) -> str:
+    """A message from a driver, with every password of the URLs it was given hidden."""
+    for url in urls:
+        text = text.replace(url, redact(url))
+        for secret in sorted(_secrets(url), key=len, reverse=True):
+            text = text.replace(secret, "***")
+    return text
+
+
+# -- values ------------------------------------------------------------------------------------
 
 def parse_day(raw: object) -> date:
     if isinstance(raw, datetime):
@@ -80,24 +131,105 @@ def parse_day(raw: object) -> date:
         raise ValueError(f"`{text}` is not a date (YYYY-MM-DD)") from None
 
 
+class NotFinite(ValueError):
+    """A number that is NaN or an infinity."""
+
+
 def parse_number(raw: object) -> float:
+    """A value as a finite number: NaN and infinities (`inf`, `1e400`) are refused here, once, for
+    every source, so that no sum, pace line or forecast ever meets one."""
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        return float(raw)
-    text = str(raw).strip().replace(",", "")
+        try:
+            value = float(raw)
+        except OverflowError:  # an int too large for a float
+            raise NotFinite(f"`{raw}` is not a finite number") from None
+    else:
+        text = str(raw).strip().replace(",", "")
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValueError(f"`{raw}` is not a number") from None
+    if not math.isfinite(value):
+        raise NotFinite(f"`{raw}` is not a finite number")
+    return value
+
+
+# -- files ---------------------------------------------------------------------------------------
+
+_NOT_REGULAR_HINT = "name a regular file: a pipe, a device or a folder cannot be read as data"
+_LOOP_HINT = "fix the symbolic link: it leads back to itself"
+
+
+def inside_tree(root: Path, rel: str, field: str = "source/path", what: str = "CSV path",
+                hint: str | None = None) -> Path:
+    """The file a spec names, refused when it lies outside the tree (a spec reads nothing else).
+
+    Symbolic links are followed first, so a link inside the tree to a file outside it is outside.
+    """
     try:
-        return float(text)
-    except ValueError:
-        raise ValueError(f"`{raw}` is not a number") from None
-
-
-def inside_tree(root: Path, rel: str, field: str = "source/path") -> Path:
-    """The CSV file a spec names, refused when it lies outside the tree (a spec reads nothing else)."""
-    path = (root / rel).resolve()
+        path = (root / rel).resolve()
+    except (RuntimeError, OSError):  # a symbolic link loop (RuntimeError before Python 3.13)
+        raise SourceProblem(f"{what} `{rel}` is a symbolic link loop", field, _LOOP_HINT) from None
     try:
         path.relative_to(root.resolve())
     except ValueError:
-        raise SourceProblem(f"CSV path `{rel}` is outside the spec tree", field) from None
+        raise SourceProblem(f"{what} `{rel}` is outside the spec tree", field, hint) from None
     return path
+
+
+def regular_file(path: Path, shown: str, field: str, what: str = "CSV file") -> None:
+    """Refuse, before it is opened, anything but a regular file: reading a FIFO or a device
+    blocks forever, and opening some devices does something."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise SourceProblem(f"{what} `{shown}` does not exist", field) from None
+    except OSError as exc:
+        raise _os_problem(exc, what, shown, field) from None
+    if not stat.S_ISREG(mode):
+        raise SourceProblem(f"{what} `{shown}` is not a regular file but {_kind(mode)}", field, _NOT_REGULAR_HINT)
+
+
+def open_text(path: Path, shown: str, field: str, what: str = "CSV file") -> IO[str]:
+    """A regular file opened for reading as UTF-8 text (a byte-order mark is skipped).
+
+    Checked before opening, and again on the open file without blocking, so a file
+    swapped for a FIFO in between is refused too.
+    """
+    regular_file(path, shown, field, what)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise SourceProblem(f"{what} `{shown}` does not exist", field) from None
+    except OSError as exc:
+        raise _os_problem(exc, what, shown, field) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise SourceProblem(f"{what} `{shown}` is not a regular file but {_kind(mode)}", field, _NOT_REGULAR_HINT)
+        os.set_blocking(fd, True)
+        return open(fd, newline="", encoding="utf-8-sig")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _os_problem(exc: OSError, what: str, shown: str, field: str) -> SourceProblem:
+    if exc.errno == errno.ELOOP:
+        return SourceProblem(f"{what} `{shown}` is a symbolic link loop", field, _LOOP_HINT)
+    return SourceProblem(f"{what} `{shown}` cannot be read: {exc.strerror or exc}", field)
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
 
 
 def csv_header(root: Path, rel: str, columns: dict[str, str], base: str = "source") -> None:
@@ -108,10 +240,8 @@ def csv_header(root: Path, rel: str, columns: dict[str, str], base: str = "sourc
     """
     path = inside_tree(root, rel, f"{base}/path")
     try:
-        with path.open(newline="", encoding="utf-8-sig") as fh:
+        with open_text(path, rel, f"{base}/path") as fh:
             header = next(csv.reader(fh), [])
-    except FileNotFoundError:
-        raise SourceProblem(f"CSV file `{rel}` does not exist", f"{base}/path") from None
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise SourceProblem(f"CSV file `{rel}` cannot be read: {exc}", f"{base}/path") from None
     for spec_field, column in columns.items():
@@ -122,7 +252,7 @@ def csv_header(root: Path, rel: str, columns: dict[str, str], base: str = "sourc
 def read_csv(root: Path, rel: str, date_column: str, value_column: str) -> list[Point]:
     csv_header(root, rel, {"date_column": date_column, "value_column": value_column})
     try:
-        with (root / rel).open(newline="", encoding="utf-8-sig") as fh:
+        with open_text(inside_tree(root, rel), rel, "source/path") as fh:
             rows = list(csv.DictReader(fh))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise SourceProblem(f"CSV file `{rel}` cannot be read: {exc}", "source/path") from None
@@ -133,9 +263,13 @@ def read_csv(root: Path, rel: str, date_column: str, value_column: str) -> list[
         try:
             points.append(Point(parse_day(row.get(date_column) or ""), parse_number(row[value_column])))
         except ValueError as exc:
-            raise SourceProblem(f"CSV file `{rel}` row {number}: {exc}", "source/path") from None
+            raise SourceProblem(f"CSV file `{rel}` row {number}: {exc}", "source/path",
+                                "give the row a finite number, or leave its value cell empty"
+                                if isinstance(exc, NotFinite) else None) from None
     return points
 
+
+# -- SQL ---------------------------------------------------------------------------------------------
 
 def expand_url(url: str, environ: dict[str, str] | None = None) -> str:
     """Fill `${VAR}` from the environment: credentials never live in a spec."""
@@ -149,22 +283,23 @@ def expand_url(url: str, environ: dict[str, str] | None = None) -> str:
     return _VAR.sub(fill, url)
 
 
-def check_query(query: str) -> None:
-    statement = query.strip().rstrip(";")
-    if ";" in statement:
-        raise SourceProblem("the query holds more than one statement; give one SELECT", "source/query")
-    if not _READING.match(statement):
-        raise SourceProblem("the query must be a SELECT (or WITH … SELECT): goalspec only reads data", "source/query")
-    if _WRITING.search(_strip_strings(statement)):
-        raise SourceProblem("the query would change data; goalspec only reads", "source/query")
+def check_query(query: str, backend: str | None = None) -> None:
+    """Refuse a query that could do more than read, judged on sqlglot's parse of it."""
+    from goalspec.data.query import QueryRefused, refuse
+
+    try:
+        refuse(query, backend)
+    except QueryRefused as exc:
+        raise SourceProblem(str(exc), "source/query", exc.hint) from None
 
 
-def _strip_strings(sql: str) -> str:
-    return re.sub(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"", "''", sql)
+def backend_of(url: str) -> str:
+    """The database a URL names (`postgresql` for `postgresql+psycopg://…`)."""
+    return url.partition("://")[0].partition("+")[0].lower()
 
 
-def read_sql(root: Path, url: str, query: str) -> list[Point]:
-    _, rows = run_query(root, url, query)
+def read_sql(root: Path, url: str, query: str, timeout: float = QUERY_TIMEOUT) -> list[Point]:
+    _, rows = run_query(root, url, query, timeout)
     points = []
     for number, row in enumerate(rows, start=1):
         if len(row) < 2:
@@ -174,53 +309,127 @@ def read_sql(root: Path, url: str, query: str) -> list[Point]:
         try:
             points.append(Point(parse_day(row[0]), parse_number(row[1])))
         except ValueError as exc:
-            raise SourceProblem(f"row {number}: {exc}", "source/query") from None
+            raise SourceProblem(f"row {number}: {exc}", "source/query",
+                                "make the query return finite numbers (or NULL for no value)"
+                                if isinstance(exc, NotFinite) else None) from None
     return points
 
 
-def run_query(root: Path, url: str, query: str) -> tuple[list[str], list[tuple]]:
-    """Run one read-only query: its column names and rows."""
-    check_query(query)
+def run_query(root: Path, url: str, query: str, timeout: float = QUERY_TIMEOUT, *,
+              confined: bool = True) -> tuple[list[str], list[tuple]]:
+    """Run one read-only query within ``timeout`` seconds: its column names and rows.
+
+    An SQLite file is read relative to ``root`` and, when ``confined`` (a spec's
+    source), only when it lies inside it.
+    """
+    check_query(query, backend_of(url))
     try:
         import sqlalchemy
     except ImportError:  # pragma: no cover - a declared dependency
         raise SourceProblem("SQLAlchemy is not installed", "source/url") from None
     full = expand_url(url)
     try:
-        engine = sqlalchemy.create_engine(_read_only_url(sqlalchemy, full, root), **_read_only_args(full))
+        engine = _engine(sqlalchemy, full, root, timeout, confined)
     except (sqlalchemy.exc.ArgumentError, ImportError, ValueError) as exc:
-        raise SourceProblem(f"database URL cannot be used: {exc}", "source/url") from None
+        raise SourceProblem(scrub(f"database URL cannot be used: {exc}", url, full), "source/url") from None
+    clock = _Clock(timeout)
     try:
         with engine.connect() as conn:
-            if engine.dialect.name == "postgresql":
-                conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+            for statement in _session(engine.dialect, timeout):
+                conn.exec_driver_sql(statement)
+            clock.watch(conn.connection.dbapi_connection)
             result = conn.exec_driver_sql(query)
             columns = list(result.keys())
             rows = [tuple(row) for row in result.fetchall()]
             conn.rollback()
     except sqlalchemy.exc.SQLAlchemyError as exc:
+        if clock.expired or _timed_out(exc):
+            raise SourceProblem(f"the query did not finish within its time limit of {_seconds(timeout)}",
+                                "source/query", "make the query faster, or give the source a longer `timeout` "
+                                f"(in seconds; default {_seconds(QUERY_TIMEOUT)})") from None
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        raise SourceProblem(f"the query failed: {reason}", "source/query") from None
+        raise SourceProblem(scrub(f"the query failed: {reason}", url, full), "source/query") from None
     finally:
         engine.dispose()
     return columns, rows
 
 
-def _read_only_url(sqlalchemy, url: str, root: Path):
+def _engine(sqlalchemy, url: str, root: Path, timeout: float, confined: bool):
     parsed = sqlalchemy.engine.make_url(url)
     if parsed.get_backend_name() == "sqlite":
         db = parsed.database
         if not db or db == ":memory:":
             raise ValueError("an SQLite source needs a database file")
+        path = _sqlite_file(root, db, confined)
+        # SQLite's own read-only mode: a writing statement fails inside the database. The
+        # connection is made here, so the file's name is never read as part of a URI.
+        uri = f"file:{quote(path.as_posix())}?mode=ro"
+
+        def connect():
+            import sqlite3
+            return sqlite3.connect(uri, uri=True, timeout=min(timeout, 5.0), check_same_thread=False)
+        return sqlalchemy.create_engine("sqlite://", creator=connect)
+    args = {}
+    if parsed.get_backend_name() == "postgresql":
+        # A session that cannot write even before the transaction is made read-only, and a
+        # server that does not answer is given up on within the time limit.
+        args = {"connect_args": {"options": "-c default_transaction_read_only=on",
+                                 "connect_timeout": max(2, math.ceil(timeout))}}
+    return sqlalchemy.create_engine(parsed, **args)
+
+
+def _sqlite_file(root: Path, db: str, confined: bool) -> Path:
+    if confined:
+        path = inside_tree(root, db, "source/url", "SQLite database", "keep the SQLite file inside the tree and "
+                           "give its path relative to the tree's root: `sqlite:///data/crm.db`")
+    else:
         path = Path(db) if Path(db).is_absolute() else root / db
-        if not path.is_file():
-            raise SourceProblem(f"SQLite database `{db}` does not exist", "source/url")
-        # SQLite's own read-only mode: a writing statement fails inside the database.
-        return f"sqlite:///file:{path.resolve().as_posix()}?mode=ro&uri=true"
-    return parsed
+    regular_file(path, db, "source/url", "SQLite database")
+    return path.resolve()
 
 
-def _read_only_args(url: str) -> dict:
-    if url.startswith(("postgresql", "postgres")):
-        return {"connect_args": {"options": "-c default_transaction_read_only=on"}}
-    return {}
+def _session(dialect, timeout: float) -> list[str]:
+    """Statements that make the transaction read-only and bound each statement's time."""
+    ms = max(1, int(timeout * 1000))
+    if dialect.name == "postgresql":
+        return ["SET TRANSACTION READ ONLY", f"SET LOCAL statement_timeout = {ms}"]
+    if dialect.name == "mysql":  # MySQL and MariaDB: the next transaction is read-only
+        limit = (f"SET SESSION max_statement_time = {timeout:g}" if getattr(dialect, "is_mariadb", False)
+                 else f"SET SESSION max_execution_time = {ms}")
+        return ["SET TRANSACTION READ ONLY", limit]
+    if dialect.name == "oracle":
+        return ["SET TRANSACTION READ ONLY"]
+    return []
+
+
+class _Clock:
+    """SQLite's time limit: its progress handler stops a statement once the time is up."""
+
+    def __init__(self, timeout: float):
+        self.timeout = timeout
+        self.expired = False
+
+    def watch(self, dbapi_connection) -> None:
+        if not hasattr(dbapi_connection, "set_progress_handler"):
+            return  # other databases are bounded by the server (see _session)
+        deadline = time.monotonic() + self.timeout
+
+        def over() -> int:
+            if time.monotonic() > deadline:
+                self.expired = True
+                return 1
+            return 0
+        dbapi_connection.set_progress_handler(over, 10_000)
+
+
+def _timed_out(exc) -> bool:
+    orig = getattr(exc, "orig", None)
+    code = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if code == "57014":  # PostgreSQL: canceling statement due to statement timeout
+        return "timeout" in str(orig)
+    args = getattr(orig, "args", ())
+    return bool(args) and args[0] in (3024, 1969)  # MySQL / MariaDB: the statement's time ran out
+
+
+def _seconds(timeout: float) -> str:
+    return f"{timeout:g} s"

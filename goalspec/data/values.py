@@ -33,14 +33,14 @@ def read_all(project: Project, remote: bool = True, today: date | None = None) -
             elif source.type == "csv":
                 points = read_csv(project.root, source.path, source.date_column, source.value_column)
             elif source.type == "sql" and (remote or not is_remote(source.url)):
-                points = read_sql(project.root, source.url, source.query)
+                points = read_sql(project.root, source.url, source.query, source.timeout)
             elif source.type == "leads":
                 continue  # below: lead records are read once per source, for every KPI that counts them
             else:
                 out[kid] = Series(kid, supported=False)
                 continue
         except SourceProblem as problem:
-            out[kid] = Series(kid, problem=str(problem), field=problem.field)
+            out[kid] = Series(kid, problem=str(problem), field=problem.field, hint=problem.hint)
             continue
         out[kid] = Series(kid, tuple(sorted(points, key=lambda p: p.day)))
     lead_series, summaries = read_kpi_sources(project, remote, today)
@@ -75,7 +75,7 @@ def read_kpi_sources(project, remote: bool, today: date | None = None):
                                  followed_up_column=data.followed_up_column, as_of=as_of, track_filled=True).run()
         except SourceProblem as problem:
             where = problem.field if problem.field.startswith("source/") else f"source/data/{problem.field}"
-            series.update((kid, Series(kid, problem=str(problem), field=where)) for kid in kids)
+            series.update((kid, Series(kid, problem=str(problem), field=where, hint=problem.hint)) for kid in kids)
             continue
         summaries[summary.source] = summary
         for kid in kids:

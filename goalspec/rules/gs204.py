@@ -2,12 +2,17 @@
 
 Every KPI says where its values come from: ``checkins``, a ``csv`` file inside the
 tree, an ``sql`` query, or ``leads`` counted by a lead definition. A CSV file that
-is missing, outside the tree, unreadable, without the named columns, or with a
-row whose date or value cannot be read is reported at the field at fault; so is
-an SQL source whose database cannot be reached, whose URL names an environment
-variable that is not set, or whose query fails, returns no (date, value) rows, or
-would write: goalspec only reads. Lead records (a ``leads`` KPI's ``data``) are
-checked the same way, and need a ``date_column`` that dates each record.
+is missing, outside the tree, not a regular file (a FIFO, a folder), a symbolic
+link loop, unreadable, without the named columns, or with a row whose date or
+value cannot be read (a value must be a finite number, not NaN or an infinity)
+is reported at the field at fault (a file outside the tree, or not a regular file,
+is never opened); so is an SQL source whose SQLite file breaks the same rules,
+whose database cannot be reached, whose URL names an environment variable that
+is not set, or whose query fails, runs past its ``timeout``, returns no (date,
+value) rows, would write, or calls a function that reaches past its read-only
+session (``dblink``, ``pg_read_file``): goalspec only reads. Lead records (a
+``leads`` KPI's ``data``) are checked the same way, and need a ``date_column``
+that dates each record.
 
 Why: a KPI with no data behind it turns every goal measured by it into a guess.
 
@@ -47,5 +52,5 @@ def check(ctx: Context):
         series = ctx.data.series.get(kpi.id)
         problem = SourceProblem(series.problem, series.field) if series and series.problem else None
         if problem is not None:
-            hint = _HINTS.get(problem.field.rpartition("/")[2], "fix the source")
+            hint = series.hint or _HINTS.get(problem.field.rpartition("/")[2], "fix the source")
             yield kpi.diag("GS204", problem.field, str(problem), hint)

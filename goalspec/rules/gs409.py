@@ -27,6 +27,7 @@ import difflib
 from goalspec.spec.criteria import leaves
 from goalspec.spec.load import SEP
 from goalspec.rules.base import Context
+from goalspec.data.leads import source_name
 
 
 def check(ctx: Context):
@@ -37,7 +38,7 @@ def check(ctx: Context):
     for _, kpi in sorted(ctx.project.kpis.items()):
         source = kpi.model.source
         if source is not None and source.type == "leads" and source.definition:
-            name = source.data.path if source.data.type == "csv" else source.data.url
+            name = source_name(source.data)
             if name in summaries:
                 counted_by.setdefault(source.definition, set()).add(name)
     for lid, lead in sorted(ctx.project.leads.items()):

@@ -15,6 +15,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstr
 from goalspec.spec.criteria import problem
 
 API_VERSION = "goalspec/v1"
+QUERY_TIMEOUT = 30.0  # seconds an SQL source's query may run, unless its `timeout` says otherwise
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$")]
 
@@ -105,6 +106,8 @@ class SqlSource(Model):
     type: Literal["sql"]
     url: str = Field(description="SQLAlchemy URL; `sqlite:///` paths are relative to the tree; `${VAR}` reads the environment.")
     query: str = Field(description="A read-only query returning rows of (date, value).")
+    timeout: float = Field(QUERY_TIMEOUT, gt=0, le=86400,
+                           description="Seconds the query may run before it is stopped (GS204); at most a day.")
 
 
 class LeadRecords(Model):
@@ -123,6 +126,8 @@ class LeadRecordsSql(LeadRecords):
     type: Literal["sql"]
     url: str = Field(description="SQLAlchemy URL of the database holding the lead records.")
     query: str = Field(description="A read-only query returning one row per lead record, with named columns.")
+    timeout: float = Field(QUERY_TIMEOUT, gt=0, le=86400,
+                           description="Seconds the query may run before it is stopped (GS204); at most a day.")
 
 
 class LeadsSource(Model):
