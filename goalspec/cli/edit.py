@@ -17,7 +17,7 @@ from goalspec.cli.options import TREE, echo_text, existing_tree, resolve_today
 def init_cmd(folder: Path) -> None:
     """Write a small, commented spec tree to start from (it checks clean).
 
-    Refuses to overwrite any file that exists. Each file names the JSON Schema
+    Refuses to overwrite any file that exists, or to write through a link. Each file names the JSON Schema
     written beside it, so editors complete fields and flag typos.
 
     \b
@@ -43,7 +43,9 @@ def fmt_cmd(tree: Path, check_only: bool) -> None:
     """Give every spec file one canonical layout, keeping every comment.
 
     Keys in FORMAT.md's order, two-space indentation. Running it twice changes
-    nothing the second time.
+    nothing the second time. A file the loader refuses (too big, binary, not
+    UTF-8, nested too deep, aliases that expand too far), a link out of the tree
+    or a read-only file is left as it is and named; the exit status is then 1.
 
     \b
     Example:
@@ -51,10 +53,12 @@ def fmt_cmd(tree: Path, check_only: bool) -> None:
     """
     from goalspec.edit.fmt import fmt
 
-    changed = fmt(existing_tree(tree), write=not check_only)
-    for path in changed:
+    outcome = fmt(existing_tree(tree), write=not check_only)
+    for path in outcome.changed:
         echo_text(f"{'would reformat' if check_only else 'reformatted'} {path}")
-    if check_only and changed:
+    for why in outcome.refused:
+        echo_text(f"goalspec: not formatted: {why}", err=True)
+    if outcome.refused or (check_only and outcome.changed):
         sys.exit(1)
 
 
@@ -85,7 +89,8 @@ def checkin(kpi: str, value: float, tree: Path, day, by: str | None, note: str |
             confidence: float | None) -> None:
     """Record a KPI value in the tree's check-in file, keeping every comment and the layout.
 
-    Refuses a KPI or person that is not defined, and a second value for the same day.
+    Refuses a KPI or person that is not defined, a second value for the same day
+    (also when two check-ins race), and a read-only file.
 
     \b
     Example:

@@ -5,18 +5,29 @@ fields as the models declare them; unknown keys keep their place at the end),
 mappings indent by two spaces and list items by two more. ruamel.yaml's
 round-trip mode keeps comments, blank lines, flow style, quotes and anchors.
 A file that does not parse is left alone (`goalspec check` reports it).
+
+Before ruamel.yaml sees a file, the loader's guards run on it (size, binary,
+UTF-8, nesting depth, alias expansion, tags): ruamel has no such limits, and a
+file of nested aliases would take it exponential time. A file they refuse, a
+link that leads outside the tree, and, when writing, a read-only file are left
+untouched and reported; the other files are still formatted. Writes go through
+``write.rewrite``: locked, re-read under the lock, replaced atomically, with the
+file's mode, line endings, final newline and byte order mark kept.
 """
 
 from __future__ import annotations
 
 import io
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from goalspec.spec.load import discover, line_comment
+from goalspec.edit.write import WriteError, decode, encode, newline_of, read, rewrite, target
+from goalspec.spec.load import discover, line_comment, load_bytes
 from goalspec.spec.models import KINDS, LeadsSource, Person, PaysOn, Revision, Site, Target
 from goalspec.spec.models import CheckinsSource, CsvSource, LeadRecordsCsv, LeadRecordsSql, SqlSource
 
@@ -72,7 +83,24 @@ def _sort(node: CommentedMap, model: type[BaseModel] | None) -> None:
 
 
 def format_text(text: str) -> str | None:
-    """The canonical form of a file's text, or None when it does not parse as YAML."""
+    """The canonical form of a file's text, or None when it does not parse as YAML.
+
+    The text's line ending (LF, CRLF or CR) and whether it ends with one are kept.
+    """
+    newline = newline_of(text)
+    text = _BREAKS.sub("\n", text)  # one line ending throughout, the file's first
+    new = _canonical(text)
+    if new is None:
+        return None
+    if text and not text.endswith("\n") and new.endswith("\n"):
+        new = new[:-1]
+    return new.replace("\n", newline) if newline != "\n" else new
+
+
+_BREAKS = re.compile(r"\r\n?")
+
+
+def _canonical(text: str) -> str | None:
     y = _yaml()
     try:
         docs = list(y.load_all(text))
@@ -95,14 +123,62 @@ def _comments(text: str) -> list[str]:
     return [c.strip() for c in found if c]
 
 
-def fmt(tree: Path, write: bool = True) -> list[Path]:
-    """Format every spec file; return the files that changed (or would change)."""
-    changed = []
-    for path in discover(tree):
-        text = path.read_text(encoding="utf-8")
-        new = format_text(text)
-        if new is not None and new != text:
-            changed.append(path)
+class Refused(Exception):
+    """The file is left untouched; the message (one line) says why."""
+
+
+@dataclass
+class Outcome:
+    changed: list[Path] = field(default_factory=list)     # changed, or would change with --check
+    refused: list[str] = field(default_factory=list)      # why each file was left alone: one line, naming it
+
+
+def fmt(tree: Path, write: bool = True) -> Outcome:
+    """Format every spec file; say which changed (or would change) and which were left alone, and why."""
+    outcome = Outcome()
+    paths = discover(tree)
+    # A link to a spec file of the tree is that file, formatted under its own name.
+    seen = {path.resolve() for path in paths if not path.is_symlink()}
+    for path in paths:
+        try:
+            real = target(path, tree)
+            if path.is_symlink():
+                if real in seen:
+                    continue
+                seen.add(real)
+            # A first pass without the lock: a file already formatted needs no write, so no
+            # lock file in its folder and no complaint when it is read-only.
+            if _formatted(read(real), path) is None:
+                continue
             if write:
-                path.write_text(new, encoding="utf-8")
-    return changed
+                rewrite(real, lambda raw, path=path: _formatted(raw, path), tree)
+            outcome.changed.append(path)
+        except (Refused, WriteError) as exc:
+            outcome.refused.append(str(exc))
+    return outcome
+
+
+def _formatted(raw: bytes | None, path: Path) -> bytes | None:
+    """The file's new bytes, or None when it stays as it is; Refused when the loader refuses it.
+
+    Any GS001 of the loader stops the file before ruamel reads it. A plain syntax
+    error keeps fmt's old behaviour (left silently for `check` to report); the
+    others are named. ruamel is not asked either way: an alias bomb in a file's
+    first document, with a syntax error further down, stays unread.
+    """
+    if raw is None:
+        return None  # removed since it was listed
+    refused = [f for f in load_bytes(raw, path.name)[2] if f.code == "GS001"]
+    if refused:
+        first = refused[0]
+        if first.message.startswith(_UNPARSED):
+            return None
+        raise Refused(f"{path}:{first.line}:{first.column}: {first.message} ({first.code})")
+    text, bom = decode(raw)
+    new = format_text(text)
+    return None if new is None or new == text else encode(new, bom)
+
+
+# The loader's message for a file libyaml cannot parse (spec/load.py, load_text); a test
+# (a syntax error formats silently) fails if it changes.
+_UNPARSED = "YAML cannot be parsed"

@@ -1,11 +1,20 @@
-"""`goalspec init`: a small, commented spec tree that checks clean, to edit from."""
+"""`goalspec init`: a small, commented spec tree that checks clean, to edit from.
+
+Never over anything: a file that exists, or any link (even a dangling one, which
+would be written through), makes it write nothing. The files are written under
+the locks of all of them (``write.locked``, so two inits cannot both pass the
+check), each one atomically; if one cannot be written, those already written are
+removed again and the folder is as it was.
+"""
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
 from goalspec.edit.schema import render as render_schema
+from goalspec.edit.write import WriteError, locked, replace, writable
 
 SCHEMA_FILE = "goalspec.schema.json"
 
@@ -112,13 +121,39 @@ values:
 
 
 def init(folder: Path, today: date) -> list[Path]:
-    planned = files(today)
-    targets = [folder / name for name in [*planned, SCHEMA_FILE]]
-    existing = [p for p in targets if p.exists()]
+    planned = {name: text.replace("{schema}", SCHEMA_FILE) for name, text in files(today).items()}
+    planned[SCHEMA_FILE] = render_schema()
+    targets = [folder / name for name in planned]
+    _refuse_existing(targets)
+    try:
+        writable(folder / SCHEMA_FILE)
+        folder.mkdir(parents=True, exist_ok=True)
+        with locked(*targets):
+            _refuse_existing(targets)  # again, now that no other writer can get in between
+            _write_all(targets, list(planned.values()))
+    except WriteError as exc:
+        raise InitError(f"nothing written: {exc}") from None
+    except OSError as exc:
+        raise InitError(f"nothing written: {folder}: {exc.strerror or exc}") from None
+    return targets
+
+
+def _refuse_existing(targets: list[Path]) -> None:
+    links = [p for p in targets if p.is_symlink()]
+    if links:
+        raise InitError("refusing to write through a link: " + ", ".join(str(p) for p in links))
+    existing = [p for p in targets if os.path.lexists(p)]
     if existing:
         raise InitError("refusing to overwrite " + ", ".join(str(p) for p in existing))
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, text in planned.items():
-        (folder / name).write_text(text.replace("{schema}", SCHEMA_FILE), encoding="utf-8")
-    (folder / SCHEMA_FILE).write_text(render_schema(), encoding="utf-8")
-    return targets
+
+
+def _write_all(targets: list[Path], texts: list[str]) -> None:
+    written: list[Path] = []
+    try:
+        for path, text in zip(targets, texts):
+            replace(path, text.encode("utf-8"))
+            written.append(path)
+    except BaseException:
+        for path in written:  # all or nothing: a half tree would make the next init refuse
+            path.unlink(missing_ok=True)
+        raise
