@@ -36,6 +36,7 @@ def build(tree: Path, out: Path, today, allow_errors: bool, templates: Path | No
     """
     from goalspec.site.build import BuildError
     from goalspec.site.build import build as build_site
+    from goalspec.site.render import TemplateProblem
     from goalspec.report.findings import render
 
     bar = None
@@ -55,6 +56,10 @@ def build(tree: Path, out: Path, today, allow_errors: bool, templates: Path | No
                            history=not no_history)
     except BuildError as exc:
         raise click.UsageError(str(exc)) from None
+    except TemplateProblem as exc:
+        # file:line first, as editors and CI annotate it; no usage text, the command line was fine
+        click.echo(f"{exc} (not built; {out} is unchanged)", err=True)
+        sys.exit(2)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -75,15 +80,21 @@ def build(tree: Path, out: Path, today, allow_errors: bool, templates: Path | No
 def serve(tree: Path, host: str, port: int, today, templates: Path | None) -> None:
     """Serve the goals site locally and rebuild it whenever a spec is saved.
 
-    Binds to 127.0.0.1 unless --host says otherwise. A tree with errors is still
-    served, with its findings shown on every page.
+    Binds to 127.0.0.1 unless --host says otherwise (an IPv4 or IPv6 address, or
+    a name); answers only requests that name it by a loopback name or that host.
+    A tree with errors is still served, with its findings shown on every page; a
+    build that fails shows what failed until a save fixes it.
 
     \b
     Example:
       goalspec serve specs --port 8000
     """
+    from goalspec.site.serve import ServeError
     from goalspec.site.serve import serve as serve_site
 
     root = existing_tree(tree)
-    serve_site(root, lambda: resolve_today(today), host, port, templates, click.echo)
+    try:
+        serve_site(root, lambda: resolve_today(today), host, port, templates, click.echo)
+    except ServeError as exc:
+        raise click.UsageError(str(exc)) from None
 

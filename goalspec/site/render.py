@@ -13,10 +13,11 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import jinja2
 from markdown_it import MarkdownIt
@@ -418,6 +419,57 @@ class _Environment(jinja2.Environment):
         return super().getattr(obj, attribute)
 
 
+class TemplateProblem(Exception):
+    """A template that does not compile or render: the file, the line, and what went wrong there.
+
+    Made from jinja's exception where it is raised, in whichever worker renders, because the
+    template frames of a traceback do not survive the pickling back to the parent."""
+
+    def __init__(self, file: str, line: int | None, message: str):
+        super().__init__(file, line, message)
+        self.file, self.line, self.message = file, line, message
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
+
+
+def _problem(exc: Exception, env: jinja2.Environment, template: str) -> TemplateProblem | None:
+    """Where in the templates ``exc`` was raised, or None when no template is to blame."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return TemplateProblem(exc.filename or exc.name or template, exc.lineno, exc.message or str(exc))
+    folders = [os.path.abspath(d) + os.sep for d in getattr(env.loader, "searchpath", [])]
+    # jinja rewrites a render's traceback so that template code shows as frames of the template file
+    # at its own line numbers; the innermost such frame is the line that failed.
+    where = None
+    tb = exc.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if os.path.abspath(name).startswith(tuple(folders)):
+            where = (name, tb.tb_lineno)
+        tb = tb.tb_next
+    if where is None:
+        return None
+    if isinstance(exc, jinja2.TemplateNotFound):
+        message = f"no template {exc.name!r}"
+    elif isinstance(exc, jinja2.TemplateError):
+        message = exc.message or str(exc)
+    else:
+        message = f"{type(exc).__name__}: {exc}"
+    return TemplateProblem(where[0], where[1], message)
+
+
+@contextmanager
+def _blame(env: jinja2.Environment, template: str) -> Iterator[None]:
+    """Turn what a template raises into a TemplateProblem; anything else goes on as it is."""
+    try:
+        yield
+    except Exception as exc:
+        problem = _problem(exc, env, template)
+        if problem is None:
+            raise
+        raise problem from None
+
+
 def environment(template_override: Path | None) -> jinja2.Environment:
     env = _Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(template_override)]),
@@ -458,7 +510,8 @@ def write(site_pages: list[Page], env: jinja2.Environment, dest: Path, jobs: int
             done(_render(site_pages[start:start + CHUNK], env, dest))
         return
     for name in sorted({p.template for p in site_pages}):
-        env.get_template(name)  # compiled once, before the workers are forked
+        with _blame(env, name):
+            env.get_template(name)  # compiled once, before the workers are forked
     _shared = (site_pages, env, dest)
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
@@ -475,9 +528,10 @@ def _render_chunk(start: int) -> int:
 
 def _render(site_pages: list[Page], env: jinja2.Environment, dest: Path) -> int:
     for page in site_pages:
-        context = {**page.context, **page.more()} if page.more else page.context
-        text = env.get_template(page.template).render(root="../" * page.path.count("/"), page_path=page.path,
-                                                      **context)
+        context = {**page.context, **page.more()} if page.more else page.context  # goalspec's code: not blamed
+        with _blame(env, page.template):
+            text = env.get_template(page.template).render(root="../" * page.path.count("/"), page_path=page.path,
+                                                          **context)
         with open(dest / page.path, "wb") as fh:
             fh.write(text.encode("utf-8"))
     return len(site_pages)
