@@ -36,7 +36,7 @@ def build(tree: Path, out: Path, today, allow_errors: bool, templates: Path | No
     """
     from goalspec.site.build import BuildError
     from goalspec.site.build import build as build_site
-    from goalspec.site.render import TemplateProblem
+    from goalspec.site.templates import TemplateProblem
     from goalspec.report.findings import render
 
     bar = None

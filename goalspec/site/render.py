@@ -13,11 +13,10 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import jinja2
 from markdown_it import MarkdownIt
@@ -29,12 +28,10 @@ from goalspec.diagnostics import Severity
 from goalspec.site.chart import goal_chart, kpi_chart
 from goalspec.spec.criteria import sentence
 from goalspec.site.layout import layout_map
+from goalspec.site.templates import Environment, blame, template_dirs
 from goalspec.spec.periods import parse_period
 from goalspec.spec.targets import TargetProblem
 from goalspec.spec.words import describe_target
-
-BUILTIN_TEMPLATES = Path(__file__).resolve().parents[1] / "site_templates"
-REPO_TEMPLATES = Path(__file__).resolve().parents[2] / "site_templates"
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable("image")
 
@@ -47,12 +44,6 @@ class Page:
     # Extra context computed when the page is rendered, in whichever worker renders
     # it: the costly parts of ten thousand goal pages are spread over the cores.
     more: Callable[[], dict[str, Any]] | None = None
-
-
-def template_dirs(override: Path | None) -> list[Path]:
-    """Templates in the company's folder win over the built-in ones, file by file."""
-    builtin = BUILTIN_TEMPLATES if BUILTIN_TEMPLATES.is_dir() else REPO_TEMPLATES
-    return ([override] if override else []) + [builtin]
 
 
 def markdown(text: str | None) -> str:
@@ -402,76 +393,8 @@ def ref(root: str, r: dict | None) -> Markup:
     return Markup(f'<span class="missing" title="not defined">{escape(r["label"])}</span>')
 
 
-class _Environment(jinja2.Environment):
-    """Contexts are plain dicts, so `goal.title` looks the key up first.
-
-    jinja tries an attribute first and the key after the AttributeError; at a
-    hundred lookups per page and ten thousand pages, those exceptions were a fifth
-    of the build. A dict method (`d.items`) is still reached when no key has the name.
-    """
-
-    def getattr(self, obj: Any, attribute: str) -> Any:
-        if type(obj) is dict:
-            try:
-                return obj[attribute]
-            except KeyError:
-                pass
-        return super().getattr(obj, attribute)
-
-
-class TemplateProblem(Exception):
-    """A template that does not compile or render: the file, the line, and what went wrong there.
-
-    Made from jinja's exception where it is raised, in whichever worker renders, because the
-    template frames of a traceback do not survive the pickling back to the parent."""
-
-    def __init__(self, file: str, line: int | None, message: str):
-        super().__init__(file, line, message)
-        self.file, self.line, self.message = file, line, message
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
-
-
-def _problem(exc: Exception, env: jinja2.Environment, template: str) -> TemplateProblem | None:
-    """Where in the templates ``exc`` was raised, or None when no template is to blame."""
-    if isinstance(exc, jinja2.TemplateSyntaxError):
-        return TemplateProblem(exc.filename or exc.name or template, exc.lineno, exc.message or str(exc))
-    folders = [os.path.abspath(d) + os.sep for d in getattr(env.loader, "searchpath", [])]
-    # jinja rewrites a render's traceback so that template code shows as frames of the template file
-    # at its own line numbers; the innermost such frame is the line that failed.
-    where = None
-    tb = exc.__traceback__
-    while tb is not None:
-        name = tb.tb_frame.f_code.co_filename
-        if os.path.abspath(name).startswith(tuple(folders)):
-            where = (name, tb.tb_lineno)
-        tb = tb.tb_next
-    if where is None:
-        return None
-    if isinstance(exc, jinja2.TemplateNotFound):
-        message = f"no template {exc.name!r}"
-    elif isinstance(exc, jinja2.TemplateError):
-        message = exc.message or str(exc)
-    else:
-        message = f"{type(exc).__name__}: {exc}"
-    return TemplateProblem(where[0], where[1], message)
-
-
-@contextmanager
-def _blame(env: jinja2.Environment, template: str) -> Iterator[None]:
-    """Turn what a template raises into a TemplateProblem; anything else goes on as it is."""
-    try:
-        yield
-    except Exception as exc:
-        problem = _problem(exc, env, template)
-        if problem is None:
-            raise
-        raise problem from None
-
-
 def environment(template_override: Path | None) -> jinja2.Environment:
-    env = _Environment(
+    env = Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(template_override)]),
         autoescape=jinja2.select_autoescape(["html", "svg", "xml"]),
         undefined=jinja2.StrictUndefined,
@@ -510,7 +433,7 @@ def write(site_pages: list[Page], env: jinja2.Environment, dest: Path, jobs: int
             done(_render(site_pages[start:start + CHUNK], env, dest))
         return
     for name in sorted({p.template for p in site_pages}):
-        with _blame(env, name):
+        with blame(env, name):
             env.get_template(name)  # compiled once, before the workers are forked
     _shared = (site_pages, env, dest)
     try:
@@ -529,7 +452,7 @@ def _render_chunk(start: int) -> int:
 def _render(site_pages: list[Page], env: jinja2.Environment, dest: Path) -> int:
     for page in site_pages:
         context = {**page.context, **page.more()} if page.more else page.context  # goalspec's code: not blamed
-        with _blame(env, page.template):
+        with blame(env, page.template):
             text = env.get_template(page.template).render(root="../" * page.path.count("/"), page_path=page.path,
                                                           **context)
         with open(dest / page.path, "wb") as fh:

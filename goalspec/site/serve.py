@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from goalspec.site.build import BuildError, build
-from goalspec.site.render import TemplateProblem
+from goalspec.site.templates import TemplateProblem
 
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 

@@ -176,7 +176,8 @@ def test_a_broken_template_is_one_line_naming_its_file_and_line(specs, tmp_path,
 
 def test_workers_report_a_broken_template_the_same_way(specs, tmp_path):
     from goalspec.check import run
-    from goalspec.site.render import TemplateProblem, environment, pages, write
+    from goalspec.site.render import environment, pages, write
+    from goalspec.site.templates import TemplateProblem
 
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "goal.html").write_text(BROKEN[1][1])
@@ -188,7 +189,7 @@ def test_workers_report_a_broken_template_the_same_way(specs, tmp_path):
 
 
 def test_a_broken_template_leaves_the_previous_site_through_the_api_too(specs, tmp_path):
-    from goalspec.site.render import TemplateProblem
+    from goalspec.site.templates import TemplateProblem
 
     site = tmp_path / "site"
     build(specs, site, date(2027, 1, 15))
