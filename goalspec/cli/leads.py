@@ -58,7 +58,8 @@ def leads_classify(data: str, tree: Path, only: tuple[str, ...], query: str | No
     from goalspec.check import run
     from goalspec.data.classify import write
     from goalspec.data.leads import Classifier, read_csv, read_sql
-    from goalspec.data.sources import SourceProblem, expand_url, redact
+    from goalspec.data.sources import SourceProblem, expand_url
+    from goalspec.spec.secrets import redact
 
     result = run(existing_tree(tree), resolve_today(today))
     definitions = sorted((lid, obj.model) for lid, obj in result.project.leads.items())

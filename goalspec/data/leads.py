@@ -20,7 +20,8 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from goalspec.data.evaluate import Compiled, compile_criteria
 from goalspec.spec.models import LeadDefinition, LeadRecordsCsv, LeadRecordsSql
 from goalspec.data.sources import (QUERY_TIMEOUT, SourceProblem, inside_tree, is_remote, open_text, parse_day,
-                                   redact, run_query)
+                                   run_query)
+from goalspec.spec.secrets import redact
 
 # Funnel order of the stages FORMAT.md names; other words follow, in the order met.
 STAGES = ("MQL", "SAL", "SQL", "opportunity")

@@ -23,17 +23,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 from goalspec.spec.models import QUERY_TIMEOUT
+from goalspec.spec.secrets import scrub
 
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # The password of `scheme://user:password@host`, read as SQLAlchemy reads it; an `@` inside an
 # unescaped password is taken as part of it (hiding too much is harmless, too little is not).
-_PASSWORD = re.compile(r"^(?P<head>[\w+]+://[^:/@]*:)(?P<secret>[^@]*(?:@[^@/]*(?=@))*)@")
-_SECRET_PARAM = re.compile(r"(?P<head>[?&][^=&]*(?:password|passwd|pwd|secret|token)[^=&]*=)(?P<secret>[^&]*)",
-                           re.IGNORECASE)
-_ONLY_VARS = re.compile(r"^(?:\$\{[A-Za-z_][A-Za-z0-9_]*\})+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,41 +77,6 @@ class SourceProblem(Exception):
 def is_remote(url: str) -> bool:
     """A database outside the tree: reached only when asked (`check --data`, `status`, `build`)."""
     return not url.startswith("sqlite:") or "${" in url
-
-
-# -- showing a URL -------------------------------------------------------------------------
-
-def redact(url: str) -> str:
-    """The URL as every message, report and page shows it: a password written in it becomes `***`.
-
-    A password given as `${VAR}` is shown as written: it says where the secret comes from,
-    and is not the secret.
-    """
-    def hide(m: re.Match) -> str:
-        secret = m.group("secret")
-        return m.group("head") + (secret if not secret or _ONLY_VARS.match(secret) else "***")
-
-    head = _PASSWORD.sub(lambda m: hide(m) + "@", url, count=1)
-    return _SECRET_PARAM.sub(hide, head)
-
-
-def _secrets(url: str) -> set[str]:
-    found = set()
-    for pattern in (_PASSWORD, _SECRET_PARAM):
-        for m in pattern.finditer(url):
-            secret = m.group("secret")
-            if secret and not _ONLY_VARS.match(secret):
-                found.update({secret, unquote(secret)})
-    return {s for s in found if len(s) > 2}  # hiding "a" everywhere would garble the message, not protect it
-
-
-def scrub(text: str, *urls: str) -> str:
-    """A message from a driver, with every password of the URLs it was given hidden."""
-    for url in urls:
-        text = text.replace(url, redact(url))
-        for secret in sorted(_secrets(url), key=len, reverse=True):
-            text = text.replace(secret, "***")
-    return text
 
 
 # -- values ------------------------------------------------------------------------------------

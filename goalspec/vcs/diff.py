@@ -18,6 +18,7 @@ from goalspec.spec.periods import day_or_none
 from goalspec.spec.targets import TargetProblem, parse_target
 from goalspec.spec.validate import Project
 from goalspec.spec.criteria import sentence
+from goalspec.spec.secrets import redact
 from goalspec.spec.words import describe_target, number
 
 # The order objects are listed in: what a reviewer reads first comes first.
@@ -132,11 +133,12 @@ def field_changes(kind: str, old: BaseModel, new: BaseModel, lookup: Lookup) -> 
 def plain(value: Any) -> Any:
     """A model value as JSON-able data."""
     if isinstance(value, BaseModel):
-        return value.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+        return plain(value.model_dump(mode="json", by_alias=True, exclude_defaults=True))
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
     if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
+        # A database URL is shown as every output shows it: a password written into it is `***`.
+        return {str(k): redact(v) if k == "url" and isinstance(v, str) else plain(v) for k, v in value.items()}
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value if value is None or isinstance(value, (str, int, float, bool)) else str(value)
@@ -265,7 +267,7 @@ def _source_text(source) -> str:
     if source.type == "csv":
         return f"CSV file {source.path}"
     if source.type == "sql":
-        return "SQL query" if "sqlite" not in source.url else f"SQL query on {source.url}"
+        return "SQL query" if "sqlite" not in source.url else f"SQL query on {redact(source.url)}"
     if source.type == "leads":
         return f"lead records counted by {source.definition or 'no definition'}"
     return "check-ins"

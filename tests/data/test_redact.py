@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from goalspec.cli import main
-from goalspec.data.sources import redact, scrub
+from goalspec.spec.secrets import redact, scrub
 from paths import RULES_BASE
 
 SECRET = "S3cretPassw0rd"

@@ -200,3 +200,19 @@ def test_revisions_added_removed_and_reordered(tmp_path):
         "Goal sales.q3 changed": ["revision removed: target 1,000 → 900 on 2026-07-02: Board"]}
     assert changes(tmp_path, before, {"g.yaml": COMPANY_Q3 + "---\n" + SALES_Q3 + "revisions:\n" + two + one}) == {
         "Goal sales.q3 changed": ["revisions reordered"]}
+
+
+def test_a_password_in_a_source_url_is_never_shown(tmp_path):
+    """diff's text and JSON name a changed source the way every output does: the password is `***`."""
+    import json as _json
+
+    def sql(url: str) -> str:
+        return ("apiVersion: goalspec/v1\nkind: KPI\nid: pipeline\nname: Pipeline\nunit: deals\nowner: ana\n"
+                f"source: {{type: sql, url: '{url}', query: 'SELECT day, n FROM deals'}}\n")
+
+    before = {"p.yaml": sql("postgresql://reader:hunter2secret@db.internal/crm")}
+    after = {"p.yaml": sql("sqlite:///file:crm.db?password=s3cr3tvalue")}
+    found = diff_projects(project(tmp_path, "a", before), project(tmp_path, "b", after))
+    shown = _json.dumps([[c.before, c.after, c.text] for d in found for c in d.changes])
+    assert "hunter2secret" not in shown and "s3cr3tvalue" not in shown
+    assert "reader:***@db.internal" in shown
