@@ -12,6 +12,7 @@ from json.encoder import encode_basestring as enc
 from typing import IO, Callable
 
 from goalspec.data.leads import Classifier, Summary
+from goalspec.spec.text import printable
 
 
 def percent(part: int, whole: int) -> str:
@@ -29,12 +30,12 @@ def write(classifier: Classifier, fmt: str, out: IO[str], records: bool = True) 
 class _Chunks:
     """Collects output and writes it in large pieces: a write per record costs more than the record."""
 
-    def __init__(self, out: IO[str]):
-        self.out, self.parts = out, []
+    def __init__(self, out: IO[str], shown: Callable[[str], str] = str):
+        self.out, self.parts, self.shown = out, [], shown
         self.append = self.parts.append
 
     def flush(self) -> None:
-        self.out.write("".join(self.parts))
+        self.out.write(self.shown("".join(self.parts)))
         self.parts.clear()
 
     def maybe_flush(self) -> None:
@@ -45,7 +46,7 @@ class _Chunks:
 def _text(classifier: Classifier, out: IO[str], records: bool) -> Summary:
     if not records:
         classifier.run()
-    buf = _Chunks(out)
+    buf = _Chunks(out, printable)  # ids and reasons quote CRM cells: a terminal shows them escaped
     add = buf.append
     ids = [d_id for d_id, _ in classifier.definitions]
     whys = [c.failed for c in classifier.compiled]

@@ -351,3 +351,16 @@ def test_lead_records_outside_the_tree_are_never_read(tree):
     path.write_text(path.read_text().replace("path: data/leads.csv", "path: ../outside.csv"))
     (found,) = [d for d in run(tree, TODAY).diagnostics if d.code == "GS204"]
     assert found.message == "CSV path `../outside.csv` is outside the spec tree"
+
+
+def test_classify_text_shows_control_characters_from_records_escaped(tmp_path):
+    """A CRM cell holding an OSC 52 sequence must not write the reader's clipboard."""
+    from click.testing import CliRunner
+
+    from goalspec.cli import main
+
+    data = tmp_path / "leads.csv"
+    data.write_text("lead_id,seats,company_type\n\x1b]52;c;SGVsbG8=\x07lead,12,\x1b[2Jmsp\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["leads", "classify", str(data), "--tree", str(ROOT / "specs")])
+    assert "\x1b" not in result.output and "\x07" not in result.output, result.output
+    assert "\\x1b]52;c;SGVsbG8=\\x07lead" in result.output
