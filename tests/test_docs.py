@@ -58,3 +58,43 @@ def test_the_example_workflow_uses_only_real_commands():
     assert commands <= set(main.commands)
     assert "upload-sarif" in (ROOT / "examples" / "github-workflow.yml").read_text()
     assert "examples/github-workflow.yml" in (ROOT / "docs" / "ci.md").read_text()
+
+
+def test_nothing_in_the_repository_reaches_outside_it():
+    """A fresh clone with nothing beside it runs every test and reads every doc."""
+    import subprocess
+
+    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    outside = []
+    for name in files:
+        path = ROOT / name
+        if path.suffix not in (".py", ".md", ".toml", ".yaml", ".yml", ".html", ".cfg", ".txt", "") or not path.is_file():
+            continue
+        text = path.read_text(errors="replace")
+        for needle in ("../shared", "shared/FORMAT", "shared/schemas", "FORMAT.md"):
+            if needle in text and name != "tests/test_docs.py":
+                outside.append(f"{name}: {needle}")
+    assert outside == []
+
+
+def test_format_md_names_every_field_of_every_kind():
+    from pydantic import BaseModel
+
+    from goalspec.spec import models
+
+    text = (ROOT / "docs" / "format.md").read_text()
+    missing = []
+    for name in dir(models):
+        model = getattr(models, name)
+        if isinstance(model, type) and issubclass(model, BaseModel) and model.__module__ == models.__name__:
+            for field, info in model.model_fields.items():
+                shown = info.alias or field
+                if f"`{shown}`" not in text and f"{{{shown}" not in text and f" {shown}," not in text:
+                    missing.append(f"{name}.{shown}")
+    assert missing == []
+
+
+def test_format_md_lists_every_rule_code_with_its_default_severity():
+    text = (ROOT / "docs" / "format.md").read_text()
+    for code, rule in RULES.items():
+        assert f"| {code} | {rule.severity.value} |" in text, code

@@ -42,7 +42,7 @@ def init_cmd(folder: Path) -> None:
 def fmt_cmd(tree: Path, check_only: bool) -> None:
     """Give every spec file one canonical layout, keeping every comment.
 
-    Keys in FORMAT.md's order, two-space indentation. Running it twice changes
+    Keys in the order docs/format.md lists them, two-space indentation. Running it twice changes
     nothing the second time. A file the loader refuses (too big, binary, not
     UTF-8, nested too deep, aliases that expand too far), a link out of the tree
     or a read-only file is left as it is and named; the exit status is then 1.

@@ -23,7 +23,7 @@ from goalspec.data.sources import (QUERY_TIMEOUT, SourceProblem, inside_tree, is
                                    run_query)
 from goalspec.spec.secrets import redact
 
-# Funnel order of the stages FORMAT.md names; other words follow, in the order met.
+# Funnel order of the stages docs/format.md names; other words follow, in the order met.
 STAGES = ("MQL", "SAL", "SQL", "opportunity")
 _UNITS = {"h": 3600, "d": 86400, "w": 7 * 86400}
 

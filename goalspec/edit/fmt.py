@@ -1,6 +1,6 @@
 """`goalspec fmt`: one canonical layout for spec files, comments kept.
 
-Keys follow the order of FORMAT.md (apiVersion, kind, id, then each kind's
+Keys follow the order of docs/format.md (apiVersion, kind, id, then each kind's
 fields as the models declare them; unknown keys keep their place at the end),
 mappings indent by two spaces and list items by two more. ruamel.yaml's
 round-trip mode keeps comments, blank lines, flow style, quotes and anchors.
@@ -43,7 +43,7 @@ def _yaml() -> YAML:
     return y
 
 
-# FORMAT.md writes a check-in as kpi, date, value, by… and a batch as kpi, by, values:
+# docs/format.md writes a check-in as kpi, date, value, by… and a batch as kpi, by, values:
 # one order serves both.
 _ORDERS = {"CheckIn": ["apiVersion", "kind", "kpi", "date", "value", "by", "values", "note", "confidence"]}
 

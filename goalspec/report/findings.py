@@ -1,4 +1,4 @@
-"""Findings as text, JSON, GitHub annotations or SARIF (FORMAT.md §5).
+"""Findings as text, JSON, GitHub annotations or SARIF (docs/format.md, Output).
 
 Every format is a pure function of the result and the working directory, so the
 same input gives byte-identical output.

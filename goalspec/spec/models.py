@@ -1,4 +1,4 @@
-"""Validated spec objects: one pydantic model per kind of FORMAT.md §2.
+"""Validated spec objects: one pydantic model per kind (docs/format.md, Kinds).
 
 These are the checked types. Raw documents (``load.RawDocument``) become these in
 ``validate``; nothing downstream sees unvalidated data. The field descriptions are

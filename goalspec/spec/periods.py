@@ -1,4 +1,4 @@
-"""Periods as FORMAT.md §3 names them: days, months, quarters, halves, years, calendar or fiscal."""
+"""Periods as docs/format.md names them: days, months, quarters, halves, years, calendar or fiscal."""
 
 from __future__ import annotations
 

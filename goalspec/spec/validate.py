@@ -210,7 +210,7 @@ def _schema_findings(doc: RawDocument, kind: str, exc: ValidationError) -> list[
         etype = err["type"]
         if etype == "missing":
             parent = _loc_path(loc[:-1])
-            # FORMAT.md: a missing field points at the object's id line, or at the
+            # docs/format.md, Positions: a missing field points at the object's id line, or at the
             # list item it is missing from.
             item = max((i for i, part in enumerate(loc) if isinstance(part, int)), default=None)
             pos = _anchor(doc, _loc_path(loc[:item + 1])) if item is not None else _anchor(doc)

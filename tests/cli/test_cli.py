@@ -265,7 +265,7 @@ def test_graph_does_not_depend_on_file_creation_order(tmp_path, fmt):
 
 @pytest.mark.parametrize("fmt", ["json", "dot", "mermaid"])
 def test_graph_does_not_depend_on_document_order(tmp_path, fmt):
-    # FORMAT §1: the result never depends on the order of documents; the graph has no positions
+    # docs/format.md: the result never depends on the order of documents; the graph has no positions
     docs = [goal("sales.b", "company.q3", "Close 10 seats", target=10),
             goal("sales.a", "sales.b", "Close 5 seats", target=5),
             goal("marketing.c", "sales.a", "Book 3 calls", owner="cleo", team="marketing", target=3)]

@@ -1,4 +1,4 @@
-"""Output of `goalspec check` (FORMAT.md §5): text, json, github, sarif; exit codes;
+"""Output of `goalspec check` (docs/format.md, Output): text, json, github, sarif; exit codes;
 byte-identical runs; Organization.rules overrides and inline ignores.
 
 Every test builds its own small spec tree in tmp_path.

@@ -1,7 +1,7 @@
 """The loader: positions, YAML errors, tags, alias bombs, limits, never a traceback.
 
-FORMAT.md §4: every finding carries the 1-based line and column of the exact key or
-value at fault; GS001 is "YAML cannot be parsed" at the parser's mark. §5: `check`
+docs/format.md, Positions: every finding carries the 1-based line and column of the exact key or
+value at fault; GS001 is "YAML cannot be parsed" at the parser's mark. Output: `check`
 exits 1 on findings at error severity, 2 on a usage error, and never shows a traceback.
 """
 
@@ -74,7 +74,7 @@ def test_positions_of_keys_values_and_items():
 
 
 def test_a_list_item_key_points_at_the_item():
-    # FORMAT §4: a finding about a list item points at that item; items have no key,
+    # docs/format.md, Positions: a finding about a list item points at that item; items have no key,
     # so their key position is the item itself.
     docs, _ = one("members:\n  - id: ana\n    name: Ana\n  - {id: ben, name: Ben}\n")
     doc = docs[0]

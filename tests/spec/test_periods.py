@@ -1,4 +1,4 @@
-"""Periods of FORMAT.md §3: calendar and fiscal, first and last days.
+"""Periods (docs/format.md, Periods): calendar and fiscal, first and last days.
 
 A fiscal year is named by the calendar year in which it ends; a deadline that is a
 period means its last day, a start that is a period its first day.
