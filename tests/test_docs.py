@@ -98,3 +98,18 @@ def test_format_md_lists_every_rule_code_with_its_default_severity():
     text = (ROOT / "docs" / "format.md").read_text()
     for code, rule in RULES.items():
         assert f"| {code} | {rule.severity.value} |" in text, code
+
+
+def test_the_guarantees_name_tests_that_exist_and_links_that_resolve():
+    import re
+
+    text = (ROOT / "docs" / "guarantees.md").read_text()
+    named = re.findall(r"`(tests/[\w/]+\.py)`", text)
+    assert len(named) >= 10
+    assert [n for n in named if not (ROOT / n).is_file()] == []
+    for doc, anchor in re.findall(r"\]\((\w+\.md)(?:#([\w-]+))?\)", text):
+        target = (ROOT / "docs" / doc).read_text()
+        if anchor:
+            headings = {re.sub(r"[^\w\- ]", "", h).strip().lower().replace(" ", "-")
+                        for h in re.findall(r"^#+ (.+)$", target, re.M)}
+            assert anchor in headings, (doc, anchor)
