@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from goalspec.spec.cache import FileCache, MemoryCache
+from goalspec.data.statuses import STATUSES
 from goalspec.cli.options import REV, TODAY, TREE, echo_text, existing_tree, resolve_today, tree_at_rev
 
 
@@ -63,7 +64,7 @@ def graph(tree: Path, today, fmt: str) -> None:
 @TODAY
 @click.option("--team", help="Only goals of this team.")
 @click.option("--owner", help="Only goals this person or team owns.")
-@click.option("--status", "status_", type=click.Choice(["on track", "behind", "at risk", "achieved", "missed", "no data"]),
+@click.option("--status", "status_", type=click.Choice(list(STATUSES)),
               help="Only goals with this status.")
 @click.option("--sort", type=click.Choice(["goal", "owner", "team", "progress", "status", "deadline"]), default="goal",
               show_default=True, help="Order of the rows; `status` puts missed and at-risk goals first.")

@@ -18,14 +18,14 @@ from datetime import date, timedelta
 from goalspec.spec.models import KPI, Goal
 from goalspec.spec.periods import Period, parse_period
 from goalspec.data.sources import Data, Point
+from goalspec.data.statuses import (  # noqa: F401 (the statuses are part of this model's vocabulary)
+    ACHIEVED, AT_RISK_S, BEHIND_S, MISSED, NO_BASELINE, NO_DATA, NOT_STARTED, ON_TRACK, STATUSES, UNMEASURED,
+)
 from goalspec.spec.targets import ParsedTarget, TargetProblem, parse_target
 from goalspec.spec.validate import Project
 
 BEHIND = 0.165  # more than this share of the way behind pace: behind
 AT_RISK = 0.33  # more than this: at risk
-
-ON_TRACK, BEHIND_S, AT_RISK_S, ACHIEVED, MISSED, NO_DATA = "on track", "behind", "at risk", "achieved", "missed", "no data"
-STATUSES = (ON_TRACK, BEHIND_S, AT_RISK_S, ACHIEVED, MISSED, NO_DATA)
 
 
 def aggregate(points: list[Point] | tuple[Point, ...], how: str) -> float | None:
@@ -109,48 +109,94 @@ def goal_progress(project: Project, data: Data, gid: str, today: date) -> Progre
         return None
     kpi: KPI = kpi_obj.model
     fy = project.fiscal_year_start
+    window = goal_window(project, gid)
     try:
         target = parse_target(goal.target)
-        deadline = parse_period(goal.deadline, fy).last
-        first = parse_period(goal.start if goal.start is not None else goal.deadline, fy).first
-    except (TargetProblem, ValueError):
+    except TargetProblem:
         return None
-    if first > deadline:
-        return None  # GS304's finding; there is no period to measure
+    if window is None:
+        return None  # GS302's or GS304's finding: there is no period to measure
+    first, deadline = window
     series = data.series.get(kpi_obj.id)
     points = series.points if series else ()
+    direction = kpi.direction
+    # The owner's word on a closed goal is its status, whatever the numbers say.
+    closed = goal.status if goal.status in (ACHIEVED, MISSED) else None
+    if today < first:
+        return Progress(gid, None, None, None, None, 0.0, closed or NOT_STARTED, None, first, deadline, direction, ())
     expected = _expected(first, deadline, today)
     until = min(today, deadline)
     inside = within(points, first, until)
     # Finite inputs can still overflow (a sum of 1e308s): a figure that is not finite is unknown.
     value = _finite(aggregate(inside, kpi.aggregation))
     target_value, start_value = (_finite(x) for x in _target_and_start(target, kpi, points, first, fy))
-    direction = kpi.direction
-    progress = _finite(_share(value, target_value, start_value, direction)) if None not in (value, target_value) \
-        else None
-    if value is None or target_value is None or progress is None:
-        return Progress(gid, value, target_value, start_value, None, expected, NO_DATA, None, first, deadline,
-                        direction, tuple(inside))
+    unmeasured = (NO_DATA if value is None else NO_BASELINE if target_value is None
+                  or (start_value is None and direction != "maintain") else None)
+    progress = None if unmeasured else _finite(_share(value, target_value, start_value, direction))
+    if progress is None:
+        return Progress(gid, value, target_value, start_value, None, expected, closed or unmeasured or NO_DATA, None,
+                        first, deadline, direction, tuple(inside))
     forecast = _finite(_forecast(inside, first, deadline, kpi.aggregation))
     if kpi.aggregation == "sum" and direction == "decrease":
         # A summed KPI to keep down is a budget: on track while the total stays within it.
         over = value > target_value
         progress = 0.0 if over else (1.0 if today > deadline else expected)
-        status = MISSED if over else (ACHIEVED if today > deadline else ON_TRACK)
-        return Progress(gid, value, target_value, start_value, progress, expected, status, forecast, first, deadline,
-                        direction, tuple(inside))
-    if progress >= 1:
+        status = MISSED if over else ACHIEVED if today > deadline else _forecast_says(ON_TRACK, forecast,
+                                                                                      target_value, direction)
+    elif progress >= 1:
         status = ACHIEVED
     elif today > deadline:
         status = MISSED
-    elif expected - progress > AT_RISK:
-        status = AT_RISK_S
-    elif expected - progress > BEHIND:
-        status = BEHIND_S
     else:
-        status = ON_TRACK
-    return Progress(gid, value, target_value, start_value, progress, expected, status, forecast, first, deadline,
-                    direction, tuple(inside))
+        gap = expected - progress
+        status = AT_RISK_S if gap > AT_RISK else BEHIND_S if gap > BEHIND else ON_TRACK
+        status = _forecast_says(status, forecast, target_value, direction)
+    return Progress(gid, value, target_value, start_value, progress, expected, closed or status, forecast, first,
+                    deadline, direction, tuple(inside))
+
+
+def _forecast_says(status: str, forecast: float | None, target: float, direction: str) -> str:
+    """Pace alone is not enough: a goal whose forecast misses its target is at risk, whatever its pace
+    (GS502 says so on the same page). Too few values to forecast leaves the pace's word."""
+    return AT_RISK_S if forecast is not None and not meets(forecast, target, direction) else status
+
+
+def goal_window(project: Project, gid: str) -> tuple[date, date] | None:
+    """The first and last day a goal is measured over, or None when its dates do not read.
+
+    The start is the goal's `start`, else the first day of its deadline's period. A deadline
+    that is a single day is no period to measure over: such a goal starts where its parent
+    starts (the nearest ancestor with a window), or, with no parent, on the first day of the
+    deadline's quarter."""
+    return _window(project, gid, frozenset())
+
+
+def _window(project: Project, gid: str, seen: frozenset[str]) -> tuple[date, date] | None:
+    goal = project.goals[gid].model
+    fy = project.fiscal_year_start
+    try:
+        deadline = parse_period(goal.deadline, fy)
+        if goal.start is not None:
+            first = parse_period(goal.start, fy).first
+        elif deadline.first < deadline.last:
+            first = deadline.first
+        else:
+            first = _parent_start(project, goal, seen | {gid})
+            if first is None or first > deadline.last:
+                day = deadline.last
+                first = date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+    except (ValueError, TypeError):
+        return None
+    return (first, deadline.last) if first <= deadline.last else None
+
+
+def _parent_start(project: Project, goal: Goal, seen: frozenset[str]) -> date | None:
+    for parent in goal.parent or ():
+        if parent in project.goals and parent not in seen and project.goals[parent].model.deadline is not None:
+            window = _window(project, parent, seen)
+            if window is not None:
+                return window[0]
+    return None  # no parent, or a cycle (GS403's finding)
 
 
 def _finite(x: float | None) -> float | None:
@@ -182,7 +228,9 @@ def _target_and_start(t: ParsedTarget, kpi: KPI, points, first: date, fy: int) -
         start = baseline
     else:
         before = points[:bisect_left(points, first, key=_day)]
-        start = before[-1].value if before else None
+        # With no value before the period, a count of things reached ("60 of the top 100 accounts")
+        # starts from none of them; a share or a level to keep down cannot be guessed.
+        start = before[-1].value if before else (0.0 if kpi.direction == "increase" and kpi.unit != "%" else None)
     return target, start
 
 

@@ -8,7 +8,9 @@ from goalspec.check import Result
 from goalspec.data.progress import STATUSES, Progress
 
 SORTS = ("goal", "owner", "team", "progress", "status", "deadline")
-_RANK = {s: i for i, s in enumerate(("missed", "at risk", "behind", "no data", "on track", "achieved"))}
+# `--sort status`: what needs a leader's attention first.
+_RANK = {s: i for i, s in enumerate(("missed", "at risk", "behind", "no baseline", "no data", "on track",
+                                     "not started", "achieved"))}
 
 
 def rows(result: Result, team: str | None = None, owner: str | None = None, status: str | None = None,
@@ -25,6 +27,7 @@ def rows(result: Result, team: str | None = None, owner: str | None = None, stat
             "goal": gid, "title": m.title, "team": m.team, "owner": m.owner,
             "unit": kpi.model.unit if kpi else None,
             "value": p.value if p else None, "target": p.target if p else None,
+            "start_value": p.start_value if p else None,
             "progress": p.progress if p else None, "expected": p.expected if p else None,
             "status": p.status if p else "no data", "forecast": p.forecast if p else None,
             "deadline": p.last.isoformat() if p and p.last else None,

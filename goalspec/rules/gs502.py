@@ -19,14 +19,14 @@ a reason under ``revisions``, change the target.
     # halfway through the quarter, 560 of 1100 seats, on pace
 """
 
-from goalspec.data.progress import ACHIEVED, MISSED, NO_DATA
+from goalspec.data.progress import ACHIEVED, MISSED, UNMEASURED
 from goalspec.rules.base import Context
 
 
 def check(ctx: Context):
     for gid, goal in ctx.goals():
         p = ctx.progress.get(gid)
-        if goal.model.status != "active" or p is None or p.status in (ACHIEVED, MISSED, NO_DATA):
+        if goal.model.status != "active" or p is None or p.status in (ACHIEVED, MISSED, *UNMEASURED):
             continue
         if p.forecast is None or p.meets(p.forecast):
             continue
