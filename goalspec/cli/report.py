@@ -86,7 +86,8 @@ def status(tree: Path, today, team: str | None, owner: str | None, status_: str 
     with tree_at_rev(tree, rev) as folder:
         result = run(folder, resolve_today(today), FileCache.default(), remote_data=True)
         table = rows(result, team=team, owner=owner, status=status_, sort=sort)
-        _echo(as_json(result, table) if fmt == "json" else as_text(result, table), fmt)
+        tree = sort == "goal" and not (team or owner or status_)  # a filtered list has no whole tree to show
+        _echo(as_json(result, table) if fmt == "json" else as_text(result, table, tree=tree), fmt)
 
 
 @click.command()

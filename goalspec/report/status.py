@@ -6,6 +6,7 @@ import json
 
 from goalspec.check import Result
 from goalspec.data.progress import STATUSES, Progress
+from goalspec.data.rollup import Rollup
 
 SORTS = ("goal", "owner", "team", "progress", "status", "deadline")
 # `--sort status`: what needs a leader's attention first.
@@ -15,7 +16,7 @@ _RANK = {s: i for i, s in enumerate(("missed", "at risk", "behind", "no baseline
 
 def rows(result: Result, team: str | None = None, owner: str | None = None, status: str | None = None,
          sort: str = "goal") -> list[dict]:
-    project, progress = result.project, result.context.progress
+    project, progress, rolled = result.project, result.context.progress, result.context.rollups
     out = []
     for gid, goal in sorted(project.goals.items()):
         m = goal.model
@@ -31,6 +32,7 @@ def rows(result: Result, team: str | None = None, owner: str | None = None, stat
             "progress": p.progress if p else None, "expected": p.expected if p else None,
             "status": p.status if p else "no data", "forecast": p.forecast if p else None,
             "deadline": p.last.isoformat() if p and p.last else None,
+            "rollup": _rollup(rolled.get(gid)),
         }
         if (team and row["team"] != team) or (owner and row["owner"] != owner) or (status and row["status"] != status):
             continue
@@ -44,6 +46,14 @@ def rows(result: Result, team: str | None = None, owner: str | None = None, stat
         "deadline": lambda r: (r["deadline"] or "9999", r["goal"]),
     }
     return sorted(out, key=keys[sort])
+
+
+def _rollup(r: Rollup | None) -> dict | None:
+    if r is None:
+        return None
+    return {"progress": r.progress, "status": r.status,
+            "children": [{"goal": c.goal, "weight": c.weight, "progress": c.progress, "status": c.status}
+                         for c in r.children]}
 
 
 def as_json(result: Result, table: list[dict]) -> str:
@@ -72,11 +82,21 @@ def _pct(share: float | None) -> str:
     return "–" if share is None else f"{share * 100:.0f}%"
 
 
-def as_text(result: Result, table: list[dict]) -> str:
+def as_text(result: Result, table: list[dict], tree: bool = False) -> str:
+    """The table; with ``tree`` (every goal, in goal order) each goal sits under the goal it serves,
+    with its children's roll-up beneath it and their statuses counted under the table."""
     header = ["goal", "owner", "value", "target", "progress", "expected", "status", "forecast"]
-    body = [[r["goal"], r["owner"], _num(r["value"]), _num(r["target"]),
-             f"{bar(r['progress'])} {_pct(r['progress']):>4}", _pct(r["expected"]), r["status"], _num(r["forecast"])]
-            for r in table]
+    placed = _as_tree(result, table) if tree else [(r, 0) for r in table]
+    body = []
+    for r, depth in placed:
+        body.append(["  " * depth + r["goal"], r["owner"], _num(r["value"]), _num(r["target"]),
+                     f"{bar(r['progress'])} {_pct(r['progress']):>4}", _pct(r["expected"]), r["status"],
+                     _num(r["forecast"])])
+        up = r["rollup"] if tree else None
+        if up is not None:
+            n = len(up["children"])
+            body.append(["  " * (depth + 1) + f"↳ {n} goal{'s' if n != 1 else ''} rolled up", "", "", "",
+                         f"{bar(up['progress'])} {_pct(up['progress']):>4}", "", up["status"], ""])
     widths = [max(len(str(x)) for x in col) for col in zip(header, *body)] if body else [len(h) for h in header]
     right = {2, 3, 5, 7}
 
@@ -85,6 +105,16 @@ def as_text(result: Result, table: list[dict]) -> str:
                          for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
 
     out = [line(header), line(["-" * w for w in widths])] + [line(r) for r in body]
+    if tree:
+        tops = [(r["goal"], r["rollup"]) for r, depth in placed if depth == 0 and r["rollup"]]
+        if tops:
+            out.append("")
+        for gid, up in tops:
+            counts = {}
+            for child in up["children"]:
+                counts[child["status"]] = counts.get(child["status"], 0) + 1
+            ordered = sorted(counts.items(), key=lambda item: STATUSES.index(item[0]))
+            out.append(f"{gid}: " + " · ".join(f"{n} {s}" for s, n in ordered))
     data = result.context.data
     counts = {s: sum(r["status"] == s for r in table) for s in STATUSES}
     summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n) or "no goals"
@@ -92,3 +122,30 @@ def as_text(result: Result, table: list[dict]) -> str:
     out.append("")
     out.append(f"{summary} · as of {result.context.today.isoformat()} · data last updated {updated}")
     return "\n".join(out) + "\n"
+
+
+def _as_tree(result: Result, table: list[dict]) -> list[tuple[dict, int]]:
+    """Rows in tree order: each company goal, then the goals that serve it, depth first. A goal that
+    serves two parents sits under the first; one whose parents are not shown stands at the top."""
+    rows = {r["goal"]: r for r in table}
+    below: dict[str, list[str]] = {}
+    tops = []
+    for gid in rows:
+        parents = [p for p in result.project.goals[gid].model.parent or () if p in rows and p != gid]
+        (below.setdefault(parents[0], []) if parents else tops).append(gid)
+    out: list[tuple[dict, int]] = []
+    seen: set[str] = set()
+
+    def visit(gid: str, depth: int) -> None:
+        if gid in seen:
+            return
+        seen.add(gid)
+        out.append((rows[gid], depth))
+        for child in below.get(gid, ()):
+            visit(child, depth + 1)
+
+    for gid in tops:
+        visit(gid, 0)
+    for gid in rows:  # goals on a cycle (GS403) have no top: shown all the same
+        visit(gid, 0)
+    return out

@@ -14,6 +14,7 @@ from goalspec.graph import AlignmentGraph
 from goalspec.spec.models import Goal
 from goalspec.spec.periods import day_or_none
 from goalspec.data.progress import Progress, all_progress
+from goalspec.data.rollup import Rollup, rollups
 from goalspec.data.sources import Data
 from goalspec.data.values import read_all
 from goalspec.spec.targets import ParsedTarget, TargetProblem, parse_target
@@ -111,6 +112,11 @@ class Context:
     @cached_property
     def progress(self) -> dict[str, Progress]:
         return all_progress(self.project, self.data, self.today)
+
+    @cached_property
+    def rollups(self) -> dict[str, Rollup]:
+        """Each goal with children: their progress rolled up by weight (status and the site show it)."""
+        return rollups(self.project, self.progress, self.today)
 
     def goals(self) -> Iterable[tuple[str, Obj[Goal]]]:
         return self.project.goals.items()

@@ -52,8 +52,12 @@ def status(tree, *args):
 def test_table_has_every_column_and_a_summary(tree):
     out = status(tree).splitlines()
     assert out[0].split() == ["goal", "owner", "value", "target", "progress", "expected", "status", "forecast"]
-    rows = {line.split()[0]: line for line in out[2:-2]}
+    table = out[2:out.index("")]
+    rows = {line.split()[0]: line for line in table if "rolled up" not in line}
     assert set(rows) == {"company", "sales.fast", "ops.slow", "ops.none"}  # the draft is left out
+    assert table[0].startswith("company ") and table[1].startswith("  ↳ 3 goals rolled up")
+    assert all(line.startswith("  ") for line in table[1:])  # the team goals sit under the company goal
+    assert "company: 1 at risk · 1 achieved · 1 no data" in out
     assert "achieved" in rows["sales.fast"] and "█" * 10 in rows["sales.fast"] and "100%" in rows["sales.fast"]
     assert "at risk" in rows["ops.slow"] and "no data" in rows["ops.none"]
     assert out[-1].startswith("1 on track, 1 at risk, 1 achieved, 1 no data · as of 2026-08-15")
@@ -82,7 +86,7 @@ def test_json(tree):
     assert rows["company"]["expected"] == pytest.approx(46 / 92)
     assert rows["ops.none"]["progress"] is None and rows["ops.none"]["status"] == "no data"
     assert set(rows["company"]) == {"goal", "title", "team", "owner", "unit", "value", "target", "progress",
-                                    "start_value", "expected", "status", "forecast", "deadline"}
+                                    "start_value", "expected", "status", "forecast", "deadline", "rollup"}
 
 
 @pytest.mark.parametrize("share,text", [(None, " " * 10), (0, " " * 10), (1, "█" * 10), (0.5, "█████     "),

@@ -1,0 +1,99 @@
+"""Team goals rolled up into the goals they serve.
+
+A goal with children (goals whose `parent` names it) gets a progress rolled up
+from theirs, weighted by each child's `weight` (equal when none is given), shown
+beside the progress of its own KPI: "if the team goals keep going like this,
+where does the company goal stand". A child counts with its own KPI's progress,
+or, when that cannot be measured, with its own roll-up. The roll-up's status
+follows the same pace rule as a goal's own (docs/data.md): against the share of
+the parent's period gone by today.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from goalspec.data.progress import AT_RISK, BEHIND, Progress, goal_window
+from goalspec.data.statuses import (ACHIEVED, AT_RISK_S, BEHIND_S, MISSED, NO_DATA, NOT_STARTED, ON_TRACK,
+                                    UNMEASURED)
+from goalspec.spec.validate import Project
+
+
+@dataclass(frozen=True)
+class Child:
+    goal: str
+    weight: float  # the child's share of the roll-up: its weight over its siblings' sum
+    progress: float | None
+    status: str
+
+
+@dataclass(frozen=True)
+class Rollup:
+    progress: float | None
+    status: str
+    children: tuple[Child, ...]
+
+    def counts(self) -> dict[str, int]:
+        """How many children have each status, in the order a reader scans them."""
+        out: dict[str, int] = {}
+        for child in self.children:
+            out[child.status] = out.get(child.status, 0) + 1
+        return out
+
+
+def rollups(project: Project, progress: dict[str, Progress], today: date) -> dict[str, Rollup]:
+    """The roll-up of every goal that has children; draft and cancelled goals are left out."""
+    children: dict[str, list[str]] = {}
+    for gid, goal in sorted(project.goals.items()):
+        if goal.model.status in ("draft", "cancelled"):
+            continue
+        for parent in goal.model.parent or ():
+            if parent in project.goals and parent != gid:
+                children.setdefault(parent, []).append(gid)
+    out: dict[str, Rollup] = {}
+
+    def rollup(gid: str, seen: frozenset[str]) -> Rollup | None:
+        if gid in out:
+            return out[gid]
+        if gid not in children or gid in seen:
+            return None  # a leaf, or a cycle (GS403's finding)
+        kids = children[gid]
+        total = sum(project.goals[k].model.weight for k in kids)
+        rows = []
+        for kid in kids:
+            own = progress.get(kid)
+            below = rollup(kid, seen | {gid})
+            if own is not None and own.status not in UNMEASURED:
+                share, status = own.progress, own.status
+            elif below is not None and below.progress is not None:
+                share, status = below.progress, below.status
+            else:
+                share, status = None, own.status if own is not None else NO_DATA
+            rows.append(Child(kid, project.goals[kid].model.weight / total, share, status))
+        measured = [c for c in rows if c.progress is not None]
+        weight = sum(c.weight for c in measured)
+        share = sum(c.weight * c.progress for c in measured) / weight if measured else None
+        result = Rollup(share, _status(project, gid, share, rows, today), tuple(rows))
+        out[gid] = result
+        return result
+
+    for gid in children:
+        rollup(gid, frozenset())
+    return dict(sorted(out.items()))
+
+
+def _status(project: Project, gid: str, share: float | None, rows: list[Child], today: date) -> str:
+    window = goal_window(project, gid) if project.goals[gid].model.deadline is not None else None
+    if share is None:
+        return NOT_STARTED if rows and all(c.status == NOT_STARTED for c in rows) else NO_DATA
+    if share >= 1:
+        return ACHIEVED
+    if window is None:
+        return ON_TRACK if all(c.status in (ON_TRACK, ACHIEVED) for c in rows) else BEHIND_S
+    first, last = window
+    if today > last:
+        return MISSED
+    expected = max(0.0, min(1.0, ((today - first).days + 1) / ((last - first).days + 1)))
+    gap = expected - share
+    return AT_RISK_S if gap > AT_RISK else BEHIND_S if gap > BEHIND else ON_TRACK

@@ -1,0 +1,76 @@
+"""Team goals rolled up into the goal they serve: weighted, equal by default, nested, never 0% for
+"no data"; `status` shows it as JSON and as a tree."""
+
+import json
+from datetime import date
+
+import pytest
+from click.testing import CliRunner
+
+from goalspec.check import run
+from goalspec.cli import main
+
+ORG = "apiVersion: goalspec/v1\nkind: Organization\nname: Acme\n"
+TEAM = "apiVersion: goalspec/v1\nkind: Team\nid: t\nname: T\nlead: p\nmembers: [{id: p, name: P}]\n"
+KPI = ("apiVersion: goalspec/v1\nkind: KPI\nid: {k}\nname: {k}\nunit: seats\nowner: p\naggregation: sum\n"
+       "source: {{type: checkins}}\n")
+
+
+def goal(gid, kpi, target=100, parent=None, weight=None):
+    lines = [f"apiVersion: goalspec/v1\nkind: Goal\nid: {gid}\ntitle: Sell {target} seats\nowner: p",
+             f"kpi: {kpi}\ntarget: {{value: {target}}}\ndeadline: 2026-Q3"]
+    lines += [f"team: t\nparent: {parent}"] if parent else []
+    lines += [f"weight: {weight}"] if weight is not None else []
+    return "\n".join(lines) + "\n"
+
+
+def tree(tmp_path, goals, values):
+    kpis = sorted({g.split("kpi: ")[1].split("\n")[0] for g in goals})
+    checkins = [f"apiVersion: goalspec/v1\nkind: CheckIn\nkpi: {k}\nby: p\nvalues: {{{v}}}\n" for k, v in values.items()]
+    (tmp_path / "goalspec.yaml").write_text(ORG)
+    (tmp_path / "specs.yaml").write_text("---\n".join([TEAM, *(KPI.format(k=k) for k in kpis), *goals, *checkins]))
+    return tmp_path
+
+
+def test_children_roll_up_by_weight(tmp_path):
+    t = tree(tmp_path, [goal("c", "a"), goal("x", "b", parent="c", weight=0.75), goal("y", "d", parent="c", weight=0.25)],
+             {"b": "2026-07-10: 100", "d": "2026-07-10: 20"})
+    up = run(t, date(2026, 8, 15)).context.rollups["c"]
+    assert up.progress == pytest.approx(0.75 * 1.0 + 0.25 * 0.2)
+    assert [(c.goal, c.weight, c.status) for c in up.children] == [("x", 0.75, "achieved"), ("y", 0.25, "behind")]
+
+
+def test_weights_left_out_split_equally_and_unmeasured_children_do_not_count_as_zero(tmp_path):
+    t = tree(tmp_path, [goal("c", "a"), goal("x", "b", parent="c"), goal("y", "d", parent="c"),
+                        goal("z", "e", parent="c")],
+             {"b": "2026-07-10: 60", "d": "2026-07-10: 40"})
+    up = run(t, date(2026, 8, 15)).context.rollups["c"]
+    assert [c.weight for c in up.children] == pytest.approx([1 / 3] * 3)
+    assert up.progress == pytest.approx(0.5)  # z has no data: left out, not counted as 0%
+    assert up.children[2].status == "no data"
+
+
+def test_nested_goals_roll_up_through_a_goal_without_data(tmp_path):
+    t = tree(tmp_path, [goal("c", "a"), goal("mid", "m", parent="c"), goal("leaf", "b", parent="mid")],
+             {"b": "2026-07-10: 100"})
+    rolled = run(t, date(2026, 8, 15)).context.rollups
+    assert rolled["mid"].progress == 1.0 and rolled["c"].progress == 1.0
+    assert rolled["c"].children[0].status == "achieved"
+
+
+def test_status_json_and_text_show_the_rollup(tmp_path):
+    t = tree(tmp_path, [goal("c", "a"), goal("x", "b", parent="c", weight=0.5), goal("y", "d", parent="c", weight=0.5)],
+             {"a": "2026-07-10: 50", "b": "2026-07-10: 100", "d": "2026-07-10: 20"})
+    out = CliRunner().invoke(main, ["status", str(t), "--today", "2026-08-15", "--format", "json"]).output
+    rows = {r["goal"]: r for r in json.loads(out)["goals"]}
+    assert rows["x"]["rollup"] is None
+    up = rows["c"]["rollup"]
+    assert up["progress"] == pytest.approx(0.6) and up["status"] == "on track"
+    assert up["children"] == [{"goal": "x", "weight": 0.5, "progress": 1.0, "status": "achieved"},
+                              {"goal": "y", "weight": 0.5, "progress": pytest.approx(0.2), "status": "behind"}]
+    text = CliRunner().invoke(main, ["status", str(t), "--today", "2026-08-15"]).output.splitlines()
+    assert [line.split()[0] for line in text[2:6]] == ["c", "↳", "x", "y"]
+    assert text[3].startswith("  ↳ 2 goals rolled up") and text[4].startswith("  x ")
+    assert "c: 1 behind · 1 achieved" in text
+    flat = CliRunner().invoke(main, ["status", str(t), "--today", "2026-08-15", "--sort", "progress"]).output
+    assert "rolled up" not in flat
