@@ -6,7 +6,9 @@ beside the progress of its own KPI: "if the team goals keep going like this,
 where does the company goal stand". A child counts with its own KPI's progress,
 or, when that cannot be measured, with its own roll-up. The roll-up's status
 follows the same pace rule as a goal's own (docs/data.md): against the share of
-the parent's period gone by today.
+the parent's period gone by today; and it is never better than the children that
+carry half its weight say (`at risk` when they are at risk or missed, `behind`
+when they are behind or worse).
 """
 
 from __future__ import annotations
@@ -96,4 +98,13 @@ def _status(project: Project, gid: str, share: float | None, rows: list[Child], 
         return MISSED
     expected = max(0.0, min(1.0, ((today - first).days + 1) / ((last - first).days + 1)))
     gap = expected - share
-    return AT_RISK_S if gap > AT_RISK else BEHIND_S if gap > BEHIND else ON_TRACK
+    status = AT_RISK_S if gap > AT_RISK else BEHIND_S if gap > BEHIND else ON_TRACK
+    # Pace alone would call two at-risk team goals "on track" when the leader's goal is ahead: the
+    # roll-up is never better than what the children carrying half its weight say.
+    at_risk = sum(c.weight for c in rows if c.status in (AT_RISK_S, MISSED))
+    behind = at_risk + sum(c.weight for c in rows if c.status == BEHIND_S)
+    if at_risk >= 0.5:
+        return AT_RISK_S
+    if behind >= 0.5 and status == ON_TRACK:
+        return BEHIND_S
+    return status

@@ -65,7 +65,7 @@ def test_status_json_and_text_show_the_rollup(tmp_path):
     rows = {r["goal"]: r for r in json.loads(out)["goals"]}
     assert rows["x"]["rollup"] is None
     up = rows["c"]["rollup"]
-    assert up["progress"] == pytest.approx(0.6) and up["status"] == "on track"
+    assert up["progress"] == pytest.approx(0.6) and up["status"] == "behind"  # half its weight is behind
     assert up["children"] == [{"goal": "x", "weight": 0.5, "progress": 1.0, "status": "achieved"},
                               {"goal": "y", "weight": 0.5, "progress": pytest.approx(0.2), "status": "behind"}]
     text = CliRunner().invoke(main, ["status", str(t), "--today", "2026-08-15"]).output.splitlines()
@@ -74,3 +74,13 @@ def test_status_json_and_text_show_the_rollup(tmp_path):
     assert "c: 1 behind · 1 achieved" in text
     flat = CliRunner().invoke(main, ["status", str(t), "--today", "2026-08-15", "--sort", "progress"]).output
     assert "rolled up" not in flat
+
+
+def test_the_rollup_is_never_better_than_the_children_carrying_half_its_weight(tmp_path):
+    """Two team goals at risk (their forecasts miss) while their weighted progress keeps pace."""
+    strong_start = "2026-07-06: 370, 2026-07-16: 2, 2026-07-26: 2, 2026-08-05: 2, 2026-08-14: 2"
+    t = tree(tmp_path, [goal("c", "a"), goal("x", "b", 1100, parent="c"), goal("y", "d", 1100, parent="c")],
+             {"b": strong_start, "d": strong_start})
+    result = run(t, date(2026, 8, 15))
+    assert {c.status for c in result.context.rollups["c"].children} == {"at risk"}
+    assert result.context.rollups["c"].status == "at risk"
