@@ -4,8 +4,8 @@ A property test mutates the example tree's YAML and CSV files (lines deleted, du
 and swapped, random bytes, hostile scalars) and runs check, status, build and
 `leads classify` in-process: each must end with findings or a one-line message, never
 with `internal error` (which the CLI prints for an exception that escaped) or a
-traceback. The example's goals are moved into the check-ins' year, so the progress model
-and the charts run too. CI runs a bounded number of examples; a longer run:
+traceback. On the example's live day its goals have data, so the progress model, the
+roll-up and the charts run too. CI runs a bounded number of examples; a longer run:
 
     GOALSPEC_FUZZ_EXAMPLES=2000 python -m pytest tests/test_fuzz.py
 """
@@ -24,7 +24,7 @@ from goalspec.cli import main
 from paths import SPECS
 
 EXAMPLES = int(os.environ.get("GOALSPEC_FUZZ_EXAMPLES", "25"))
-TODAY = "2026-09-15"
+TODAY = "2026-12-01"  # the day the example tree is live on: its goals run, its data is there
 
 # Numbers that are no measurement, or that overflow what arithmetic expects.
 NUMBERS = [".nan", ".inf", "-.inf", "1e400", "-1e400", "1e-400", "0x" + "f" * 400, "9" * 400, "-0", "0", "-1",
@@ -40,8 +40,6 @@ HOSTILE = NUMBERS + [
 def base_tree(root: Path) -> Path:
     tree = root / "specs"
     shutil.copytree(SPECS, tree)
-    for path in [*tree.glob("goals/*.yaml"), *tree.glob("incentives/*.yaml")]:
-        path.write_text(path.read_text().replace("2027", "2026"))
     return tree
 
 

@@ -25,7 +25,7 @@ def trace(goal_id: str, tree: Path, today, fmt: str) -> None:
 
     \b
     Example:
-      goalspec trace marketing.q3-qualified-calls specs
+      goalspec trace marketing.qualified-calls specs
     """
     from goalspec.check import run
     from goalspec.report.trace import render_trace

@@ -13,7 +13,7 @@ How to fix: correct the id, or define the parent goal.
 
 *Best practice*
 
-    parent: company.msp-seats-q3
+    parent: company.msp-seats
 """
 
 import difflib

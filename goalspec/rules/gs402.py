@@ -20,7 +20,7 @@ company goal, remove ``team:``.
     kind: Goal
     id: marketing.q3-calls
     team: marketing
-    parent: company.msp-seats-q3
+    parent: company.msp-seats
 """
 
 from goalspec.graph import GOAL

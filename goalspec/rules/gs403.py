@@ -20,7 +20,7 @@ How to fix: break the cycle: one of the goals serves a goal outside it.
 *Best practice*
 
     # both
-    parent: company.msp-seats-q3
+    parent: company.msp-seats
 """
 
 from goalspec.rules.base import Context

@@ -15,7 +15,7 @@ How to fix: add a goal with no ``team`` and no ``parent``.
 *Best practice*
 
     kind: Goal
-    id: company.msp-seats-q3
+    id: company.msp-seats
     title: Increase seats sold through MSPs by 10% over Q2 by the end of Q3
     owner: cleo
 """

@@ -16,7 +16,7 @@ How to fix: pay on the company goal, or on a team goal that serves it.
 *Best practice*
 
     pays_on:
-      - {goal: company.msp-seats-q3, share: 0.5}
+      - {goal: company.msp-seats, share: 0.5}
       - {goal: marketing.q3-calls, share: 0.5}
 """
 

@@ -15,14 +15,14 @@ How to fix: give each goal its ``share`` so that they sum to 1.
 *Anti-pattern*
 
     pays_on:
-      - {goal: company.msp-seats-q3, share: 0.7}
-      - {goal: sales.q3-msp-seats, share: 0.7}   # 0.7 + 0.7 = 1.4
+      - {goal: company.msp-seats, share: 0.7}
+      - {goal: sales.msp-seats, share: 0.7}   # 0.7 + 0.7 = 1.4
 
 *Best practice*
 
     pays_on:
-      - {goal: company.msp-seats-q3, share: 0.7}
-      - sales.q3-msp-seats                       # the remaining 0.3
+      - {goal: company.msp-seats, share: 0.7}
+      - sales.msp-seats                       # the remaining 0.3
 """
 
 from goalspec.rules.base import Context

@@ -18,7 +18,7 @@ make the incentive for whoever owns that work.
 
 *Best practice*
 
-    for: marketing  # owns marketing.q3-qualified-calls, which serves the company goal
+    for: marketing  # owns marketing.qualified-calls, which serves the company goal
 """
 
 from goalspec.rules.base import Context

@@ -139,9 +139,9 @@ def test_the_example_tree_classifies_its_own_lead_records():
     assert lines[lines.index("L009: meets marketing-qualified-msp") + 1] == \
         "  not sales-qualified-msp: switch_by 2027-10-15 is not before 2027-09-30"
     assert "L003: meets no definition" in lines
-    assert "conversion MQL → SQL: 10 of 16 (62%)" in lines
-    assert "follow-up within 2d by sales (sales-qualified-msp): 10 handed over, 7 in time, 0 waiting, 3 late" in lines
-    assert "  not followed up in time: L005, L012, L020" in lines
+    assert "conversion MQL → SQL: 70 of 93 (75%)" in lines
+    assert "follow-up within 2d by sales (sales-qualified-msp): 70 handed over, 59 in time, 2 waiting, 9 late" in lines
+    assert "  not followed up in time: L005, L012, L020, L041, L050, L051, L053, L054, L065" in lines
 
 
 def classify(*args: str, tree: Path = SPECS):
@@ -183,11 +183,11 @@ def test_csv_has_a_row_per_record_and_definition(tmp_path):
 def test_one_definition_and_summary_only():
     out = classify(str(SPECS / "data" / "leads.csv"), "--definition", "sales-qualified-msp", "--summary")
     assert out.exit_code == 0
-    assert out.output.startswith("22 lead records in ")
+    assert out.output.startswith("104 lead records in ")
     assert "marketing-qualified-msp" not in out.output
-    assert re.search(r"^  SQL +sales-qualified-msp +10 +45%$", out.output, re.MULTILINE)
+    assert re.search(r"^  SQL +sales-qualified-msp +70 +67%$", out.output, re.MULTILINE)
     doc = json.loads(classify(str(SPECS / "data" / "leads.csv"), "--summary", "--format", "json").output)
-    assert doc["records"] == [] and doc["summary"]["records"] == 22
+    assert doc["records"] == [] and doc["summary"]["records"] == 104
 
 
 @pytest.mark.parametrize("args,message", [
@@ -332,15 +332,11 @@ def test_lead_records_with_a_bad_date_are_gs204_naming_the_row(tree):
 
 
 def test_a_leads_kpi_feeds_progress(tree):
-    goals = tree / "goals" / "marketing.yaml"
-    text = goals.read_text()
-    assert "deadline: 2027-Q3" in text
-    # Move the marketing goal into the period the example's lead records cover.
-    goals.write_text(text.replace("deadline: 2027-Q3", "deadline: 2026-Q3").replace("start: 2027-Q3", "start: 2026-Q3"))
-    out = CliRunner().invoke(main, ["status", str(tree), "--today", "2026-09-30", "--format", "json"])
-    goal = next(g for g in json.loads(out.output)["goals"] if g["goal"] == "marketing.q3-qualified-calls")
+    # The example's marketing goal is for 2026-Q4, and its lead records run through November.
+    out = CliRunner().invoke(main, ["status", str(tree), "--today", "2026-12-01", "--format", "json"])
+    goal = next(g for g in json.loads(out.output)["goals"] if g["goal"] == "marketing.qualified-calls")
     with (tree / "data" / "leads.csv").open(newline="") as fh:
-        booked = [r for r in csv.DictReader(fh) if is_sql(r) and "2026-07-01" <= r["booked_on"] <= "2026-09-30"]
+        booked = [r for r in csv.DictReader(fh) if is_sql(r) and "2026-10-01" <= r["booked_on"] <= "2026-12-01"]
     assert len(booked) > 3
     assert goal["value"] == len(booked)  # the KPI sums the qualified records booked in the quarter
 

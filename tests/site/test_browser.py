@@ -99,7 +99,7 @@ def test_pages_load_cleanly_and_nothing_leaves_the_machine(sites, page, name):
 
 
 @pytest.mark.parametrize("name,word,goal", [
-    ("specs", "qualified", "marketing.q3-qualified-calls"),
+    ("specs", "qualified", "marketing.qualified-calls"),
     ("large", "73366", "company.g0"),
 ])
 def test_search_finds_a_goal_by_a_word_of_its_title(sites, page, name, word, goal):
@@ -173,7 +173,7 @@ def test_crawl_finds_no_broken_link_or_anchor(sites, name):
 
 
 @pytest.mark.parametrize("name,target", [
-    ("specs", "index.html"), ("specs", "goals/marketing.q3-qualified-calls.html"), ("specs", "map.html"),
+    ("specs", "index.html"), ("specs", "goals/marketing.qualified-calls.html"), ("specs", "map.html"),
     ("specs", "leads.html"), ("specs", "search.html?q=msp"), ("large", "map.html"),
     ("large", "goals/company.g0.html"), ("large", "kpis/kpi-00-0.html"),
 ])
@@ -202,7 +202,7 @@ def test_keyboard_reaches_the_content_first(sites, page):
 def test_reads_on_a_phone(sites, browser):
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
-    for target in ("index.html", "goals/company.msp-seats-q3.html", "leads.html"):
+    for target in ("index.html", "goals/company.msp-seats.html", "leads.html"):
         page.goto((sites["specs"] / target).as_uri())
         assert page.evaluate("document.documentElement.scrollWidth") <= 360, target
     context.close()
@@ -223,7 +223,7 @@ def test_goal_pages_chart_progress_with_a_text_alternative(sites, page):
 
 
 def test_prints_without_the_navigation(sites, page):
-    page.goto((sites["specs"] / "goals" / "marketing.q3-qualified-calls.html").as_uri())
+    page.goto((sites["specs"] / "goals" / "marketing.qualified-calls.html").as_uri())
     page.emulate_media(media="print")
     assert page.locator("header.top").is_hidden() and page.locator("form.search").is_hidden()
     assert page.locator("main h1").is_visible()

@@ -13,7 +13,7 @@ from goalspec.cli import main
 from paths import ROOT
 
 SPECS = ROOT / "specs"
-TODAY = "2027-01-15"
+TODAY = "2026-12-01"
 runner = CliRunner()
 
 
@@ -38,13 +38,13 @@ def test_builds_every_page(specs, tmp_path):
     site = tmp_path / "site"
     for page in ("index.html", "map.html", "leads.html", "incentives.html", "findings.html", "search.html",
                  "404.html", "assets/style.css", "assets/search.js", "assets/search-index.js",
-                 "goals/company.msp-seats-q3.html", "teams/marketing.html", "people/maya.html",
+                 "goals/company.msp-seats.html", "teams/marketing.html", "people/maya.html",
                  "kpis/qualified-calls.html", MARKER):
         assert (site / page).is_file(), page
     home = (site / "index.html").read_text()
-    assert "Increase seats sold through MSPs by 10% over Q2 by the end of Q3" in home
-    goal = (site / "goals" / "marketing.q3-qualified-calls.html").read_text()
-    assert 'href="../goals/company.msp-seats-q3.html"' in goal  # why this matters: the chain up
+    assert "Increase seats sold through MSPs by 10% over Q3 by the end of Q4" in home
+    goal = (site / "goals" / "marketing.qualified-calls.html").read_text()
+    assert 'href="../goals/company.msp-seats.html"' in goal  # why this matters: the chain up
     assert "Maya Lindqvist" in goal and "120 calls" in goal
     leads = (site / "leads.html").read_text()
     assert "seats is at least 250" in leads and 'id="lead-sales-qualified-msp"' in leads
@@ -74,10 +74,10 @@ id: sales.xss
 title: "<script>alert(1)</script> Close 5 seats"
 owner: ben
 team: sales
-parent: company.msp-seats-q3
+parent: company.msp-seats
 kpi: seats-closed
 target: {value: 5}
-deadline: 2027-Q3
+deadline: 2026-Q4
 tags: ["<b>bold</b>"]
 description: |
   <img src=x onerror="alert(2)"> and <script>alert(3)</script>
@@ -128,7 +128,7 @@ def test_a_tree_with_errors_is_not_built_and_the_old_site_stays(specs, tmp_path)
     assert cli_build(specs, site).exit_code == 0
     before = files(site)
     (specs / "goals" / "sales.yaml").write_text((specs / "goals" / "sales.yaml").read_text().replace(
-        "deadline: 2027-Q3", "deadline: someday"))
+        "deadline: 2026-Q4", "deadline: someday"))
     result = cli_build(specs, site)
     assert result.exit_code == 1 and "GS302" in result.output and "not built" in result.output
     assert files(site) == before
@@ -137,7 +137,7 @@ def test_a_tree_with_errors_is_not_built_and_the_old_site_stays(specs, tmp_path)
 
 def test_allow_errors_builds_with_the_findings(specs, tmp_path):
     (specs / "goals" / "sales.yaml").write_text((specs / "goals" / "sales.yaml").read_text().replace(
-        "deadline: 2027-Q3", "deadline: someday"))
+        "deadline: 2026-Q4", "deadline: someday"))
     result = cli_build(specs, tmp_path / "site", "--allow-errors")
     assert result.exit_code == 0
     home = (tmp_path / "site" / "index.html").read_text()
@@ -153,7 +153,7 @@ def test_a_failed_render_leaves_the_previous_site_intact(specs, tmp_path):
     broken.mkdir()
     (broken / "team.html").write_text("{% extends 'base.html' %}{% block main %}{{ team.no_such_field }}{% endblock %}")
     with pytest.raises(Exception):
-        build(specs, site, __import__("datetime").date(2027, 1, 15), templates=broken)
+        build(specs, site, __import__("datetime").date(2026, 12, 1), templates=broken)
     assert files(site) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "specs", "templates"]
 
@@ -183,7 +183,7 @@ def test_templates_override_file_by_file(specs, tmp_path):
     assert "<p class=mine>Increase seats sold" in home and "Skip to content" in home  # base.html still built in
     assert (tmp_path / "site" / "assets" / "style.css").read_text() == "body { color: black; }\n"
     assert (tmp_path / "site" / "assets" / "search.js").is_file()
-    assert "Goal of" in (tmp_path / "site" / "goals" / "sales.q3-msp-seats.html").read_text()
+    assert "Goal of" in (tmp_path / "site" / "goals" / "sales.msp-seats.html").read_text()
 
 
 def test_missing_templates_folder_is_a_usage_error(specs, tmp_path):
@@ -196,7 +196,7 @@ def test_workers_write_the_same_files_and_report_progress(specs, tmp_path):
     from goalspec.check import run
     from goalspec.site.render import environment, pages, write
 
-    result = run(specs, date(2027, 1, 15), remote_data=True)
+    result = run(specs, date(2026, 12, 1), remote_data=True)
     site_pages = pages(result)
     counts: dict[int, list[int]] = {1: [], 2: []}
     for jobs in (1, 2):
@@ -214,11 +214,13 @@ def test_lead_definitions_show_what_the_lead_records_say(specs, tmp_path):
     page = (tmp_path / "site" / "leads.html").read_text()
     sql = _text(page[page.index('id="lead-sales-qualified-msp"'):])
     mql = _text(page[page.index('id="lead-marketing-qualified-msp"'):page.index('id="lead-sales-qualified-msp"')])
-    # specs/data/leads.csv: 22 records, 16 MQL, 10 SQL, 3 of the SQLs not followed up within 2 days
-    assert "16 of 22 lead records in data/leads.csv qualify (73%)" in mql
-    assert "10 of 22 lead records in data/leads.csv qualify (45%)" in sql
-    assert "Of the 16 at MQL, 10 (62%) reached SQL." in sql
-    assert "Follow-up within 2d by Sales: 10 handed over, 7 followed up in time, 3 not followed up in time (30%)" in sql
+    # specs/data/leads.csv: 104 records, 93 MQL, 70 SQL; as of the build's day, 10 of the SQLs were not
+    # followed up within 2 days and one handed over the day before is still waiting
+    assert "93 of 104 lead records in data/leads.csv qualify (89%)" in mql
+    assert "70 of 104 lead records in data/leads.csv qualify (67%)" in sql
+    assert "Of the 93 at MQL, 70 (75%) reached SQL." in sql
+    assert ("Follow-up within 2d by Sales: 70 handed over, 59 followed up in time, 1 waiting, 10 not followed up in "
+            "time (14%)") in sql
     assert "Follow-up" not in mql  # no follow-up time agreed for MQLs
 
 
@@ -236,41 +238,41 @@ def test_incentives_show_every_chain_up_to_the_company_goal(specs, tmp_path):
     (specs / "goals" / "extra.yaml").write_text("""apiVersion: goalspec/v1
 kind: Goal
 id: company.retention
-title: Keep 95% of MSP seats through 2027-Q3
+title: Keep 95% of MSP seats through 2026-Q4
 owner: cleo
 kpi: msp-seats
 target: {value: 95}
-deadline: 2027-Q3
+deadline: 2026-Q4
 ---
 apiVersion: goalspec/v1
 kind: Goal
 id: sales.renewals
-title: Renew 400 MSP seats by the end of Q3
+title: Renew 400 MSP seats by the end of Q4
 owner: ben
 team: sales
-parent: [sales.q3-msp-seats, company.retention]
+parent: [sales.msp-seats, company.retention]
 kpi: msp-seats
 target: {value: 400}
-deadline: 2027-Q3
+deadline: 2026-Q4
 """)
-    inc = specs / "incentives" / "q3.yaml"
-    inc.write_text(inc.read_text().replace("  - {goal: sales.q3-msp-seats, share: 0.5}",
+    inc = specs / "incentives" / "q4.yaml"
+    inc.write_text(inc.read_text().replace("  - {goal: sales.msp-seats, share: 0.5}",
                                            "  - {goal: sales.renewals, share: 0.5}"))
     result = cli_build(specs, tmp_path / "site")
     assert result.exit_code == 0, result.output
     page = (tmp_path / "site" / "incentives.html").read_text()
-    section = page[page.index('id="incentive-q3-sales-bonus"'):]
+    section = page[page.index('id="incentive-q4-sales-bonus"'):]
     chains = re.findall(r'<ol class="chain small"[^>]*>(.*?)</ol>', section[:section.index("</section>")], re.S)
     steps = [re.findall(r'href="goals/([^"]+)\.html"', c) for c in chains]
-    assert steps[0] == ["company.msp-seats-q3"]  # the company goal itself
-    assert sorted(steps[1:]) == [["company.msp-seats-q3", "sales.q3-msp-seats", "sales.renewals"],
+    assert steps[0] == ["company.msp-seats"]  # the company goal itself
+    assert sorted(steps[1:]) == [["company.msp-seats", "sales.msp-seats", "sales.renewals"],
                                  ["company.retention", "sales.renewals"]]
     assert "shares add up" not in page
 
 
 def test_incentive_shares_that_do_not_add_up_are_shown(specs, tmp_path):
-    inc = specs / "incentives" / "q3.yaml"
-    inc.write_text(inc.read_text().replace("{goal: sales.q3-msp-seats, share: 0.5}", "{goal: sales.q3-msp-seats, share: 1}"))
+    inc = specs / "incentives" / "q4.yaml"
+    inc.write_text(inc.read_text().replace("{goal: sales.msp-seats, share: 0.5}", "{goal: sales.msp-seats, share: 1}"))
     result = cli_build(specs, tmp_path / "site", "--allow-errors")
     assert result.exit_code == 0, result.output
     assert "The shares add up to 150%, not 100%." in (tmp_path / "site" / "incentives.html").read_text()

@@ -62,7 +62,7 @@ def test_serves_on_loopback_and_rebuilds_on_save(server):
 def test_a_broken_tree_is_served_with_its_findings(server):
     tree, url = server
     sales = tree / "goals" / "sales.yaml"
-    sales.write_text(sales.read_text().replace("deadline: 2027-Q3", "deadline: soon"))
+    sales.write_text(sales.read_text().replace("deadline: 2026-Q4", "deadline: soon"))
     page = wait_for(lambda: (lambda text: text if 'role="alert"' in text else None)(fetch(url + "index.html")))
     assert "1 error" in page
     assert "GS302" in fetch(url + "findings.html")

@@ -38,7 +38,7 @@ def tree(tmp_path):
 @pytest.mark.parametrize("args", [
     ["check", "{tree}", "--format", "text"],
     ["check", "{tree}", "--format", "github"],
-    ["trace", "sales.q3-msp-seats", "{tree}"],
+    ["trace", "sales.msp-seats", "{tree}"],
     ["graph", "{tree}", "--format", "dot"],
     ["graph", "{tree}", "--format", "mermaid"],
 ])
