@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from datetime import date, timedelta
 
@@ -42,6 +42,19 @@ def aggregate(points: list[Point] | tuple[Point, ...], how: str) -> float | None
     if how == "min":
         return min(values)
     return values[-1]  # last
+
+
+def decimals(points) -> int:
+    """How many decimals the KPI's own values are written with (at most 2): a forecast of a count is
+    shown as a count ("84 calls", never "84.18 calls")."""
+    most = 0
+    for point in points:
+        value = point.value
+        if value != int(value):
+            most = 2 if round(value, 1) != value else max(most, 1)
+            if most == 2:
+                break
+    return most
 
 
 def within(points, first: date, last: date) -> list[Point] | tuple[Point, ...]:
@@ -85,6 +98,7 @@ class Progress:
     last: date | None
     direction: str = "increase"
     points: tuple[Point, ...] = ()
+    decimals: int = 0  # how figures of this goal are shown: as precise as the KPI's own values
 
     def meets(self, value: float | None, target: float | None = None) -> bool:
         """Whether a value reaches a target (this goal's by default) in the KPI's good direction."""
@@ -103,6 +117,14 @@ def meets(value: float | None, target: float | None, direction: str) -> bool:
 
 def goal_progress(project: Project, data: Data, gid: str, today: date) -> Progress | None:
     """None for goals that progress does not apply to (no KPI, target or dates)."""
+    found = _goal_progress(project, data, gid, today)
+    if found is None:
+        return None
+    series = data.series.get(project.goals[gid].model.kpi or "")
+    return replace(found, decimals=decimals(series.points)) if series and series.points else found
+
+
+def _goal_progress(project: Project, data: Data, gid: str, today: date) -> Progress | None:
     goal: Goal = project.goals[gid].model
     kpi_obj = project.kpis.get(goal.kpi or "")
     if kpi_obj is None or goal.target is None or goal.deadline is None:

@@ -72,10 +72,12 @@ def bar(share: float | None, width: int = 10) -> str:
     return ("█" * full + ("▏▎▍▌▋▊▉"[part - 1] if part else "")).ljust(width)
 
 
-def _num(value: float | None) -> str:
+def _num(value: float | None, places: int = 2) -> str:
     if value is None:
         return "–"
-    return f"{value:,.0f}" if abs(value) >= 100 or value == int(value) else f"{value:,.2f}"
+    if abs(value) >= 100 or value == int(value):
+        places = 0
+    return f"{value:,.{places}f}"
 
 
 def _pct(share: float | None) -> str:
@@ -87,11 +89,13 @@ def as_text(result: Result, table: list[dict], tree: bool = False) -> str:
     with its children's roll-up beneath it and their statuses counted under the table."""
     header = ["goal", "owner", "value", "target", "progress", "expected", "status", "forecast"]
     placed = _as_tree(result, table) if tree else [(r, 0) for r in table]
+    decimals = {gid: p.decimals for gid, p in result.context.progress.items()}
     body = []
     for r, depth in placed:
-        body.append(["  " * depth + r["goal"], r["owner"], _num(r["value"]), _num(r["target"]),
+        places = decimals.get(r["goal"], 2)  # as precise as the KPI's own values: "84 calls", not "84.18"
+        body.append(["  " * depth + r["goal"], r["owner"], _num(r["value"], places), _num(r["target"], places),
                      f"{bar(r['progress'])} {_pct(r['progress']):>4}", _pct(r["expected"]), r["status"],
-                     _num(r["forecast"])])
+                     _num(r["forecast"], places)])
         up = r["rollup"] if tree else None
         if up is not None:
             n = len(up["children"])

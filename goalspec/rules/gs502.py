@@ -31,9 +31,11 @@ def check(ctx: Context):
         if p.forecast is None or p.meets(p.forecast):
             continue
         yield goal.diag("GS502", "target",
-                        f"forecast {_num(p.forecast)} by {p.last.isoformat()} misses the target {_num(p.target)}",
+                        f"forecast {_num(p.forecast, p.decimals)} by {p.last.isoformat()} misses the target "
+                        f"{_num(p.target, p.decimals)}",
                         "act now, or change the target with a reason under `revisions`")
 
 
-def _num(value: float) -> str:
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.4g}"
+def _num(value: float, places: int) -> str:
+    # As precise as the KPI's own values: a forecast of calls is a number of calls.
+    return f"{value:,.0f}" if abs(value) >= 100 or value == int(value) else f"{value:,.{places}f}"

@@ -183,7 +183,11 @@ class _Site:
         unit = f" {kpi.unit}" if kpi.unit and kpi.unit != "%" else (kpi.unit or "")
 
         def num(value: float | None) -> str | None:
-            return None if value is None else f"{value:,.0f}{unit}" if abs(value) >= 100 else f"{value:,.4g}{unit}"
+            # As precise as the KPI's own values: a forecast of a count is a count.
+            if value is None:
+                return None
+            places = 0 if abs(value) >= 100 or value == int(value) else p.decimals
+            return f"{value:,.{places}f}{unit}"
 
         return {
             "status": p.status, "value": num(p.value), "target": num(p.target),

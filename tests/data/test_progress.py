@@ -5,7 +5,10 @@ from pathlib import Path
 
 import pytest
 
+from click.testing import CliRunner
+
 from goalspec.check import run
+from goalspec.cli import main
 from goalspec.data.progress import (
     ACHIEVED, AT_RISK_S, BEHIND_S, MISSED, NO_BASELINE, NO_DATA, NOT_STARTED, ON_TRACK, aggregate, cadence_periods,
     least_squares, meets,
@@ -210,3 +213,14 @@ def test_progress_is_monotonic_in_the_value(start, target, a, b, direction):
         return  # GS206's finding: a target against the KPI's direction has no way forward
     shares = _share(low, target, start, direction), _share(high, target, start, direction)
     assert (shares[0] <= shares[1]) if target > start else (shares[0] >= shares[1])
+
+
+def test_figures_are_shown_as_precisely_as_the_kpis_own_values(tmp_path):
+    from goalspec.data.progress import decimals
+
+    assert decimals([Point(date(2026, 7, 1), 3.0), Point(date(2026, 7, 2), 5.0)]) == 0
+    assert decimals([Point(date(2026, 7, 1), 3.5)]) == 1 and decimals([Point(date(2026, 7, 1), 3.25)]) == 2
+    p = project(tmp_path, aggregation="sum", values="{2026-07-11: 10, 2026-07-21: 10, 2026-07-31: 11}")
+    assert p.decimals == 0 and p.forecast != int(p.forecast)
+    out = CliRunner().invoke(main, ["status", str(tmp_path), "--today", "2026-08-15"]).output
+    assert f"{p.forecast:.0f}" in out.splitlines()[2].split()[-1] and "." not in out.splitlines()[2].split()[-1]
