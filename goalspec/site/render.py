@@ -25,6 +25,7 @@ from markupsafe import Markup, escape
 from goalspec import __version__
 from goalspec.check import Result
 from goalspec.diagnostics import Severity
+from goalspec.data.progress import decimals
 from goalspec.site.chart import goal_chart, kpi_chart
 from goalspec.spec.criteria import sentence
 from goalspec.site.layout import layout_map
@@ -73,6 +74,7 @@ class _Site:
             "warnings": result.summary.warnings,
         }
         self.incentives_by_goal: dict[str, list] = {}
+        self._notes: dict[str, list[dict]] | None = None
         for iid, inc in sorted(self.p.incentives.items()):
             ref = {"id": iid, "label": inc.model.name, "url": f"incentives.html#incentive-{iid}"}
             for goal_id in dict.fromkeys(inc.model.goals):
@@ -172,7 +174,44 @@ class _Site:
             "file": obj.file,
             "chart": goal_chart(p, kpi.model.aggregation, f"Chart of {m.title}") if p is not None and kpi is not None
             else None,
+            "notes": [n for n in self.notes(m.kpi) if p is not None and p.first <= n["day"] <= p.last],
+            "rollup": self.rollup(gid),
         }}
+
+    def notes(self, kid: str | None) -> list[dict]:
+        """What the people reporting a KPI said with its values (check-ins with a note or a
+        confidence), newest first."""
+        if self._notes is None:
+            self._notes = {}
+            for checkin in self.p.checkins:
+                c = checkin.model
+                if c.date is not None and (c.note or c.confidence is not None):
+                    self._notes.setdefault(c.kpi, []).append({
+                        "day": c.date, "date": c.date.isoformat(), "value": self.kpi_number(c.kpi, c.value),
+                        "note": c.note,
+                        "confidence": None if c.confidence is None else round(c.confidence * 100),
+                        "by": self.party_ref(c.by) if c.by else None})
+            for found in self._notes.values():
+                found.sort(key=lambda n: n["day"], reverse=True)
+        return self._notes.get(kid or "", [])
+
+    def kpi_number(self, kid: str, value: float | None) -> str | None:
+        """A value of a KPI as precisely as the KPI's own values are written."""
+        if value is None:
+            return None
+        series = self.data.series.get(kid)
+        places = 0 if value == int(value) else decimals(series.points) if series and series.points else 2
+        return f"{value:,.{places}f}"
+
+    def rollup(self, gid: str) -> dict | None:
+        """The goal's children's progress rolled up by weight, for beside the goal's own."""
+        up = self.r.context.rollups.get(gid)
+        if up is None:
+            return None
+        return {"percent": None if up.progress is None else round(up.progress * 100), "status": up.status,
+                "children": [{"goal": self.goal_ref(c.goal), "share": round(c.weight * 100), "status": c.status,
+                              "percent": None if c.progress is None else round(c.progress * 100)}
+                             for c in up.children]}
 
     def measured(self, gid: str) -> dict | None:
         """What the data says about a goal, as texts for the page."""
@@ -291,6 +330,7 @@ def pages(result: Result, built: str | None = None, history: dict[str, list[dict
             "chart": kpi_chart(s.data.series[kid].points, m.unit, f"Chart of {m.name}") if kid in s.data.series else None,
             "goals": by_kpi.get(kid, []),
             "findings": s.findings_by_id.get(kid, []),
+            "notes": s.notes(kid),
         })
     leads = []
     for lid, lead in sorted(p.leads.items()):

@@ -276,3 +276,16 @@ def test_incentive_shares_that_do_not_add_up_are_shown(specs, tmp_path):
     result = cli_build(specs, tmp_path / "site", "--allow-errors")
     assert result.exit_code == 0, result.output
     assert "The shares add up to 150%, not 100%." in (tmp_path / "site" / "incentives.html").read_text()
+
+
+def test_goal_pages_show_the_rollup_and_what_reporters_said(specs, tmp_path):
+    cli_build(specs, tmp_path / "site")
+    company = _text((tmp_path / "site" / "goals" / "company.msp-seats.html").read_text())
+    assert "Rolled up from the goals that serve it 63% done at risk" in company
+    assert "Close 1200 seats through MSPs by the end of Q4: 60% of the roll-up, 63% done, at risk" in company
+    note = "2026-11-30 · value 215 · Farid Haddad · confidence 85%"
+    assert note in company and "Second half of November; one of the two large MSPs signed." in company
+    kpi = _text((tmp_path / "site" / "kpis" / "msp-seats.html").read_text())
+    assert note in kpi and "2026-11-15 · value 210" in kpi
+    sales = _text((tmp_path / "site" / "goals" / "sales.msp-seats.html").read_text())
+    assert "Rolled up" not in sales and "What the people reporting it said" not in sales  # no children, no notes
