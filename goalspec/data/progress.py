@@ -99,6 +99,8 @@ class Progress:
     direction: str = "increase"
     points: tuple[Point, ...] = ()
     decimals: int = 0  # how figures of this goal are shown: as precise as the KPI's own values
+    milestone: bool = False  # `target: {done: true}`: value and target are 1 (done) or 0 (not yet)
+    done_on: date | None = None  # a milestone's day: the first check-in in its period that says done
 
     def meets(self, value: float | None, target: float | None = None) -> bool:
         """Whether a value reaches a target (this goal's by default) in the KPI's good direction."""
@@ -125,6 +127,43 @@ def goal_progress(project: Project, data: Data, gid: str, today: date) -> Progre
 
 
 def _goal_progress(project: Project, data: Data, gid: str, today: date) -> Progress | None:
+    goal: Goal = project.goals[gid].model
+    if goal.target is not None and goal.deadline is not None and goal.target.done is True:
+        try:
+            if parse_target(goal.target).done:
+                return _milestone(project, data, gid, today)
+        except TargetProblem:
+            return None
+    return _measured(project, data, gid, today)
+
+
+def _milestone(project: Project, data: Data, gid: str, today: date) -> Progress | None:
+    """A yes/no end state: done on the first day a check-in on its KPI in its period says so (a value
+    above 0), or when its owner sets `status: achieved`. It has no pace: until its deadline it is
+    on track, after it missed."""
+    goal: Goal = project.goals[gid].model
+    window = goal_window(project, gid)
+    if window is None:
+        return None
+    first, deadline = window
+    series = data.series.get(goal.kpi or "") if goal.kpi in project.kpis else None
+    inside = within(series.points, first, min(today, deadline)) if series else ()
+    done_on = next((p.day for p in inside if p.value > 0), None)
+    expected = 0.0 if today < first else _expected(first, deadline, today)
+    if goal.status in (ACHIEVED, MISSED):
+        status = goal.status
+    elif done_on is not None:
+        status = ACHIEVED
+    elif today < first:
+        status = NOT_STARTED
+    else:
+        status = MISSED if today > deadline else ON_TRACK
+    done = done_on is not None or goal.status == ACHIEVED
+    return Progress(gid, 1.0 if done else 0.0, 1.0, 0.0, 1.0 if done else 0.0, expected, status, None, first,
+                    deadline, "increase", tuple(inside), milestone=True, done_on=done_on)
+
+
+def _measured(project: Project, data: Data, gid: str, today: date) -> Progress | None:
     goal: Goal = project.goals[gid].model
     kpi_obj = project.kpis.get(goal.kpi or "")
     if kpi_obj is None or goal.target is None or goal.deadline is None:

@@ -29,6 +29,7 @@ def rows(result: Result, team: str | None = None, owner: str | None = None, stat
             "unit": kpi.model.unit if kpi else None,
             "value": p.value if p else None, "target": p.target if p else None,
             "start_value": p.start_value if p else None,
+            "milestone": bool(p and p.milestone), "done_on": p.done_on.isoformat() if p and p.done_on else None,
             "progress": p.progress if p else None, "expected": p.expected if p else None,
             "status": p.status if p else "no data", "forecast": p.forecast if p else None,
             "deadline": p.last.isoformat() if p and p.last else None,
@@ -93,7 +94,10 @@ def as_text(result: Result, table: list[dict], tree: bool = False) -> str:
     body = []
     for r, depth in placed:
         places = decimals.get(r["goal"], 2)  # as precise as the KPI's own values: "84 calls", not "84.18"
-        body.append(["  " * depth + r["goal"], r["owner"], _num(r["value"], places), _num(r["target"], places),
+        value, target = _num(r["value"], places), _num(r["target"], places)
+        if r["milestone"]:
+            value, target = ("done" if r["value"] == 1 else "not yet"), "done"
+        body.append(["  " * depth + r["goal"], r["owner"], value, target,
                      f"{bar(r['progress'])} {_pct(r['progress']):>4}", _pct(r["expected"]), r["status"],
                      _num(r["forecast"], places)])
         up = r["rollup"] if tree else None

@@ -35,8 +35,9 @@ def check(ctx: Context):
     running: dict[str, bool] = {}
     for gid, goal in ctx.goals():
         p = ctx.progress.get(gid)
-        if goal.model.status == "active" and p is not None and p.first <= ctx.today <= p.last:
-            running[goal.model.kpi] = True
+        if goal.model.status == "active" and p is not None and p.first <= ctx.today <= p.last \
+                and goal.model.kpi in ctx.project.kpis and not (p.milestone and p.done_on):
+            running[goal.model.kpi] = True  # a milestone once done needs no more check-ins
     for kid in sorted(running):
         kpi = ctx.project.kpis[kid]
         series = ctx.data.series.get(kid)

@@ -29,8 +29,8 @@ def check(ctx: Context):
     project = ctx.project
     for gid, goal in ctx.goals():
         p = ctx.progress.get(gid)
-        if goal.model.status != "active" or p is None or p.target is None:
-            continue
+        if goal.model.status != "active" or p is None or p.target is None or p.milestone:
+            continue  # a milestone has no pace to miss
         kpi = project.kpis[goal.model.kpi].model
         until = min(ctx.today, p.last)
         periods = cadence_periods(p.first, until, kpi.cadence)[-2:]

@@ -172,8 +172,8 @@ class _Site:
             "findings": self.findings_by_id.get(gid, []),
             "history": self.history.get(gid, []),
             "file": obj.file,
-            "chart": goal_chart(p, kpi.model.aggregation, f"Chart of {m.title}") if p is not None and kpi is not None
-            else None,
+            "chart": goal_chart(p, kpi.model.aggregation, f"Chart of {m.title}")
+            if p is not None and kpi is not None and not p.milestone else None,  # a yes/no has no line to draw
             "notes": [n for n in self.notes(m.kpi) if p is not None and p.first <= n["day"] <= p.last],
             "rollup": self.rollup(gid),
         }}
@@ -218,6 +218,11 @@ class _Site:
         p = self.progress.get(gid)
         if p is None:
             return None
+        if p.milestone:
+            done = p.value == 1
+            return {"status": p.status, "target": "done", "forecast": None, "expected": round(p.expected * 100),
+                    "value": (f"done on {p.done_on.isoformat()}" if p.done_on else "done") if done else "not yet",
+                    "percent": 100 if done else 0}
         kpi = self.p.kpis[self.p.goals[gid].model.kpi].model
         unit = f" {kpi.unit}" if kpi.unit and kpi.unit != "%" else (kpi.unit or "")
 

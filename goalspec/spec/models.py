@@ -159,6 +159,7 @@ class Target(Model):
     value: Any = Field(None, description="Absolute target in the KPI's unit.")
     change: Any = Field(None, description='Change relative to the baseline: `"+10%"` or `"-150"`.')
     baseline: Any = Field(None, description="A number, or `{period: 2026-Q2}` for the KPI's value over a period.")
+    done: Any = Field(None, description="`true` for a milestone: a yes/no end state, done once a check-in says so.")
 
     @model_validator(mode="before")
     @classmethod

@@ -26,6 +26,7 @@ class ParsedTarget:
     percent: bool = False
     baseline: float | None = None    # a number given as the baseline
     baseline_period: str | None = None
+    done: bool = False               # a milestone: a yes/no end state (`target: {done: true}`)
 
     @property
     def relative(self) -> bool:
@@ -37,6 +38,8 @@ class ParsedTarget:
 
     def implied_value(self) -> float | None:
         """The absolute value the target asks for, where it can be known without data."""
+        if self.done:
+            return None
         if self.value is not None:
             return self.value
         if self.baseline is None or self.change is None:
@@ -66,6 +69,14 @@ def shown(value: object, limit: int = 40) -> str:
 
 
 def parse_target(target: Target) -> ParsedTarget:
+    if target.done is not None:
+        if target.done is not True:
+            raise TargetProblem("done", f"a milestone target is `done: true`, not `{shown(target.done)}`",
+                                "write `target: {done: true}` for a goal whose result is a yes/no end state")
+        if target.value is not None or target.change is not None or target.baseline is not None:
+            raise TargetProblem("", "a milestone target (`done: true`) has no `value`, `change` or `baseline`",
+                                "keep `done: true` for a yes/no end state, or a number for a measured one")
+        return ParsedTarget(done=True)
     if target.value is not None and target.change is not None:
         raise TargetProblem("", "target has both `value` and `change`",
                             "keep one: `value` for an absolute target, `change` (with a baseline) for a relative one")

@@ -104,3 +104,21 @@ def vague_wording(title: str, found: list[TitleNumber] | None = None) -> str | N
 
 def close(a: float, b: float) -> bool:
     return abs(a - b) <= max(1e-9, 0.005 * abs(b))
+
+
+# Verbs that say a thing will exist or be finished: with the thing named after them ("Launch the
+# partner portal"), the title is a verifiable end state, the kind of statement a milestone target
+# (`done: true`) checks.
+COMPLETION_VERBS = (
+    "launch", "ship", "release", "publish", "deliver", "complete", "finish", "implement", "deploy", "roll out",
+    "open", "sign", "hire", "migrate", "introduce", "adopt", "certify", "pass", "obtain", "build", "create",
+    "establish", "set up", "replace", "retire", "sunset", "decommission", "automate", "document", "host", "hold",
+    "secure", "close", "move", "go live", "integrate", "rebuild", "redesign", "finalize", "finalise",
+)
+_END_STATE = re.compile(r"^\s*(?:" + "|".join(re.escape(v) for v in COMPLETION_VERBS) + r")(?:s|es|ed|d)?\s+"
+                        r"(?:the\s+|a\s+|an\s+|our\s+)?[\w][\w\-]*", re.IGNORECASE)
+
+
+def end_state(title: str) -> bool:
+    """Whether a title names a deliverable after a completion verb ("Launch the partner portal")."""
+    return bool(_END_STATE.match(title))

@@ -7,6 +7,8 @@ from goalspec.spec.targets import ParsedTarget
 
 def describe_target(t: ParsedTarget, unit: str) -> str:
     u = f" {unit}" if unit and unit != "%" else (unit if unit == "%" else "")
+    if t.done:
+        return "done"
     if t.value is not None:
         return f"{number(t.value)}{u}"
     change = f"{t.change:+g}%" if t.percent else f"{number(t.change, sign=True)}{u}"

@@ -224,3 +224,28 @@ def test_figures_are_shown_as_precisely_as_the_kpis_own_values(tmp_path):
     assert p.decimals == 0 and p.forecast != int(p.forecast)
     out = CliRunner().invoke(main, ["status", str(tmp_path), "--today", "2026-08-15"]).output
     assert f"{p.forecast:.0f}" in out.splitlines()[2].split()[-1] and "." not in out.splitlines()[2].split()[-1]
+
+
+# --- milestones: `target: {done: true}` -------------------------------------------------------
+
+
+@pytest.mark.parametrize("values,status_line,today,status,done_on", [
+    ("{}", "", date(2026, 8, 15), ON_TRACK, None),
+    ("{2026-07-01: 0, 2026-08-03: 1}", "", date(2026, 8, 15), ACHIEVED, date(2026, 8, 3)),
+    ("{2026-06-30: 1}", "", date(2026, 8, 15), ON_TRACK, None),  # done before its period: not this goal's
+    ("{}", "", date(2026, 10, 2), MISSED, None),
+    ("{}", "", date(2026, 6, 2), NOT_STARTED, None),
+    ("{}", "status: achieved\n", date(2026, 8, 15), ACHIEVED, None),
+])
+def test_a_milestone_is_done_when_a_check_in_or_its_owner_says_so(tmp_path, values, status_line, today, status,
+                                                                  done_on):
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    project(tmp_path, target="{done: true}", values=values, today=today)
+    if status_line:
+        specs = tmp_path / "specs.yaml"
+        specs.write_text(specs.read_text().replace("deadline: 2026-Q3\n", "deadline: 2026-Q3\n" + status_line))
+    p = run(tmp_path, today).context.progress["g"]
+    assert p.milestone and (p.status, p.done_on) == (status, done_on)
+    assert p.progress == (1.0 if status == ACHIEVED else 0.0) and p.forecast is None
+    out = CliRunner().invoke(main, ["status", str(tmp_path), "--today", today.isoformat()]).output.splitlines()[2]
+    assert out.split()[2:4] == (["done", "done"] if status == ACHIEVED else ["not", "yet"])

@@ -86,7 +86,8 @@ def test_json(tree):
     assert rows["company"]["expected"] == pytest.approx(46 / 92)
     assert rows["ops.none"]["progress"] is None and rows["ops.none"]["status"] == "no data"
     assert set(rows["company"]) == {"goal", "title", "team", "owner", "unit", "value", "target", "progress",
-                                    "start_value", "expected", "status", "forecast", "deadline", "rollup"}
+                                    "start_value", "milestone", "done_on", "expected", "status", "forecast", "deadline",
+                                    "rollup"}
 
 
 @pytest.mark.parametrize("share,text", [(None, " " * 10), (0, " " * 10), (1, "█" * 10), (0.5, "█████     "),
