@@ -99,6 +99,7 @@ class Progress:
     direction: str = "increase"
     points: tuple[Point, ...] = ()
     decimals: int = 0  # how figures of this goal are shown: as precise as the KPI's own values
+    plan: tuple[tuple[date, float], ...] = ()  # the pace line's points, when the goal has a `plan`
     milestone: bool = False  # `target: {done: true}`: value and target are 1 (done) or 0 (not yet)
     done_on: date | None = None  # a milestone's day: the first check-in in its period that says done
 
@@ -122,6 +123,11 @@ def goal_progress(project: Project, data: Data, gid: str, today: date) -> Progre
     found = _goal_progress(project, data, gid, today)
     if found is None:
         return None
+    goal = project.goals[gid].model
+    if goal.plan and not found.milestone and found.first is not None:
+        line = plan_line(goal.plan, found.first, found.last, found.start_value, found.target,
+                         project.fiscal_year_start)
+        found = replace(found, plan=tuple(line))
     series = data.series.get(project.goals[gid].model.kpi or "")
     return replace(found, decimals=decimals(series.points)) if series and series.points else found
 
@@ -191,6 +197,10 @@ def _measured(project: Project, data: Data, gid: str, today: date) -> Progress |
     # Finite inputs can still overflow (a sum of 1e308s): a figure that is not finite is unknown.
     value = _finite(aggregate(inside, kpi.aggregation))
     target_value, start_value = (_finite(x) for x in _target_and_start(target, kpi, points, first, fy))
+    plan = plan_line(goal.plan, first, deadline, start_value, target_value, fy)
+    if plan and start_value is not None and target_value is not None and target_value != start_value:
+        # The plan replaces the straight line: expected is the share of the way the plan has reached.
+        expected = max(0.0, min(1.0, (planned(plan, today) - start_value) / (target_value - start_value)))
     unmeasured = (NO_DATA if value is None else NO_BASELINE if target_value is None
                   or (start_value is None and direction != "maintain") else None)
     progress = None if unmeasured else _finite(_share(value, target_value, start_value, direction))
@@ -214,6 +224,38 @@ def _measured(project: Project, data: Data, gid: str, today: date) -> Progress |
         status = _forecast_says(status, forecast, target_value, direction)
     return Progress(gid, value, target_value, start_value, progress, expected, closed or status, forecast, first,
                     deadline, direction, tuple(inside))
+
+
+def plan_line(plan: dict[str, float] | None, first: date, last: date, start: float | None, target: float | None,
+              fy: int) -> list[tuple[date, float]]:
+    """The pace line a plan draws: from the start value on the first day, through each planned value
+    on the last day of its period (or on its day), to the target on the deadline. Empty without a plan,
+    or when the start or the target is not known; plan entries that do not read (GS302's) or fall
+    outside the goal's period are left out."""
+    if not plan or start is None or target is None:
+        return []
+    points = []
+    for key, value in plan.items():
+        try:
+            day = parse_period(str(key), fy).last
+        except ValueError:
+            continue
+        if first <= day <= last and math.isfinite(value):
+            points.append((day, float(value)))
+    if not points:
+        return []
+    line = {first: start, **dict(sorted(points)), last: target}
+    return sorted(line.items())
+
+
+def planned(line: list[tuple[date, float]] | tuple[tuple[date, float], ...], day: date) -> float:
+    """The value the plan's line gives for a day: straight between its points."""
+    if day <= line[0][0]:
+        return line[0][1]
+    for (d0, v0), (d1, v1) in zip(line, line[1:]):
+        if day <= d1:
+            return v0 + (v1 - v0) * ((day - d0).days / max(1, (d1 - d0).days))
+    return line[-1][1]
 
 
 def _forecast_says(status: str, forecast: float | None, target: float, direction: str) -> str:

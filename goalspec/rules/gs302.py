@@ -34,6 +34,11 @@ def check(ctx: Context):
             problem = _problem(value, ctx.fy)
             if problem:
                 yield goal.diag("GS302", sub, problem, "write a date (2026-09-30) or a period (2026-Q3, FY2027-H1)")
+        for key in goal.model.plan or {}:
+            problem = _problem(str(key), ctx.fy)
+            if problem:
+                yield goal.diag("GS302", f"plan{SEP}{key}", f"plan entry: {problem}",
+                                "key each planned value by a date (2026-10-31) or a period (2026-10, 2026-Q4)", key=True)
     for _, inc in ctx.project.incentives.items():
         problem = _problem(inc.model.period, ctx.fy)
         if problem:

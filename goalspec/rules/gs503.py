@@ -21,7 +21,9 @@ How to fix: act on the goal, and say what changes in the next check-in's note.
     # July 360 seats, August 380 seats
 """
 
-from goalspec.data.progress import aggregate, cadence_periods, within
+from datetime import timedelta
+
+from goalspec.data.progress import aggregate, cadence_periods, planned, within
 from goalspec.rules.base import Context
 
 
@@ -41,7 +43,11 @@ def check(ctx: Context):
             if value is None:
                 missed.append(None)
                 continue
-            if kpi.aggregation == "sum":
+            if p.plan:  # the plan is the pace: what it says by the period's end (for a sum, within the period)
+                owed = planned(p.plan, last)
+                if kpi.aggregation == "sum":
+                    owed -= planned(p.plan, first - timedelta(days=1))
+            elif kpi.aggregation == "sum":
                 owed = p.target * ((last - first).days + 1) / total_days
             elif p.start_value is not None:
                 share = ((last - p.first).days + 1) / total_days

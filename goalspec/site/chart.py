@@ -57,7 +57,8 @@ def goal_chart(p: Progress, aggregation: str, label: str = "Chart") -> dict | No
         running = running + point.value if aggregation == "sum" else point.value
         actual.append((point.day, running))
     start = p.start_value if p.start_value is not None else actual[0][1]
-    values = [v for _, v in actual] + [p.target, start] + ([p.forecast] if p.forecast is not None else [])
+    values = [v for _, v in actual] + [p.target, start] + ([p.forecast] if p.forecast is not None else []) \
+        + [v for _, v in p.plan]
     lo, hi = _scale(min(values + [0.0] if aggregation == "sum" else values), max(values))
     x, y = _frame(p.first, p.last, lo, hi)
     coords = [(x(d), y(v)) for d, v in ([(p.first, 0.0)] if aggregation == "sum" else []) + actual]
@@ -67,7 +68,8 @@ def goal_chart(p: Progress, aggregation: str, label: str = "Chart") -> dict | No
         "start_label": p.first.isoformat(), "end_label": p.last.isoformat(),
         "actual": " ".join(f"{cx},{cy}" for cx, cy in coords), "last": coords[-1],
         "target_y": y(p.target), "target_label": _fmt(p.target),
-        "pace": f"{x(p.first)},{y(start)} {x(p.last)},{y(p.target)}",
+        # The pace line: straight from start to target, or through the plan's points where there is one.
+        "pace": " ".join(f"{x(d)},{y(v)}" for d, v in p.plan) if p.plan else f"{x(p.first)},{y(start)} {x(p.last)},{y(p.target)}",
         "forecast": None,
         # The summary is the chart's text alternative; every value is listed on the KPI's page.
         "table": None,

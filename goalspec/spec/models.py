@@ -192,6 +192,8 @@ class Goal(Document):
     weight: float = Field(1.0, gt=0, description="Share of the parent this goal carries.")
     tags: list[str] = Field(default_factory=list, description="Free labels.")
     description: str | None = Field(None, description="Why the goal matters and how it will be reached (Markdown).")
+    plan: dict[PeriodText, float] | None = Field(
+        None, description="Intermediate values by period or day (`2026-10: 250`): the pace line GS503 judges against.")
     revisions: list[Revision] = Field(default_factory=list, description="Why a target or deadline was changed.")
 
     @property

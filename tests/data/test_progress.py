@@ -249,3 +249,32 @@ def test_a_milestone_is_done_when_a_check_in_or_its_owner_says_so(tmp_path, valu
     assert p.progress == (1.0 if status == ACHIEVED else 0.0) and p.forecast is None
     out = CliRunner().invoke(main, ["status", str(tmp_path), "--today", today.isoformat()]).output.splitlines()[2]
     assert out.split()[2:4] == (["done", "done"] if status == ACHIEVED else ["not", "yet"])
+
+
+# --- plans: `plan: {2026-07: 10, 2026-08: 20}` -----------------------------------------------------
+
+
+def test_a_plan_replaces_the_straight_pace_line(tmp_path):
+    """A sales team that closes most deals in the last month is not "behind" for two months."""
+    straight = project(tmp_path / "straight", aggregation="sum", values="{2026-07-31: 10, 2026-08-14: 5}",
+                       today=date(2026, 8, 15))
+    assert straight.status in (BEHIND_S, AT_RISK_S)
+    tree = tmp_path / "plan"
+    project(tree, aggregation="sum", values="{2026-07-31: 10, 2026-08-14: 5}", today=date(2026, 8, 15))
+    specs = tree / "specs.yaml"
+    specs.write_text(specs.read_text().replace("deadline: 2026-Q3\n", "deadline: 2026-Q3\nplan: {2026-07: 10, 2026-08: 20}\n"))
+    p = run(tree, date(2026, 8, 15)).context.progress["g"]
+    assert p.plan == ((date(2026, 7, 1), 0.0), (date(2026, 7, 31), 10.0), (date(2026, 8, 31), 20.0),
+                      (date(2026, 9, 30), 100.0))
+    assert p.expected == pytest.approx((10 + 10 * 15 / 31) / 100)  # halfway through August's planned 10
+    assert p.expected < straight.expected
+
+
+def test_the_plan_line_skips_entries_outside_the_period_and_needs_a_start():
+    from goalspec.data.progress import plan_line, planned
+
+    line = plan_line({"2026-05": 1.0, "2026-08": 50.0, "2026-13": 3.0}, date(2026, 7, 1), date(2026, 9, 30),
+                     0.0, 100.0, 1)
+    assert line == [(date(2026, 7, 1), 0.0), (date(2026, 8, 31), 50.0), (date(2026, 9, 30), 100.0)]
+    assert planned(line, date(2026, 6, 1)) == 0.0 and planned(line, date(2026, 9, 30)) == 100.0
+    assert plan_line({"2026-08": 50.0}, date(2026, 7, 1), date(2026, 9, 30), None, 100.0, 1) == []
