@@ -20,13 +20,13 @@ TODAY = date(2026, 8, 1)
 
 def goal(gid: str, parent: str | None = None, *, team: str | None = "sales") -> str:
     """A goal document. With a parent: line 6 is `team`, line 7 is `parent` (value at column 9)."""
-    lines = ["apiVersion: goalspec/v1", "kind: Goal", f"id: {gid}", "title: Close 900 seats by the end of Q3",
+    lines = ["apiVersion: goalspec/v1", "kind: Goal", f"id: {gid}", "title: Close 1100 seats by the end of Q3",
              "owner: ben"]
     if team is not None:
         lines.append(f"team: {team}")
     if parent is not None:
         lines.append(f"parent: {parent}")
-    lines += ["kpi: seats", "target: {value: 900}", "deadline: 2026-Q3"]
+    lines += ["kpi: seats", "target: {value: 1100}", "deadline: 2026-Q3"]
     return "\n".join(lines) + "\n"
 
 

@@ -42,12 +42,12 @@ deadline: 2026-Q3
 apiVersion: goalspec/v1
 kind: Goal
 id: sales.q3
-title: Close 900 seats by the end of Q3
+title: Close 1100 seats by the end of Q3
 owner: ben
 team: sales
 parent: company.q3
 kpi: seats
-target: {value: 900}
+target: {value: 1100}
 deadline: 2026-Q3
 """
 BASE = {"goalspec.yaml": ORG, "teams.yaml": TEAMS, "kpis.yaml": KPIS, "goals.yaml": GOALS}

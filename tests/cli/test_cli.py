@@ -138,7 +138,7 @@ def test_trace_prints_the_chain_to_the_company_goal(tree):
     result = invoke("trace", "sales.q3", tree)
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("sales.q3: Close 900 seats by the end of Q3")
+    assert lines[0].startswith("sales.q3: Close 1100 seats by the end of Q3")
     assert "team sales" in lines[0] and "owner ben" in lines[0]
     (serves,) = [line for line in lines if "company.q3" in line]
     assert "serves company.q3: Sell 1100 seats by the end of Q3" in serves
