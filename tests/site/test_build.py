@@ -289,3 +289,14 @@ def test_goal_pages_show_the_rollup_and_what_reporters_said(specs, tmp_path):
     assert note in kpi and "2026-11-15 · value 210" in kpi
     sales = _text((tmp_path / "site" / "goals" / "sales.msp-seats.html").read_text())
     assert "Rolled up" not in sales and "What the people reporting it said" not in sales  # no children, no notes
+
+
+def test_findings_are_for_authors_in_the_footer_not_the_main_navigation(specs, tmp_path):
+    cli_build(specs, tmp_path / "site")
+    home = (tmp_path / "site" / "index.html").read_text()
+    nav = home[home.index("<nav"):home.index("</nav>")]
+    footer = home[home.index("<footer"):home.index("</footer>")]
+    assert "findings.html" not in nav and 'href="findings.html"' in footer
+    assert "findings for spec authors (3)" in footer  # the example's three warnings on its live day
+    css = (tmp_path / "site" / "assets" / "style.css").read_text()
+    assert "print-color-adjust: exact" in css[css.index("@media print"):]
