@@ -25,7 +25,7 @@ from markupsafe import Markup, escape
 from goalspec import __version__
 from goalspec.check import Result
 from goalspec.diagnostics import Severity
-from goalspec.data.progress import decimals
+from goalspec.data.progress import CADENCE_DAYS, decimals
 from goalspec.site.chart import goal_chart, kpi_chart
 from goalspec.spec.criteria import sentence
 from goalspec.site.layout import layout_map
@@ -175,6 +175,7 @@ class _Site:
             "chart": goal_chart(p, kpi.model.aggregation, f"Chart of {m.title}")
             if p is not None and kpi is not None and not p.milestone else None,  # a yes/no has no line to draw
             "notes": [n for n in self.notes(m.kpi) if p is not None and p.first <= n["day"] <= p.last],
+            "fresh": self.freshness(m.kpi),
             "rollup": self.rollup(gid),
         }}
 
@@ -194,6 +195,20 @@ class _Site:
             for found in self._notes.values():
                 found.sort(key=lambda n: n["day"], reverse=True)
         return self._notes.get(kid or "", [])
+
+    def freshness(self, kid: str | None) -> dict | None:
+        """When the KPI last had a value, in days before the day the site is built for; stale past its
+        cadence (GS501's measure)."""
+        series = self.data.series.get(kid or "")
+        kpi = self.p.kpis.get(kid or "")
+        today = self.r.context.today
+        seen = [p.day for p in series.points if p.day <= today] if series else []
+        if not seen or kpi is None:
+            return None
+        days = (today - seen[-1]).days
+        when = "today" if days == 0 else "1 day ago" if days == 1 else f"{days} days ago"
+        return {"date": seen[-1].isoformat(), "days": days, "text": when,
+                "stale": days > CADENCE_DAYS[kpi.model.cadence]}
 
     def kpi_number(self, kid: str, value: float | None) -> str | None:
         """A value of a KPI as precisely as the KPI's own values are written."""
@@ -336,6 +351,7 @@ def pages(result: Result, built: str | None = None, history: dict[str, list[dict
             "goals": by_kpi.get(kid, []),
             "findings": s.findings_by_id.get(kid, []),
             "notes": s.notes(kid),
+            "fresh": s.freshness(kid),
         })
     leads = []
     for lid, lead in sorted(p.leads.items()):

@@ -300,3 +300,11 @@ def test_findings_are_for_authors_in_the_footer_not_the_main_navigation(specs, t
     assert "findings for spec authors (3)" in footer  # the example's three warnings on its live day
     css = (tmp_path / "site" / "assets" / "style.css").read_text()
     assert "print-color-adjust: exact" in css[css.index("@media print"):]
+
+
+def test_every_goal_and_kpi_page_says_how_fresh_its_data_is(specs, tmp_path):
+    runner.invoke(main, ["build", str(specs), "-o", str(tmp_path / "site"), "--today", "2026-12-20"])
+    goal = _text((tmp_path / "site" / "goals" / "company.msp-seats.html").read_text())
+    assert "last value 2026-11-30, 20 days ago" in goal and "(stale)" not in goal  # monthly: not yet stale
+    calls = (tmp_path / "site" / "kpis" / "qualified-calls.html").read_text()
+    assert 'class="fresh stale"' in calls and "20 days ago (stale)" in _text(calls)  # weekly
