@@ -52,7 +52,7 @@ def test_the_hook_passes_a_clean_tree_and_fails_a_broken_one(tmp_path, hook_repo
     assert clean.returncode == 0, clean.stdout + clean.stderr
     assert "goalspec check" in clean.stdout and "Passed" in clean.stdout
     sales = project / "specs" / "goals" / "sales.yaml"
-    sales.write_text(sales.read_text().replace("deadline: 2027-Q3", "deadlin: 2027-Q3"))
+    sales.write_text(sales.read_text().replace("deadline: 2026-Q4", "deadlin: 2026-Q4"))
     git(project, "add", "-A")
     broken = precommit(project, home)
     assert broken.returncode == 1
