@@ -308,3 +308,12 @@ def test_every_goal_and_kpi_page_says_how_fresh_its_data_is(specs, tmp_path):
     assert "last value 2026-11-30, 20 days ago" in goal and "(stale)" not in goal  # monthly: not yet stale
     calls = (tmp_path / "site" / "kpis" / "qualified-calls.html").read_text()
     assert 'class="fresh stale"' in calls and "20 days ago (stale)" in _text(calls)  # weekly
+
+
+def test_team_and_person_pages_show_progress_bars(specs, tmp_path):
+    cli_build(specs, tmp_path / "site")
+    for page in ("teams/sales.html", "people/ben.html"):
+        html = (tmp_path / "site" / page).read_text()
+        row = html[html.index("sales.msp-seats.html"):]
+        row = row[:row.index("</tr>")]
+        assert '<span class="bar" aria-hidden="true"><span style="width: 63%">' in row and "pstatus-at-risk" in row
