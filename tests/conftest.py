@@ -1,6 +1,12 @@
-"""Shared test setup: the load cache lives in a temporary folder per test session."""
+"""Shared test setup: the load cache lives in a temporary folder per test session; `specs` is a copy of
+the example tree a test may change."""
+
+import shutil
+from pathlib import Path
 
 import pytest
+
+from paths import SPECS
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -10,3 +16,11 @@ def _isolated_cache(tmp_path_factory):
     mp.delenv("GOALSPEC_NO_CACHE", raising=False)
     yield
     mp.undo()
+
+
+@pytest.fixture
+def specs(tmp_path) -> Path:
+    """A copy of the example tree, for a test that changes it."""
+    tree = tmp_path / "specs"
+    shutil.copytree(SPECS, tree)
+    return tree

@@ -62,3 +62,8 @@ def write_tree(root: Path, files: dict[str, str]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return root
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    """Every file below a folder with its bytes, by path relative to it: two builds compare equal."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -1,7 +1,6 @@
 """`goalspec build`: pages, escaping, byte-identical rebuilds, the atomic swap, templates."""
 
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from click.testing import CliRunner
 from goalspec.site.build import MARKER, BuildError, build, built_date
 from goalspec.cli import main
 from paths import ROOT
+from trees import files
 
 SPECS = ROOT / "specs"
 TODAY = "2026-12-01"
@@ -19,17 +19,6 @@ runner = CliRunner()
 
 def cli_build(tree: Path, out: Path, *extra: str, env: dict | None = None):
     return runner.invoke(main, ["build", str(tree), "-o", str(out), "--today", TODAY, *extra], env=env)
-
-
-def files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-@pytest.fixture
-def specs(tmp_path) -> Path:
-    tree = tmp_path / "specs"
-    shutil.copytree(SPECS, tree)
-    return tree
 
 
 def test_builds_every_page(specs, tmp_path):

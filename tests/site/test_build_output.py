@@ -2,7 +2,6 @@
 
 import fcntl
 import os
-import shutil
 import signal
 import stat
 import subprocess
@@ -15,7 +14,7 @@ from click.testing import CliRunner
 
 from goalspec.cli import main
 from goalspec.site.build import MARKER, build
-from paths import SPECS
+from trees import files
 
 TODAY = "2027-01-15"
 runner = CliRunner()
@@ -23,17 +22,6 @@ runner = CliRunner()
 
 def cli_build(tree: Path, out: Path, *extra: str):
     return runner.invoke(main, ["build", str(tree), "-o", str(out), "--today", TODAY, *extra])
-
-
-def files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-@pytest.fixture
-def specs(tmp_path) -> Path:
-    tree = tmp_path / "specs"
-    shutil.copytree(SPECS, tree)
-    return tree
 
 
 def mode(path: Path) -> int:
