@@ -304,7 +304,11 @@ def pages(result: Result, built: str | None = None, history: dict[str, list[dict
     s = _Site(result, built, history)
     p, g = s.p, s.g
     goals = {gid: s.goal(gid) for gid in sorted(p.goals)}
-    company = [goals[gid] for gid in sorted(g.company_goals)]
+    # The home page: each company goal with the goals that serve it directly (deeper ones are a click
+    # away on those goals' pages), their roll-up and its counts, so it stays readable at 60+ goals.
+    company = [{**goals[gid], "rollup": s.rollup(gid),
+                "serving": [goals[c["id"]] for c in goals[gid]["children"] if c["id"] in goals]}
+               for gid in sorted(g.company_goals)]
     # Goals grouped once by team, owner and KPI: pages list them, in id order.
     by_team: dict[str, list] = {}
     by_owner: dict[str, list] = {}
@@ -405,14 +409,26 @@ def _revision(r) -> dict:
 
 
 def _recent(s: _Site, most: int = 8) -> list[dict]:
-    """The newest value of each KPI, newest first: what changed lately."""
+    """Each KPI's newest day, newest first: what changed lately, with the KPI's value as its goals
+    measure it (a summed KPI's total so far in the goal's period, not the last day's count)."""
+    measured_by: dict[str, str] = {}
+    for gid, p in sorted(s.progress.items()):
+        kid = s.p.goals[gid].model.kpi
+        if kid and not p.milestone and p.value is not None:
+            measured_by.setdefault(kid, gid)
     latest = []
     for kid, series in s.data.series.items():
         if series.points and kid in s.p.kpis:
             point = series.points[-1]
             unit = s.p.kpis[kid].model.unit or ""
-            latest.append({"kpi": s.kpi_ref(kid), "day": point.day.isoformat(),
-                           "value": f"{point.value:,.10g}{'' if unit == '%' else ' '}{unit}".rstrip()})
+            shown_unit = f"{'' if unit == '%' else ' '}{unit}".rstrip()
+            gid = measured_by.get(kid)
+            if gid is not None and s.p.kpis[kid].model.aggregation != "last":
+                p = s.progress[gid]
+                value = f"{s.kpi_number(kid, p.value)}{shown_unit} so far ({p.first.isoformat()} to {p.last.isoformat()})"
+            else:
+                value = f"{s.kpi_number(kid, point.value)}{shown_unit}"
+            latest.append({"kpi": s.kpi_ref(kid), "day": point.day.isoformat(), "value": value})
     latest.sort(key=lambda r: (r["day"], r["kpi"]["id"]), reverse=True)
     return latest[:most]
 

@@ -306,3 +306,30 @@ def test_team_and_person_pages_show_progress_bars(specs, tmp_path):
         row = html[html.index("sales.msp-seats.html"):]
         row = row[:row.index("</tr>")]
         assert '<span class="bar" aria-hidden="true"><span style="width: 63%">' in row and "pstatus-at-risk" in row
+
+
+def test_home_shows_each_company_goal_with_the_goals_serving_it(specs, tmp_path):
+    cli_build(specs, tmp_path / "site")
+    home = (tmp_path / "site" / "index.html").read_text()
+    serving = home[home.index('id="serving-1"'):home.index('id="recent"')]
+    assert "Rolled up from the goals that serve it" in serving
+    rows = re.findall(r"<tr><td><a href=\"(goals/[^\"]+)\">", serving)
+    assert rows == ["goals/marketing.msp-webinars.html", "goals/marketing.qualified-calls.html",
+                    "goals/sales.msp-seats.html"]
+    assert serving.count('class="bar"') >= 4 and "pstatus-at-risk" in serving and ">Sales</a>" in serving
+    recent = _text(home[home.index('id="recent"'):])
+    assert "Seats sold through MSPs 827 seats so far (2026-10-01 to 2026-12-31)" in recent  # the total, not a day
+
+
+def test_home_stays_readable_at_sixty_goals(specs, tmp_path):
+    extra = "\n---\n".join(
+        f"apiVersion: goalspec/v1\nkind: Goal\nid: sales.deal-{i}\ntitle: Close {i + 10} deals by the end of Q4\n"
+        f"owner: ben\nteam: sales\nparent: sales.msp-seats\nkpi: seats-closed\ntarget: {{value: {1200 + i}}}\n"
+        f"deadline: 2026-Q4" for i in range(60))
+    (specs / "goals" / "deals.yaml").write_text(extra + "\n")
+    cli_build(specs, tmp_path / "site", "--allow-errors")
+    home = (tmp_path / "site" / "index.html").read_text()
+    assert "sales.deal-" not in home  # below team level: one click away, on the team goal's page
+    assert home.count("<tr><td>") == 3
+    sales = (tmp_path / "site" / "goals" / "sales.msp-seats.html").read_text()
+    assert "sales.deal-59.html" in sales
