@@ -26,6 +26,7 @@ from goalspec import __version__
 from goalspec.check import Result
 from goalspec.diagnostics import Severity
 from goalspec.data.progress import CADENCE_DAYS, decimals
+from goalspec.data.statuses import STATUSES
 from goalspec.site.chart import goal_chart, kpi_chart
 from goalspec.spec.criteria import sentence
 from goalspec.site.layout import layout_map
@@ -223,7 +224,9 @@ class _Site:
         up = self.r.context.rollups.get(gid)
         if up is None:
             return None
+        counts = up.counts()
         return {"percent": None if up.progress is None else round(up.progress * 100), "status": up.status,
+                "counts": [{"status": s, "n": counts[s]} for s in STATUSES if s in counts],
                 "children": [{"goal": self.goal_ref(c.goal), "share": round(c.weight * 100), "status": c.status,
                               "percent": None if c.progress is None else round(c.progress * 100)}
                              for c in up.children]}

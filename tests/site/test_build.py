@@ -317,6 +317,7 @@ def test_home_shows_each_company_goal_with_the_goals_serving_it(specs, tmp_path)
     assert rows == ["goals/marketing.msp-webinars.html", "goals/marketing.qualified-calls.html",
                     "goals/sales.msp-seats.html"]
     assert serving.count('class="bar"') >= 4 and "pstatus-at-risk" in serving and ">Sales</a>" in serving
+    assert "2 at risk · 1 achieved" in _text(serving)  # counted as `status` counts them
     recent = _text(home[home.index('id="recent"'):])
     assert "Seats sold through MSPs 827 seats so far (2026-10-01 to 2026-12-31)" in recent  # the total, not a day
 
