@@ -1,7 +1,7 @@
-"""Findings as text, JSON, GitHub annotations or SARIF (docs/format.md, Output).
+"""Findings as text, JSON, GitHub annotations or SARIF (docs/format.md, Output; docs/ci.md).
 
-Every format is a pure function of the result and the working directory, so the
-same input gives byte-identical output.
+Every format is a pure function of the result, the working directory and (for
+`github`) the Actions workspace, so the same input gives byte-identical output.
 """
 
 from __future__ import annotations
@@ -9,7 +9,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
+from urllib.parse import quote
 
 from goalspec import __version__
 from goalspec.check import Result
@@ -19,16 +21,22 @@ from goalspec.spec.text import printable
 
 FORMATS = ("text", "json", "github", "sarif")
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+# goalspec's home (the SARIF log's informationUri); each rule's helpUri is its section of
+# docs/rules.md there. docs/ci.md names both.
+REPOSITORY = "https://github.com/goalspec/goalspec"
+RULES_DOC = f"{REPOSITORY}/blob/main/docs/rules.md"
 
 
-def render(result: Result, fmt: str, cwd: Path | None = None, color: bool = False) -> str:
+def render(result: Result, fmt: str, cwd: Path | None = None, color: bool = False,
+           workspace: Path | None = None) -> str:
+    """``workspace`` is GITHUB_WORKSPACE when set: what GitHub reads annotation paths against."""
     cwd = (cwd or Path.cwd()).resolve()
     if fmt == "text":
         return text(result, cwd, color)
     if fmt == "json":
         return as_json(result)
     if fmt == "github":
-        return github(result, cwd)
+        return github(result, cwd, workspace)
     if fmt == "sarif":
         return sarif(result, cwd)
     raise ValueError(f"unknown format {fmt!r}")
@@ -99,25 +107,37 @@ def escape_property(value: str) -> str:
 ANNOTATIONS_PER_SEVERITY = 10  # GitHub shows no more than this many per step and type
 
 
-def github(result: Result, cwd: Path) -> str:
-    """Annotations, most severe first: the first ten errors, then the first ten warnings, each
-    in file order; when any were left out, a notice gives the full count."""
-    errors = [d for d in result.diagnostics if d.severity is Severity.ERROR][:ANNOTATIONS_PER_SEVERITY]
-    warnings = [d for d in result.diagnostics if d.severity is not Severity.ERROR][:ANNOTATIONS_PER_SEVERITY]
-    shown = errors + warnings
+def github(result: Result, cwd: Path, workspace: Path | None = None) -> str:
+    """Every finding, in the job log: the first ten errors, then the first ten warnings (each
+    in file order) as annotations; the others as plain lines after them, and a notice with the
+    count. GitHub limits annotations, not log lines.
+
+    Paths are relative to ``workspace`` (GITHUB_WORKSPACE, which GitHub reads them against),
+    else to the repository root, never to the working directory: a step with a
+    `working-directory` still annotates the right file."""
+    base = workspace.resolve() if workspace is not None else repository_root(cwd)
+    errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
+    warnings = [d for d in result.diagnostics if d.severity is not Severity.ERROR]
+    n = ANNOTATIONS_PER_SEVERITY
     lines = []
-    for d in shown:
+    for d in errors[:n] + warnings[:n]:
         kind = "error" if d.severity is Severity.ERROR else "warning"
         props = ",".join([
-            f"file={escape_property(display_path(result, d, cwd))}",
+            f"file={escape_property(display_path(result, d, base))}",
             f"line={d.line}",
             f"col={d.column}",
             f"title={escape_property(d.code)}",
         ])
         lines.append(f"::{kind} {props}::{printable(escape_data(d.message))}")
-    if len(shown) < len(result.diagnostics):
+    rest = errors[n:] + warnings[n:]
+    for d in rest:
+        path = printable(_one_line(display_path(result, d, base)))
+        # A log line that starts with `::` (after blanks) is a workflow command: a file named so must not be one.
+        path = f"./{path}" if path.lstrip().startswith(":") else path
+        lines.append(f"{path}:{d.line}:{d.column}: {d.code} {d.severity.value}: {printable(_one_line(d.message))}")
+    if rest:
         lines.append(f"::notice title=goalspec::{escape_data(summary_line(result))}; "
-                     f"{len(shown)} annotated, the rest in the job log (goalspec check --format text)")
+                     f"{len(result.diagnostics) - len(rest)} annotated, the other {len(rest)} listed in this step's log")
     return "".join(line + "\n" for line in lines)
 
 
@@ -129,11 +149,28 @@ def repository_root(start: Path) -> Path:
     return start
 
 
-def fingerprint(d: Diagnostic, uri: str) -> str:
-    # From rule, file and YAML key path, never the line: editing lines above a
-    # finding must not make code scanning see a new alert.
-    key = "\x1f".join((d.code, uri, d.key_path or f"{d.line}:{d.column}"))
+FINGERPRINT = "goalspecKeyPath/v2"  # v2: objects without an id and list items are named by content
+
+
+def fingerprint(d: Diagnostic, path: str, occurrence: int = 0) -> str:
+    """From rule, file and YAML key path (which names objects and list items by content), never
+    the line or a document's place: editing above a finding must not make it a new alert.
+    ``occurrence`` tells apart findings that share all three (the second of two identical
+    check-ins), counted in file order."""
+    key = "\x1f".join((d.code, path, d.key_path, str(occurrence)))
     return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def rule_name(summary: str) -> str:
+    """A rule's SARIF name: its summary up to a colon, in PascalCase, without what is in parentheses."""
+    words = re.findall(r"[A-Za-z0-9]+", re.sub(r"\([^)]*\)", " ", summary.split(":")[0]).replace("'", ""))
+    return "".join(w[:1].upper() + w[1:] for w in words)
+
+
+def artifact_uri(path: str) -> str:
+    """A relative path as a URI reference (RFC 3986): `sales team.yaml` → `sales%20team.yaml`;
+    `#`, `?` and `:` are escaped too, so none reads as a fragment, a query or a scheme."""
+    return quote(path, safe="/")
 
 
 def sarif(result: Result, cwd: Path) -> str:
@@ -145,15 +182,19 @@ def sarif(result: Result, cwd: Path) -> str:
         rule = RULES[code]
         rules.append({
             "id": code,
-            "name": code,
+            "name": rule_name(rule.summary),
             "shortDescription": {"text": rule.summary},
             "fullDescription": {"text": rule.explain.split("\n\n")[0].replace("\n", " ")},
+            "helpUri": f"{RULES_DOC}#{code.lower()}",
             "help": {"text": rule.explain, "markdown": f"**{code}: {rule.summary}**\n\n{rule.explain}"},
             "defaultConfiguration": {"level": rule.severity.value},
         })
     results = []
+    seen: dict[tuple[str, str, str], int] = {}
     for d in result.diagnostics:
-        uri = display_path(result, d, base)
+        path = display_path(result, d, base)
+        occurrence = seen.get((d.code, path, d.key_path), 0)
+        seen[(d.code, path, d.key_path)] = occurrence + 1
         entry = {
             "ruleId": d.code,
             "ruleIndex": index[d.code],
@@ -161,11 +202,11 @@ def sarif(result: Result, cwd: Path) -> str:
             "message": {"text": f"{d.message}. Hint: {d.hint}"},
             "locations": [{
                 "physicalLocation": {
-                    "artifactLocation": {"uri": uri},
+                    "artifactLocation": {"uri": artifact_uri(path)},
                     "region": {"startLine": d.line, "startColumn": d.column},
                 },
             }],
-            "partialFingerprints": {"goalspecKeyPath/v1": fingerprint(d, uri)},
+            "partialFingerprints": {FINGERPRINT: fingerprint(d, path, occurrence)},
         }
         if d.id:
             entry["properties"] = {"id": d.id}
@@ -178,8 +219,11 @@ def sarif(result: Result, cwd: Path) -> str:
                 "name": "goalspec",
                 "version": __version__,
                 "semanticVersion": __version__,
+                "informationUri": REPOSITORY,
                 "rules": rules,
             }},
+            # goalspec counts columns in characters, as Python's str does
+            "columnKind": "unicodeCodePoints",
             "results": results,
         }],
     }

@@ -21,7 +21,7 @@ from typing import Any
 from goalspec import __version__
 
 # Bump when what the loader produces changes shape or meaning.
-FORMAT = 1
+FORMAT = 2  # 2: key paths name objects without an id and list items by content
 
 
 DEFAULT_MAX_MB = 512

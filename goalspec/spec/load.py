@@ -266,23 +266,60 @@ def load_text(text: str, rel: str) -> tuple[SourceFile, list[RawDocument], list[
     return source, docs, diags
 
 
-def object_key(kind: str | None, ident: str | None, file: str, index: int) -> str:
-    """The head of a finding's key path: `Kind/id`, or the document's place when it has no id.
+def object_key(kind: str | None, ident: str | None, data: Any = None) -> str:
+    """The head of a finding's key path: `Kind/id`, or, for a document without an id, what
+    it is about (a check-in's KPI and date, a name), never its place in the file.
 
-    Key paths, not lines, make SARIF fingerprints, so one object keeps its alerts
-    when lines above it change."""
-    return f"{kind or '?'}/{ident}" if ident else f"{kind or '?'}/{file}#{index}"
+    Key paths, not lines or document numbers, make SARIF fingerprints, so one object
+    keeps its alerts when lines or documents above it change."""
+    if ident:
+        return f"{kind or '?'}/{ident}"
+    if not isinstance(data, dict):
+        return f"{kind or '?'}/({type(data).__name__})"
+    about = _ABOUT if kind is None else _ABOUT[1:]  # an unknown kind is part of what the document is
+    return f"{kind or '?'}/" + ",".join(f"{k}={data[k]}" for k in about if _scalar(data.get(k)))
+
+
+# What an object without an id is about, and what names a list item (else its shape or value).
+_ABOUT = ("kind", "kpi", "date", "name", "title")
+_ITEM = ("id", "goal", "kpi", "team", "date", "field", "op")
+
+
+def _scalar(value: Any) -> bool:
+    return isinstance(value, (str, int, float, bool))
+
+
+def content_path(data: Any, path: str) -> str:
+    """A key path within ``data`` with each list index replaced by what the item is (its
+    id, goal, date, field..., else its own value or shape), so that a finding keeps its
+    key when list items are inserted before its own."""
+    if not path:
+        return path
+    node, out = data, []
+    for part in path.split(SEP):
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+            if isinstance(node, dict):
+                named = ",".join(f"{k}={node[k]}" for k in _ITEM if _scalar(node.get(k)))
+                out.append(f"[{named or ','.join(sorted(node))}]")
+            else:
+                out.append(f"[={node}]" if _scalar(node) or node is None else f"[{type(node).__name__}]")
+        else:
+            node = node.get(part) if isinstance(node, dict) else None
+            out.append(part)
+    return SEP.join(out)
 
 
 def _in_document(d: Diagnostic, rel: str, index: int, data: Any) -> Diagnostic:
-    """Prefix a finding's key path with its object (Kind/id) or document, so that the
-    same key in two documents of one file never shares a SARIF fingerprint."""
+    """Prefix a finding's key path with its object (Kind/id, or what a document without an
+    id is about), so that the same key in two objects of one file never shares a SARIF
+    fingerprint."""
     kind = data.get("kind") if isinstance(data, dict) else None
     ident = data.get("id") if isinstance(data, dict) else None
     if not isinstance(kind, str):
         kind = ident = None
-    head = object_key(kind, ident if isinstance(ident, str) else None, rel, index)
-    return replace(d, key_path=f"{head}/{d.key_path}")
+    head = object_key(kind, ident if isinstance(ident, str) else None, data)
+    return replace(d, key_path=f"{head}/{content_path(data, d.key_path)}")
 
 
 def _gs001(rel: str, pos: Pos, message: str, hint: str) -> Diagnostic:

@@ -10,7 +10,7 @@ from typing import Any, Generic, TypeVar, get_args
 from pydantic import BaseModel, ValidationError
 
 from goalspec.diagnostics import START, Diagnostic, Pos, make
-from goalspec.spec.load import SEP, Loaded, RawDocument, SourceFile, object_key
+from goalspec.spec.load import SEP, Loaded, RawDocument, SourceFile, content_path, object_key
 from goalspec.spec.models import (
     API_VERSION, KINDS, KPI, CheckIn, Goal, Incentive, LeadDefinition, Organization, Person, Team,
 )
@@ -54,8 +54,10 @@ class Obj(Generic[M]):
 
     def key_path(self, sub: str = "") -> str:
         kind = type(self.model).__name__
-        head = object_key(kind, self.id, self.doc.file, self.doc.index)
-        return f"{head}/{sub}" if sub else head
+        head = object_key(kind, self.id, self.doc.data)
+        if not sub:
+            return head
+        return f"{head}/{content_path(_value_at(self.doc.data, self.path), sub)}"
 
     def diag(self, code: str, sub: str | None, message: str, hint: str, *, key: bool = False) -> Diagnostic:
         """A finding at a field's value (or key); sub=None points at the object's anchor."""
@@ -176,15 +178,25 @@ def _kind_of(doc: RawDocument, diags: list[Diagnostic]) -> str | None:
 
 
 def _doc_key(doc: RawDocument, sub: str = "") -> str:
-    """A finding's key path for a document whose kind is unknown: its id if it has one, else its place."""
+    """A finding's key path for a document whose kind is unknown: its id if it has one, else what it is about."""
     ident = _str_id(doc.data) if isinstance(doc.data, dict) else None
-    head = object_key(None, ident, doc.file, doc.index)
+    head = object_key(None, ident, doc.data)
     return f"{head}/{sub}" if sub else head
 
 
 def _str_id(data: dict) -> str | None:
     ident = data.get("id")
     return ident if isinstance(ident, str) else None
+
+
+def _value_at(data: Any, path: str) -> Any:
+    """The value at a key path (a person's entry in a team's members), for naming list items."""
+    for part in path.split(SEP) if path else ():
+        if isinstance(data, list) and part.isdigit() and int(part) < len(data):
+            data = data[int(part)]
+        else:
+            data = data.get(part) if isinstance(data, dict) else None
+    return data
 
 
 def _choices_hint(got: str, choices) -> str:
@@ -201,7 +213,7 @@ def _loc_path(loc: tuple) -> str:
 def _schema_findings(doc: RawDocument, kind: str, exc: ValidationError) -> list[Diagnostic]:
     model = KINDS[kind]
     ident = _str_id(doc.data)
-    key_head = object_key(kind, ident, doc.file, doc.index)
+    key_head = object_key(kind, ident, doc.data)
     out = []
     for err in exc.errors(include_url=False):
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
@@ -229,7 +241,8 @@ def _schema_findings(doc: RawDocument, kind: str, exc: ValidationError) -> list[
             where = f"`{path.replace(SEP, '.')}`" if path else kind
             message = f"{where}: {_plain(err)}"
             hint = "fix the value" + _field_help(model, loc, doc.data)
-        out.append(make("GS003", doc.file, pos, message, hint, id=ident, key_path=f"{key_head}/{path}" if path else key_head))
+        out.append(make("GS003", doc.file, pos, message, hint, id=ident,
+                        key_path=f"{key_head}/{content_path(doc.data, path)}" if path else key_head))
     return out
 
 

@@ -290,18 +290,21 @@ def test_internal_errors_exit_2_without_a_traceback(tree, monkeypatch):
     assert "internal error" in result.output and "Traceback" not in result.output
 
 
-def test_check_given_files_reports_only_their_findings(tmp_path):
+def test_check_given_files_reports_every_error_of_their_tree_and_only_their_warnings(tmp_path):
     root = write_tree(tmp_path / "specs", {**BASE, "extra.yaml": "apiVersion: goalspec/v1\nkind: Team\nid: x\n",
                                            "more.yaml": "apiVersion: goalspec/v1\nkind: Team\nid: y\nname: Y\nlead: zed\n"})
     (tmp_path / "elsewhere.yaml").write_text("not: [a spec\n")
+    # 2026-12-01: both goals of goals.yaml are past their deadline (GS305 warnings)
     result = CliRunner().invoke(main, ["check", str(root / "more.yaml"), str(tmp_path / "elsewhere.yaml"),
-                                       "--format", "json", "--today", "2026-08-01"])
-    doc = json.loads(result.output)
+                                       "--format", "json", "--today", "2026-12-01"])
+    doc = json.loads(result.stdout)
     assert result.exit_code == 1
-    assert [(d["file"], d["code"]) for d in doc["diagnostics"]] == [("more.yaml", "GS405")]
-    assert doc["summary"]["errors"] == 1 and doc["summary"]["files"] == 6
-    clean = CliRunner().invoke(main, ["check", str(root / "goals.yaml"), "--today", "2026-08-01"])
-    assert clean.exit_code == 0 and clean.output.startswith("no problems")
+    assert [(d["file"], d["code"]) for d in doc["diagnostics"]] == [("extra.yaml", "GS003")] * 2 + [("more.yaml", "GS405")]
+    assert doc["summary"]["errors"] == 3 and doc["summary"]["warnings"] == 0 and doc["summary"]["files"] == 6
+    assert "elsewhere.yaml is in no spec tree" in result.stderr
+    given = CliRunner().invoke(main, ["check", str(root / "goals.yaml"), "--format", "json", "--today", "2026-12-01"])
+    codes = [(d["file"], d["code"]) for d in json.loads(given.stdout)["diagnostics"]]
+    assert codes == [("extra.yaml", "GS003")] * 2 + [("goals.yaml", "GS305")] * 2 + [("more.yaml", "GS405")]
 
 
 def test_verbose_says_what_was_checked_on_stderr(tmp_path):
