@@ -4,7 +4,9 @@ Keys follow the order of docs/format.md (apiVersion, kind, id, then each kind's
 fields as the models declare them; unknown keys keep their place at the end),
 mappings indent by two spaces and list items by two more. ruamel.yaml's
 round-trip mode keeps comments, blank lines, flow style, quotes and anchors.
-A file that does not parse is left alone (`goalspec check` reports it).
+A file that does not parse is left alone (`goalspec check` reports it). A file
+whose first document names its schema by a yaml-language-server modeline gets
+that line under every `---` that has none (docs/editors.md).
 
 Before ruamel.yaml sees a file, the loader's guards run on it (size, binary,
 UTF-8, nesting depth, alias expansion, tags): ruamel has no such limits, and a
@@ -115,7 +117,43 @@ def _canonical(text: str) -> str | None:
     new = out.getvalue()
     if sorted(_comments(new)) != sorted(_comments(text)):
         return None  # ruamel would drop or change a comment (e.g. one above a `---`): leave the file alone
-    return new
+    return _modelines(new)
+
+
+# yaml-language-server takes a document's schema from a modeline among the comments that head
+# that document, so one at the top of a file covers its first document only.
+_MODELINE = re.compile(r"#\s+yaml-language-server\s*:")
+_DOC_START = re.compile(r"---(?:[ \t]+(#.*)?)?$")  # a bare `---`, or one with a comment only
+
+
+def _modelines(text: str) -> str:
+    """The first document's modeline, copied under each later `---` whose document heads without one."""
+    lines = text.split("\n")
+    first = next((line.rstrip() for line in _header(lines, 0) if _MODELINE.match(line) and "$schema" in line), None)
+    if first is None:
+        return text
+    out: list[str] = []
+    content = False  # a `---` before the first document's content starts that document
+    for i, line in enumerate(lines):
+        out.append(line)
+        start = _DOC_START.match(line)
+        if start and content and not any(_MODELINE.match(c) for c in [start[1] or "", *_header(lines, i + 1)]):
+            out.append(first)
+        content = content or bool(line.strip()) and not (start or line.strip().startswith(("#", "%")))
+    return "\n".join(out)
+
+
+def _header(lines: list[str], i: int) -> list[str]:
+    """The comments heading the document whose text starts at line i (blank lines, directives and
+    the first `---` among them)."""
+    comments = []
+    for line in lines[i:]:
+        bare = line.strip()
+        if bare.startswith("#"):
+            comments.append(bare)
+        elif bare and not (i == 0 and (bare.startswith("%") or _DOC_START.match(bare))):
+            break
+    return comments
 
 
 def _comments(text: str) -> list[str]:

@@ -17,6 +17,9 @@ from goalspec.edit.schema import render as render_schema
 from goalspec.edit.write import WriteError, locked, replace, writable
 
 SCHEMA_FILE = "goalspec.schema.json"
+# yaml-language-server reads a modeline only among the comments that head its own document
+# (docs/editors.md), so every document of every file starts with one.
+MODELINE = "# yaml-language-server: $schema={schema}\n"
 
 
 class InitError(Exception):
@@ -32,8 +35,8 @@ def _next_quarter(today: date) -> tuple[str, str]:
 
 def files(today: date) -> dict[str, str]:
     quarter, baseline = _next_quarter(today)
-    head = f"# yaml-language-server: $schema={{schema}}\napiVersion: goalspec/v1\n"
-    return {
+    head = MODELINE + "apiVersion: goalspec/v1\n"
+    texts = {
         "goalspec.yaml": head + """kind: Organization
 name: Example Co            # your company's name
 fiscal_year_start: 1        # the month your fiscal year starts in (FY2027 ends in 2027)
@@ -118,6 +121,7 @@ values:
   {today.isoformat()}: 120
 """,
     }
+    return {name: text.replace("\n---\n", "\n---\n" + MODELINE) for name, text in texts.items()}
 
 
 def init(folder: Path, today: date) -> list[Path]:

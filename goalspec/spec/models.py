@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date as Date
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema, model_validator
 
 from goalspec.spec.criteria import problem
 
@@ -40,7 +40,33 @@ def _text(value: Any) -> Any:
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
-PeriodText = Annotated[str, BeforeValidator(_text, json_schema_input_type=Union[str, int])]
+# What `periods.parse_period` and a `date` field read, as JSON Schema patterns (ECMA-262 and Python's `re`
+# read them alike), so an editor flags `2027-Q5` or `2027-02-30` as it is typed. They describe, never
+# decide: validation stays with the parser and pydantic. tests/edit/test_schema.py holds them to both.
+_LEAP_YEAR = r"(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)"
+_DAY = (r"(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
+        r"|02-(?:0[1-9]|1[0-9]|2[0-8]))|" + _LEAP_YEAR + r"-02-29)")
+_PERIOD = (r"(?:[Ff][Yy][0-9]{4}(?:-[Qq][1-4]|-[Hh][12])?|" + _DAY
+           + r"|[0-9]{4}(?:-(?:0[1-9]|1[0-2])|-[Qq][1-4]|-[Hh][12])?)")
+PERIOD_SCHEMA: dict[str, Any] = {"anyOf": [
+    {"type": "string", "pattern": r"^\s*(?!(?:[Ff][Yy])?0000)" + _PERIOD + r"\s*$",
+     "patternErrorMessage": "Not a date or period: use 2026-09-30, 2026-09, 2026-Q3, 2026-H2, 2026, FY2027-Q1, "
+                            "FY2027-H1 or FY2027."},
+    {"type": "integer", "minimum": 1000, "maximum": 9999},  # YAML reads `2026` as a number
+]}
+DAY_SCHEMA: dict[str, Any] = {"type": "string", "format": "date", "pattern": r"^(?!0000)" + _DAY + "$",
+                              "patternErrorMessage": "Not a day of the calendar: use YYYY-MM-DD, e.g. 2026-09-30."}
+
+PeriodText = Annotated[str, BeforeValidator(_text, json_schema_input_type=Union[str, int]),
+                       WithJsonSchema(PERIOD_SCHEMA)]
+Day = Annotated[Date, WithJsonSchema(DAY_SCHEMA)]
+
+
+def _numbers_by(key: dict[str, Any]) -> WithJsonSchema:
+    # pydantic would write a key's pattern as `patternProperties`, which lets every other key through.
+    return WithJsonSchema({"type": "object", "propertyNames": key, "additionalProperties": {"type": "number"}})
+
+
 Severity = Literal["error", "warning", "off"]
 Direction = Literal["increase", "decrease", "maintain"]
 Aggregation = Literal["sum", "last", "mean", "max", "min"]
@@ -48,7 +74,10 @@ Cadence = Literal["weekly", "monthly", "quarterly"]
 GoalStatus = Literal["draft", "active", "achieved", "missed", "cancelled"]
 Op = Literal["eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "contains", "exists", "before", "after"]
 Duration = Annotated[str, BeforeValidator(_text, json_schema_input_type=Union[str, int]),
-                     StringConstraints(pattern=r"^\d+(\.\d+)?\s*[hdw]$")]
+                     StringConstraints(pattern=r"^\d+(\.\d+)?\s*[hdw]$"),
+                     # the input type above would hide the pattern; a bare number (no unit) never passes it
+                     WithJsonSchema({"type": "string", "pattern": r"^[0-9]+(\.[0-9]+)?\s*[hdw]$",
+                                     "patternErrorMessage": "Not a duration: write 48h, 2d or 1w."})]
 
 
 class Model(BaseModel):
@@ -156,10 +185,23 @@ class KPI(Document):
 class Target(Model):
     """A goal's target; which combination of fields is meaningful is checked by rules GS201/GS205."""
 
-    value: Any = Field(None, description="Absolute target in the KPI's unit.")
-    change: Any = Field(None, description='Change relative to the baseline: `"+10%"` or `"-150"`.')
-    baseline: Any = Field(None, description="A number, or `{period: 2026-Q2}` for the KPI's value over a period.")
-    done: Any = Field(None, description="`true` for a milestone: a yes/no end state, done once a check-in says so.")
+    # `Any` so that a wrong type is GS201's finding, not GS003's; the schema says what `parse_target` reads.
+    value: Any = Field(None, description="Absolute target in the KPI's unit.",
+                       json_schema_extra={"anyOf": [{"type": "number"}, {"type": "null"}]})
+    change: Any = Field(None, description='Change relative to the baseline: `"+10%"` or `"-150"`.',
+                        json_schema_extra={"anyOf": [
+                            {"type": "number"},
+                            {"type": "string", "pattern": r"^\s*[+\-−]?\s*[0-9]+(?:\.[0-9]+)?\s*%?\s*$",
+                             "patternErrorMessage": 'Not a change: write "+10%", "-5%" or "-150".'},
+                            {"type": "null"}]})
+    baseline: Any = Field(None, description="A number, or `{period: 2026-Q2}` for the KPI's value over a period.",
+                          json_schema_extra={"anyOf": [
+                              {"type": "number"},
+                              {"type": "object", "properties": {"period": PERIOD_SCHEMA}, "required": ["period"],
+                               "additionalProperties": False},
+                              {"type": "null"}]})
+    done: Any = Field(None, description="`true` for a milestone: a yes/no end state, done once a check-in says so.",
+                      json_schema_extra={"anyOf": [{"const": True}, {"type": "null"}]})
 
     @model_validator(mode="before")
     @classmethod
@@ -168,7 +210,7 @@ class Target(Model):
 
 
 class Revision(Model):
-    date: Date = Field(description="When the change was made.")
+    date: Day = Field(description="When the change was made.")
     field: str = Field(description="The field that changed: `target` or `deadline` (goals), `criteria` (lead definitions).")
     from_: Any = Field(None, alias="from", description="The old value.")
     to: Any = Field(None, description="The new value.")
@@ -192,7 +234,7 @@ class Goal(Document):
     weight: float = Field(1.0, gt=0, description="Share of the parent this goal carries.")
     tags: list[str] = Field(default_factory=list, description="Free labels.")
     description: str | None = Field(None, description="Why the goal matters and how it will be reached (Markdown).")
-    plan: dict[PeriodText, float] | None = Field(
+    plan: Annotated[dict[PeriodText, float], _numbers_by(PERIOD_SCHEMA)] | None = Field(
         None, description="Intermediate values by period or day (`2026-10: 250`): the pace line GS503 judges against.")
     revisions: list[Revision] = Field(default_factory=list, description="Why a target or deadline was changed.")
 
@@ -281,9 +323,10 @@ class Incentive(Document):
 class CheckIn(Document):
     kind: Literal["CheckIn"]
     kpi: Id = Field(description="KPI id the value is for.")
-    date: Date | None = Field(None, description="Day the value was measured (single check-in).")
+    date: Day | None = Field(None, description="Day the value was measured (single check-in).")
     value: float | None = Field(None, description="The measured value (single check-in).")
-    values: dict[Date, float] | None = Field(None, description="A batch: `YYYY-MM-DD: number` pairs.")
+    values: Annotated[dict[Day, float], _numbers_by(DAY_SCHEMA)] | None = Field(
+        None, description="A batch: `YYYY-MM-DD: number` pairs.")
     by: Id | None = Field(None, description="Person id of whoever reported the value.")
     note: str | None = Field(None, description="Context for the value.")
     confidence: float | None = Field(None, ge=0, le=1, description="Reporter's confidence in the goal (0-1).")
