@@ -21,7 +21,8 @@ from goalspec.spec.cache import FileCache
 from goalspec.check import Result, run
 from goalspec.spec.memory import no_cyclic_gc
 from goalspec.vcs.history import site_history
-from goalspec.site.render import environment, pages, write
+from goalspec.site.output import environment, write
+from goalspec.site.render import pages
 from goalspec.site.templates import template_dirs
 from goalspec.vcs.revision import RevisionError, tree_at
 

@@ -1,7 +1,7 @@
 """The validated project as pages, through jinja templates.
 
 ``pages()`` turns a checked project into page descriptions (output path,
-template, context); ``write()`` renders them. Every template gets ``root`` (the
+template, context); ``site.output.write()`` renders them. Every template gets ``root`` (the
 relative way back to the site's root, so the folder works from ``file://`` and
 under any sub-path) and ``site``. What each template receives is documented in
 docs/site.md. Spec strings reach templates as plain data and are escaped by
@@ -11,16 +11,11 @@ jinja's autoescaping; Markdown is rendered with raw HTML and images off.
 from __future__ import annotations
 
 import json
-import multiprocessing
-import os
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 from typing import Any, Callable
 
-import jinja2
 from markdown_it import MarkdownIt
-from markupsafe import Markup, escape
 
 from goalspec import __version__
 from goalspec.check import Result
@@ -30,7 +25,6 @@ from goalspec.data.statuses import STATUSES
 from goalspec.site.chart import goal_chart, kpi_chart
 from goalspec.spec.criteria import sentence
 from goalspec.site.layout import layout_map
-from goalspec.site.templates import Environment, blame, template_dirs
 from goalspec.spec.periods import parse_period
 from goalspec.spec.targets import TargetProblem
 from goalspec.spec.words import describe_target
@@ -463,82 +457,3 @@ def _search_index(goals, teams, people, kpis, leads) -> list[dict]:
     items += [{"k": "lead definition", "t": d["name"], "s": f"{d['id']} · {d['stage']} · {d['description'] or ''}",
                "u": f"leads.html#lead-{d['id']}"} for d in leads]
     return items
-
-
-def ref(root: str, r: dict | None) -> Markup:
-    """A link to another object of the site, or its name marked as not defined.
-
-    A template global rather than a macro: pages call it thousands of times."""
-    if r is None:
-        return Markup("")
-    # An f-string, not Markup.format: string.Formatter is pure Python and this runs per link.
-    if r.get("url"):
-        return Markup(f'<a href="{escape(root + r["url"])}">{escape(r["label"])}</a>')
-    return Markup(f'<span class="missing" title="not defined">{escape(r["label"])}</span>')
-
-
-def environment(template_override: Path | None) -> jinja2.Environment:
-    env = Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(template_override)]),
-        autoescape=jinja2.select_autoescape(["html", "svg", "xml"]),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        auto_reload=False,  # one build renders thousands of pages; templates do not change during it
-    )
-    env.globals["ref"] = ref
-    return env
-
-
-# Rendering is most of a large build; forked workers share the pages without pickling.
-PARALLEL_FROM = 400
-_shared: tuple | None = None
-
-
-CHUNK = 250  # pages per unit of work: small enough for a smooth progress bar, large enough to be cheap
-
-
-def write(site_pages: list[Page], env: jinja2.Environment, dest: Path, jobs: int | None = None,
-          progress: Callable[[int], None] | None = None) -> None:
-    """Render every page into dest; ``progress`` is told how many pages each finished chunk held.
-
-    Each file depends only on its page, so the result is the same whatever the
-    number of workers."""
-    global _shared
-    for folder in sorted({str(Path(p.path).parent) for p in site_pages}):
-        (dest / folder).mkdir(parents=True, exist_ok=True)
-    if jobs is None:
-        jobs = min(os.cpu_count() or 1, 4) if len(site_pages) >= PARALLEL_FROM else 1
-    chunks = range(0, len(site_pages), CHUNK)
-    done = progress or (lambda n: None)
-    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        for start in chunks:
-            done(_render(site_pages[start:start + CHUNK], env, dest))
-        return
-    for name in sorted({p.template for p in site_pages}):
-        with blame(env, name):
-            env.get_template(name)  # compiled once, before the workers are forked
-    _shared = (site_pages, env, dest)
-    try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for count in pool.imap_unordered(_render_chunk, chunks):
-                done(count)
-    finally:
-        _shared = None
-
-
-def _render_chunk(start: int) -> int:
-    site_pages, env, dest = _shared
-    return _render(site_pages[start:start + CHUNK], env, dest)
-
-
-def _render(site_pages: list[Page], env: jinja2.Environment, dest: Path) -> int:
-    for page in site_pages:
-        context = {**page.context, **page.more()} if page.more else page.context  # goalspec's code: not blamed
-        with blame(env, page.template):
-            text = env.get_template(page.template).render(root="../" * page.path.count("/"), page_path=page.path,
-                                                          **context)
-        with open(dest / page.path, "wb") as fh:
-            fh.write(text.encode("utf-8"))
-    return len(site_pages)

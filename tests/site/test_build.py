@@ -183,7 +183,8 @@ def test_workers_write_the_same_files_and_report_progress(specs, tmp_path):
     from datetime import date
 
     from goalspec.check import run
-    from goalspec.site.render import environment, pages, write
+    from goalspec.site.output import environment, write
+    from goalspec.site.render import pages
 
     result = run(specs, date(2026, 12, 1), remote_data=True)
     site_pages = pages(result)

@@ -85,7 +85,7 @@ KILLED_BUILD = """
 import os, signal, sys
 from datetime import date
 from pathlib import Path
-import goalspec.site.render as render
+import goalspec.site.output as render
 from goalspec.site.build import build
 
 written = render._render
@@ -164,7 +164,8 @@ def test_a_broken_template_is_one_line_naming_its_file_and_line(specs, tmp_path,
 
 def test_workers_report_a_broken_template_the_same_way(specs, tmp_path):
     from goalspec.check import run
-    from goalspec.site.render import environment, pages, write
+    from goalspec.site.output import environment, write
+    from goalspec.site.render import pages
     from goalspec.site.templates import TemplateProblem
 
     (tmp_path / "templates").mkdir()
