@@ -155,7 +155,7 @@ def _milestone(project: Project, data: Data, gid: str, today: date) -> Progress 
     series = data.series.get(goal.kpi or "") if goal.kpi in project.kpis else None
     inside = within(series.points, first, min(today, deadline)) if series else ()
     done_on = next((p.day for p in inside if p.value > 0), None)
-    expected = 0.0 if today < first else _expected(first, deadline, today)
+    expected = 0.0 if today < first else expected_share(first, deadline, today)
     if goal.status in (ACHIEVED, MISSED):
         status = goal.status
     elif done_on is not None:
@@ -191,7 +191,7 @@ def _measured(project: Project, data: Data, gid: str, today: date) -> Progress |
     closed = goal.status if goal.status in (ACHIEVED, MISSED) else None
     if today < first:
         return Progress(gid, None, None, None, None, 0.0, closed or NOT_STARTED, None, first, deadline, direction, ())
-    expected = _expected(first, deadline, today)
+    expected = expected_share(first, deadline, today)
     until = min(today, deadline)
     inside = within(points, first, until)
     # Finite inputs can still overflow (a sum of 1e308s): a figure that is not finite is unknown.
@@ -219,9 +219,7 @@ def _measured(project: Project, data: Data, gid: str, today: date) -> Progress |
     elif today > deadline:
         status = MISSED
     else:
-        gap = expected - progress
-        status = AT_RISK_S if gap > AT_RISK else BEHIND_S if gap > BEHIND else ON_TRACK
-        status = _forecast_says(status, forecast, target_value, direction)
+        status = _forecast_says(pace_status(expected, progress), forecast, target_value, direction)
     return Progress(gid, value, target_value, start_value, progress, expected, closed or status, forecast, first,
                     deadline, direction, tuple(inside))
 
@@ -306,7 +304,13 @@ def _finite(x: float | None) -> float | None:
     return x if x is None or math.isfinite(x) else None
 
 
-def _expected(first: date, deadline: date, today: date) -> float:
+def pace_status(expected: float, progress: float) -> str:
+    """What the pace line alone says: how far the progress lags the share of the way expected."""
+    gap = expected - progress
+    return AT_RISK_S if gap > AT_RISK else BEHIND_S if gap > BEHIND else ON_TRACK
+
+
+def expected_share(first: date, deadline: date, today: date) -> float:
     span = (deadline - first).days + 1
     done = (min(today, deadline) - first).days + 1
     return max(0.0, min(1.0, done / span))

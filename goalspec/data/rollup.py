@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from goalspec.data.progress import AT_RISK, BEHIND, Progress, goal_window
+from goalspec.data.progress import Progress, expected_share, goal_window, pace_status
 from goalspec.data.statuses import (ACHIEVED, AT_RISK_S, BEHIND_S, MISSED, NO_DATA, NOT_STARTED, ON_TRACK,
                                     UNMEASURED)
 from goalspec.spec.validate import Project
@@ -44,8 +44,9 @@ class Rollup:
         return out
 
 
-def rollups(project: Project, progress: dict[str, Progress], today: date) -> dict[str, Rollup]:
-    """The roll-up of every goal that has children; draft and cancelled goals are left out."""
+def serving(project: Project) -> dict[str, list[str]]:
+    """Each goal's children: the goals that name it as a parent, in id order; draft and cancelled
+    goals serve nobody yet (or any more)."""
     children: dict[str, list[str]] = {}
     for gid, goal in sorted(project.goals.items()):
         if goal.model.status in ("draft", "cancelled"):
@@ -53,6 +54,12 @@ def rollups(project: Project, progress: dict[str, Progress], today: date) -> dic
         for parent in goal.model.parent or ():
             if parent in project.goals and parent != gid:
                 children.setdefault(parent, []).append(gid)
+    return children
+
+
+def rollups(project: Project, progress: dict[str, Progress], today: date) -> dict[str, Rollup]:
+    """The roll-up of every goal that has children; draft and cancelled goals are left out."""
+    children = serving(project)
     out: dict[str, Rollup] = {}
 
     def rollup(gid: str, seen: frozenset[str]) -> Rollup | None:
@@ -96,9 +103,7 @@ def _status(project: Project, gid: str, share: float | None, rows: list[Child], 
     first, last = window
     if today > last:
         return MISSED
-    expected = max(0.0, min(1.0, ((today - first).days + 1) / ((last - first).days + 1)))
-    gap = expected - share
-    status = AT_RISK_S if gap > AT_RISK else BEHIND_S if gap > BEHIND else ON_TRACK
+    status = pace_status(expected_share(first, last, today), share)
     # Pace alone would call two at-risk team goals "on track" when the leader's goal is ahead: the
     # roll-up is never better than what the children carrying half its weight say.
     at_risk = sum(c.weight for c in rows if c.status in (AT_RISK_S, MISSED))

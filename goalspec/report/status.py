@@ -7,6 +7,7 @@ import json
 from goalspec.check import Result
 from goalspec.data.progress import STATUSES, Progress
 from goalspec.data.rollup import Rollup
+from goalspec.spec.words import figure
 
 SORTS = ("goal", "owner", "team", "progress", "status", "deadline")
 # `--sort status`: what needs a leader's attention first.
@@ -74,11 +75,7 @@ def bar(share: float | None, width: int = 10) -> str:
 
 
 def _num(value: float | None, places: int = 2) -> str:
-    if value is None:
-        return "–"
-    if abs(value) >= 100 or value == int(value):
-        places = 0
-    return f"{value:,.{places}f}"
+    return "–" if value is None else figure(value, places)
 
 
 def _pct(share: float | None) -> str:

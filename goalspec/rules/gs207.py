@@ -25,20 +25,15 @@ that covers the gap, or lower the company goal with a reason under `revisions`.
 """
 
 from goalspec.data.progress import goal_window, meets
+from goalspec.data.rollup import serving
 from goalspec.rules.base import Context
 from goalspec.spec.targets import ParsedTarget
+from goalspec.spec.words import figure
 
 
 def check(ctx: Context):
     project = ctx.project
-    children: dict[str, list[str]] = {}
-    for gid, goal in ctx.goals():
-        if goal.model.status in ("draft", "cancelled"):
-            continue
-        for parent in goal.model.parent or ():
-            if parent in project.goals and parent != gid:
-                children.setdefault(parent, []).append(gid)
-    for pid, kids in sorted(children.items()):
+    for pid, kids in sorted(serving(project).items()):
         parent = project.goals[pid]
         kpi = project.kpis.get(parent.model.kpi or "")
         target = _number(ctx, pid)
@@ -57,8 +52,8 @@ def check(ctx: Context):
         gap = abs(target - best)
         yield parent.diag(
             "GS207", "target",
-            f"if every goal under it is met, this goal is still missed: they bring `{kpi.id}` to {_num(best)}{unit}, "
-            f"the target is {_num(target)}{unit} ({_num(gap)}{unit} short)",
+            f"if every goal under it is met, this goal is still missed: they bring `{kpi.id}` to {figure(best, 2)}{unit}, "
+            f"the target is {figure(target, 2)}{unit} ({figure(gap, 2)}{unit} short)",
             "raise a team goal's target, add a goal for the gap, or lower this target with a reason under `revisions`")
 
 
@@ -72,6 +67,3 @@ def _number(ctx: Context, gid: str) -> float | None:
         value = ctx.progress[gid].target
     return value
 
-
-def _num(value: float) -> str:
-    return f"{value:,.0f}" if value == int(value) or abs(value) >= 100 else f"{value:,.2f}"

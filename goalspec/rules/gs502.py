@@ -21,6 +21,7 @@ a reason under ``revisions``, change the target.
 
 from goalspec.data.progress import ACHIEVED, MISSED, UNMEASURED
 from goalspec.rules.base import Context
+from goalspec.spec.words import figure
 
 
 def check(ctx: Context):
@@ -31,11 +32,7 @@ def check(ctx: Context):
         if p.forecast is None or p.meets(p.forecast):
             continue
         yield goal.diag("GS502", "target",
-                        f"forecast {_num(p.forecast, p.decimals)} by {p.last.isoformat()} misses the target "
-                        f"{_num(p.target, p.decimals)}",
+                        f"forecast {figure(p.forecast, p.decimals)} by {p.last.isoformat()} misses the target "
+                        f"{figure(p.target, p.decimals)}",
                         "act now, or change the target with a reason under `revisions`")
 
-
-def _num(value: float, places: int) -> str:
-    # As precise as the KPI's own values: a forecast of calls is a number of calls.
-    return f"{value:,.0f}" if abs(value) >= 100 or value == int(value) else f"{value:,.{places}f}"

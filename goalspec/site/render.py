@@ -27,7 +27,7 @@ from goalspec.spec.criteria import sentence
 from goalspec.site.layout import layout_map
 from goalspec.spec.periods import parse_period
 from goalspec.spec.targets import TargetProblem
-from goalspec.spec.words import describe_target
+from goalspec.spec.words import describe_target, figure
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable("image")
 
@@ -240,10 +240,7 @@ class _Site:
 
         def num(value: float | None) -> str | None:
             # As precise as the KPI's own values: a forecast of a count is a count.
-            if value is None:
-                return None
-            places = 0 if abs(value) >= 100 or value == int(value) else p.decimals
-            return f"{value:,.{places}f}{unit}"
+            return None if value is None else f"{figure(value, p.decimals)}{unit}"
 
         return {
             "status": p.status, "value": num(p.value), "target": num(p.target),

@@ -19,6 +19,12 @@ def describe_target(t: ParsedTarget, unit: str) -> str:
     return change
 
 
+def figure(value: float, places: int) -> str:
+    """A measured figure as reports show it: whole from 100 up and when whole, else with ``places``
+    decimals (the KPI's own precision), so a forecast of calls is a number of calls."""
+    return f"{value:,.0f}" if abs(value) >= 100 or value == int(value) else f"{value:,.{places}f}"
+
+
 def number(value: float, sign: bool = False) -> str:
     """A number as a reader writes it: thousands separated, no trailing zeros."""
     text = f"{value:+,.10g}" if sign else f"{value:,.10g}"
