@@ -113,3 +113,26 @@ def _status(project: Project, gid: str, share: float | None, rows: list[Child], 
     if behind >= 0.5 and status == ON_TRACK:
         return BEHIND_S
     return status
+
+
+@dataclass(frozen=True)
+class Earned:
+    share: float                # of the whole bonus: each goal's share times how far along it is
+    measured: float             # the shares whose goals are measured (the rest count 0)
+    unmeasured: tuple[str, ...]  # goals it pays on that have no progress to go by
+
+
+def earned(project: Project, progress: dict[str, Progress], iid: str) -> Earned:
+    """How far along the goals an incentive pays on are, weighted by their shares: a reading of
+    progress, not a payout (the incentive's own terms decide that). A goal with no measured
+    progress counts 0 and is named."""
+    model = project.incentives[iid].model
+    total, measured, missing = 0.0, 0.0, []
+    for pay, share in zip(model.pays_on, model.shares()):
+        p = progress.get(pay.goal)
+        if p is None or p.progress is None:
+            missing.append(pay.goal)
+            continue
+        total += share * p.progress
+        measured += share
+    return Earned(total, measured, tuple(missing))

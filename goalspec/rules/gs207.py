@@ -2,10 +2,13 @@
 
 When the goals that serve a goal measure the same KPI over the same period, meeting
 every one of them brings the KPI to the strongest of their targets, and no further.
-If that still misses the parent's target, the plan does not add up: "if every team
-goal is met, the company goal is missed by 200 seats". Goals measured over another
-period or by another KPI are not compared (this rule does not add up contributions
-of different KPIs).
+When they measure parts of it instead (`contributes: true`, a KPI in the same unit as
+the parent's, over the same period), meeting every one brings the KPI to the sum of
+their targets. If that still misses the parent's target, the plan does not add up:
+"if every team goal is met, the company goal is missed by 200 seats". Goals measured
+over another period, by a KPI in another unit, or by another KPI without
+`contributes: true`, are not compared, nor are parts of a KPI that is an average,
+a highest or a lowest value (parts of those do not add up).
 
 Why: nobody notices a gap between the team goals and the company goal until the
 quarter ends; then every team can say it did its part.
@@ -17,6 +20,10 @@ that covers the gap, or lower the company goal with a reason under `revisions`.
 
     # company.q3: kpi: seats, target: {value: 1100}
     # sales.q3:   kpi: seats, target: {value: 900}, parent: company.q3
+
+    # company.q3:  kpi: seats, target: {value: 1100}
+    # sales.q3:    kpi: seats-direct, target: {value: 600}, contributes: true
+    # partners.q3: kpi: seats-partners, target: {value: 400}, contributes: true
 
 *Best practice*
 
@@ -40,21 +47,48 @@ def check(ctx: Context):
         if kpi is None or target is None or kpi.model.direction == "maintain" or parent.model.status != "active":
             continue
         window = goal_window(project, pid)
-        same = [k for k in kids if project.goals[k].model.kpi == kpi.id and goal_window(project, k) == window]
-        targets = [t for t in (_number(ctx, k) for k in same) if t is not None]
-        if not same or len(targets) < len(same):
+        kids = [k for k in kids if goal_window(project, k) == window]
+        same = [k for k in kids if project.goals[k].model.kpi == kpi.id]
+        parts = [k for k in kids if k not in same and _part(project, k, kpi)]
+        same_targets = [_number(ctx, k) for k in same]
+        part_targets = [_number(ctx, k) for k in parts]
+        if None in same_targets or None in part_targets or not (same or parts):
             continue  # a child whose target needs data there is not: nothing can be said yet
         direction = kpi.model.direction
-        best = max(targets) if direction == "increase" else min(targets)
+        pick = max if direction == "increase" else min
+        reaches = []
+        if same:
+            reaches.append((pick(same_targets), "same"))
+        if parts:
+            reaches.append((sum(part_targets), "parts"))
+        best, how = pick(reaches, key=lambda r: r[0])
         if meets(best, target, direction):
             continue
         unit = f" {kpi.model.unit}" if kpi.model.unit and kpi.model.unit != "%" else (kpi.model.unit or "")
         gap = abs(target - best)
+        if how == "parts":
+            added = " + ".join(f"{k} {figure(t, 2)}" for k, t in zip(parts, part_targets))
+            what = f"the goals that contribute to it add up to {figure(best, 2)}{unit} ({added})"
+        else:
+            what = f"they bring `{kpi.id}` to {figure(best, 2)}{unit}"
         yield parent.diag(
             "GS207", "target",
-            f"if every goal under it is met, this goal is still missed: they bring `{kpi.id}` to {figure(best, 2)}{unit}, "
+            f"if every goal under it is met, this goal is still missed: {what}, "
             f"the target is {figure(target, 2)}{unit} ({figure(gap, 2)}{unit} short)",
             "raise a team goal's target, add a goal for the gap, or lower this target with a reason under `revisions`")
+
+
+def _part(project, gid: str, whole) -> bool:
+    """Whether a goal declares that its KPI counts a part of ``whole`` in a way that adds up: the
+    same unit and good direction, and totals or levels on both sides (not averages or extremes)."""
+    kpi = project.kpis.get(project.goals[gid].model.kpi or "")
+    return (project.goals[gid].model.contributes and kpi is not None
+            and _unit(kpi) == _unit(whole) and kpi.model.direction == whole.model.direction
+            and kpi.model.aggregation in ("sum", "last") and whole.model.aggregation in ("sum", "last"))
+
+
+def _unit(kpi) -> str:
+    return (kpi.model.unit or "").strip().casefold()
 
 
 def _number(ctx: Context, gid: str) -> float | None:

@@ -1,84 +1,182 @@
 """Line charts as inline SVG, laid out when the site is built (no script, no request).
 
-A goal's chart shows the actual values over its period (running totals for a
-KPI summed per period), the target, the straight pace line from the starting
-value to the target, and the forecast from the last value to the deadline.
-Coordinates are rounded to tenths, so the markup is byte-stable.
+Values are gathered into the KPI's cadence periods first (a weekly KPI whose
+records give a 0 or 1 every day reads as weekly totals), by the KPI's own
+aggregation. A goal's chart shows the running total (for a summed KPI) or each
+period's value over the goal's period, the target, the pace line (straight, or
+through the plan's points), and the forecast from the last value to the
+deadline. The value axis has round ticks and never goes below zero for a KPI
+whose values and target are not negative; the time axis is labelled with dates.
+Check-in notes are numbered markers on the line, the same numbers as in the
+list of notes under the chart. Every figure is as precise as the KPI's own
+values. Coordinates are rounded to tenths, so the markup is byte-stable.
 """
 
 from __future__ import annotations
 
-from datetime import date
-from functools import lru_cache
+import math
+from datetime import date, timedelta
 
 from markupsafe import Markup, escape
 
-from goalspec.data.progress import Progress
+from goalspec.data.progress import Progress, by_cadence, cadence_bucket, decimals
 from goalspec.data.sources import Point
+from goalspec.spec.words import figure
 
 W, H, LEFT, RIGHT, TOP, BOTTOM = 640, 260, 64, 16, 16, 40
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MOST_PERIODS = 26  # a KPI's chart shows its last 26 periods (half a year of weeks)
 
 
-@lru_cache(maxsize=65536)  # charts repeat the same values across goals of one KPI
-def _fmt(value: float) -> str:
-    return f"{value:,.0f}" if abs(value) >= 100 or value == int(value) else f"{value:,.2f}"
+def nice_ticks(lo: float, hi: float, floor_zero: bool, count: int = 4) -> list[float]:
+    """Round tick values covering lo..hi: steps of 1, 2, 2.5 or 5 times a power of ten, starting at
+    zero or above when nothing charted is negative."""
+    if floor_zero:
+        lo = max(lo, 0.0)
+    if hi - lo <= 1e-9 * max(abs(lo), abs(hi)):  # one value: a band around it
+        hi = lo + 1 if lo == 0 else lo + abs(lo) * 0.1
+    raw = (hi - lo) / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    first = math.floor(lo / step + 1e-9) * step
+    last = math.ceil(hi / step - 1e-9) * step
+    n = max(1, round((last - first) / step))
+    places = max(0, 2 - math.floor(math.log10(step)))  # float noise off, the step's own digits kept
+    return [round(first + step * i, places) for i in range(n + 1)]
 
 
-def _scale(lo: float, hi: float) -> tuple[float, float]:
-    if lo == hi:
-        lo, hi = lo - 1, hi + 1
-    pad = (hi - lo) * 0.08
-    return lo - pad, hi + pad
+def _tick_text(value: float, ticks: list[float]) -> str:
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
+    places = 0 if step == int(step) else (1 if round(step, 1) == step else 2)
+    return f"{value:,.{places}f}"
 
 
-def _frame(first: date, last: date, lo: float, hi: float):
-    days = max((last - first).days, 1)
+def date_ticks(first: date, last: date) -> list[tuple[date, str]]:
+    """Dates to label the time axis with: Mondays for a span of up to six weeks, month starts up
+    to fourteen months, quarter starts beyond; the year is written on the first label and where
+    it changes."""
+    span = (last - first).days
+    days: list[date] = []
+    if span <= 42:
+        day, step = (first, 1) if span <= 7 else (first + timedelta(days=(7 - first.weekday()) % 7), 7)
+        while day <= last:
+            days.append(day)
+            day += timedelta(days=step)
+    else:
+        months = 1 if span <= 430 else 3
+        year, month = first.year, first.month
+        if months == 3:
+            month = (month - 1) // 3 * 3 + 1
+        day = date(year, month, 1)
+        if day < first:
+            year, month = divmod(year * 12 + month - 1 + months, 12)
+            day = date(year, month + 1, 1)
+        while day <= last:
+            days.append(day)
+            year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+            day = date(year, month + 1, 1)
+    # More than seven labels crowd the axis: keep every second (or third...).
+    every = max(1, math.ceil(len(days) / 7))
+    days = days[::every]
+    out = []
+    for i, day in enumerate(days):
+        label = f"{day.day} {MONTHS[day.month - 1]}" if span <= 42 else MONTHS[day.month - 1]
+        if i == 0 or day.year != days[i - 1].year:
+            label += f" {day.year}"
+        out.append((day, label))
+    return out
 
-    def x(day: date) -> float:
-        return round(LEFT + (W - LEFT - RIGHT) * (day - first).days / days, 1)
 
-    def y(value: float) -> float:
-        return round(TOP + (H - TOP - BOTTOM) * (hi - value) / (hi - lo), 1)
+class _Frame:
+    def __init__(self, first: date, last: date, ticks: list[float]):
+        self.first, self.days = first, max((last - first).days, 1)
+        self.lo, self.hi = ticks[0], ticks[-1]
 
-    return x, y
+    def x(self, day: date) -> float:
+        return round(LEFT + (W - LEFT - RIGHT) * (day - self.first).days / self.days, 1)
+
+    def y(self, value: float) -> float:
+        return round(TOP + (H - TOP - BOTTOM) * (self.hi - value) / (self.hi - self.lo), 1)
 
 
-def _ticks(lo: float, hi: float, y) -> list[dict]:
-    step = (hi - lo) / 4
-    return [{"y": y(lo + step * i), "label": _fmt(lo + step * i)} for i in range(5)]
+def _axes(frame: _Frame, ticks: list[float], first: date, last: date) -> dict:
+    return {
+        "width": W, "height": H, "left": LEFT, "right": W - RIGHT, "top": TOP, "bottom": H - BOTTOM,
+        "ticks": [{"y": frame.y(t), "label": _tick_text(t, ticks)} for t in ticks],
+        "dates": [{"x": frame.x(d), "label": label, "iso": d.isoformat()} for d, label in date_ticks(first, last)],
+    }
 
 
-def goal_chart(p: Progress, aggregation: str, label: str = "Chart") -> dict | None:
+def _markers(frame: _Frame, line: list[tuple[date, float]], notes: list[dict], places: int, unit: str) -> list[dict]:
+    """Each numbered note at the value it belongs to: the line's last point on or before its day."""
+    out = []
+    for note in notes:
+        at = [(d, v) for d, v in line if d <= note["day"]]
+        if not at:
+            continue
+        day, value = at[-1]
+        said = f"{note['date']}: {figure(value, places)}{unit}"
+        if note.get("confidence") is not None:
+            said += f", confidence {note['confidence']}%"
+        if note.get("note"):
+            said += f". {note['note']}"
+        out.append({"n": note["n"], "x": frame.x(day), "y": frame.y(value), "title": said})
+    return out
+
+
+def goal_chart(p: Progress, aggregation: str, cadence: str, label: str = "Chart", unit: str | None = None,
+               notes: list[dict] = ()) -> dict | None:
+    """``notes``: the goal's check-in notes, each with its number ``n``, its ``day`` and ``date``."""
     if not p.points or p.target is None or p.first is None or p.last is None:
         return None
+    shown_unit = _unit(unit)
+    periods = by_cadence(p.points, cadence, aggregation)
     actual: list[tuple[date, float]] = []
     running = 0.0
-    for point in p.points:
-        running = running + point.value if aggregation == "sum" else point.value
-        actual.append((point.day, running))
+    for _, day, value, _n in periods:
+        running = running + value if aggregation == "sum" else value
+        actual.append((day, running))
     start = p.start_value if p.start_value is not None else actual[0][1]
     values = [v for _, v in actual] + [p.target, start] + ([p.forecast] if p.forecast is not None else []) \
         + [v for _, v in p.plan]
-    lo, hi = _scale(min(values + [0.0] if aggregation == "sum" else values), max(values))
-    x, y = _frame(p.first, p.last, lo, hi)
-    coords = [(x(d), y(v)) for d, v in ([(p.first, 0.0)] if aggregation == "sum" else []) + actual]
+    line = ([(p.first, 0.0)] if aggregation == "sum" else []) + actual
+    values += [v for _, v in line]
+    ticks = nice_ticks(min(values), max(values), floor_zero=min(values) >= 0)
+    frame = _Frame(p.first, p.last, ticks)
+    coords = [(frame.x(d), frame.y(v)) for d, v in line]
+    places = p.decimals
     chart = {
-        "width": W, "height": H, "left": LEFT, "right": W - RIGHT, "top": TOP, "bottom": H - BOTTOM,
-        "ticks": _ticks(lo, hi, y),
-        "start_label": p.first.isoformat(), "end_label": p.last.isoformat(),
+        **_axes(frame, ticks, p.first, p.last),
         "actual": " ".join(f"{cx},{cy}" for cx, cy in coords), "last": coords[-1],
-        "target_y": y(p.target), "target_label": _fmt(p.target),
+        "target_y": frame.y(p.target), "target_label": figure(p.target, places),
         # The pace line: straight from start to target, or through the plan's points where there is one.
-        "pace": " ".join(f"{x(d)},{y(v)}" for d, v in p.plan) if p.plan else f"{x(p.first)},{y(start)} {x(p.last)},{y(p.target)}",
+        "pace": " ".join(f"{frame.x(d)},{frame.y(v)}" for d, v in p.plan) if p.plan
+        else f"{frame.x(p.first)},{frame.y(start)} {frame.x(p.last)},{frame.y(p.target)}",
         "forecast": None,
+        "markers": _markers(frame, line, list(notes), places, shown_unit),
         # The summary is the chart's text alternative; every value is listed on the KPI's page.
         "table": None,
-        "summary": _summary(p, actual, aggregation),
+        "summary": _summary(p, actual, aggregation, places, shown_unit),
     }
     if p.forecast is not None:
-        chart["forecast"] = f"{coords[-1][0]},{coords[-1][1]} {x(p.last)},{y(p.forecast)}"
+        chart["forecast"] = f"{coords[-1][0]},{coords[-1][1]} {frame.x(p.last)},{frame.y(p.forecast)}"
     chart["svg"] = svg(chart, label)
     return chart
+
+
+def _unit(unit: str | None) -> str:
+    return "" if not unit else unit if unit == "%" else f" {unit}"
+
+
+def _summary(p: Progress, actual, aggregation: str, places: int, unit: str) -> str:
+    what = "running total" if aggregation == "sum" else "value"
+    parts = [f"The {what} was {figure(actual[-1][1], places)}{unit} on {actual[-1][0].isoformat()}, against a target "
+             f"of {figure(p.target, places)}{unit} by {p.last.isoformat()}."]
+    if p.progress is not None:
+        parts.append(f"That is {p.progress * 100:.0f}% of the way, with {p.expected * 100:.0f}% of the time gone.")
+    if p.forecast is not None:
+        parts.append(f"On the current trend it reaches {figure(p.forecast, places)}{unit} by the deadline.")
+    return " ".join(parts)
 
 
 def svg(c: dict, label: str) -> Markup:
@@ -90,47 +188,80 @@ def svg(c: dict, label: str) -> Markup:
     for t in c["ticks"]:
         out.append(f'<line class="grid" x1="{left}" x2="{right}" y1="{t["y"]}" y2="{t["y"]}"/>'
                    f'<text class="tick" x="{left - 6}" y="{t["y"] + 4}" text-anchor="end">{escape(t["label"])}</text>')
-    out.append(f'<text class="tick" x="{left}" y="{bottom + 18}">{escape(c["start_label"])}</text>')
-    out.append(f'<text class="tick" x="{right}" y="{bottom + 18}" text-anchor="end">{escape(c["end_label"])}</text>')
+    for i, d in enumerate(c["dates"]):
+        anchor = "start" if i == 0 and d["x"] <= left + 20 else "middle"
+        out.append(f'<line class="xtick" x1="{d["x"]}" x2="{d["x"]}" y1="{bottom}" y2="{bottom + 5}"/>'
+                   f'<text class="tick" x="{d["x"]}" y="{bottom + 18}" text-anchor="{anchor}">{escape(d["label"])}</text>')
     if "target_y" in c:
         out.append(f'<line class="target" x1="{left}" x2="{right}" y1="{c["target_y"]}" y2="{c["target_y"]}"/>')
         out.append(f'<polyline class="pace" points="{c["pace"]}"/>')
     if c["forecast"]:
         out.append(f'<polyline class="forecast" points="{c["forecast"]}"/>')
     out.append(f'<polyline class="actual" points="{c["actual"]}"/>')
-    out.append(f'<circle class="dot" cx="{c["last"][0]}" cy="{c["last"][1]}" r="4"/>')
+    if c.get("partial"):
+        out.append(f'<polyline class="partial" points="{c["partial"]}"/>')
+    out.append(f'<circle class="dot{" open" if c.get("partial") else ""}" cx="{c["last"][0]}" cy="{c["last"][1]}" r="4"/>')
+    for m in c.get("markers", ()):
+        out.append(f'<g class="note-mark"><title>{escape(m["title"])}</title>'
+                   f'<circle cx="{m["x"]}" cy="{m["y"]}" r="8"/>'
+                   f'<text x="{m["x"]}" y="{round(m["y"] + 4, 1)}" text-anchor="middle">{m["n"]}</text></g>')
     out.append("</svg>")
     return Markup("\n".join(out))
 
 
-def _summary(p: Progress, actual, aggregation: str) -> str:
-    what = "running total" if aggregation == "sum" else "value"
-    parts = [f"The {what} was {_fmt(actual[-1][1])} on {actual[-1][0].isoformat()}, against a target of "
-             f"{_fmt(p.target)} by {p.last.isoformat()}."]
-    if p.progress is not None:
-        parts.append(f"That is {p.progress * 100:.0f}% of the way, with {p.expected * 100:.0f}% of the time gone.")
-    if p.forecast is not None:
-        parts.append(f"On the current trend it reaches {_fmt(p.forecast)} by the deadline.")
-    return " ".join(parts)
-
-
-def kpi_chart(points: tuple[Point, ...], unit: str | None, label: str = "Chart") -> dict | None:
-    shown = list(points[-60:])
-    if not shown:
+def kpi_chart(points: tuple[Point, ...], unit: str | None, aggregation: str, cadence: str, label: str = "Chart",
+              notes: list[dict] = ()) -> dict | None:
+    """A KPI's last periods (by its cadence), each period's value made by its aggregation; the table
+    under the chart lists them with the notes of the period."""
+    periods = by_cadence(points, cadence, aggregation)[-MOST_PERIODS:]
+    if not periods:
         return None
-    first, last = shown[0].day, shown[-1].day
+    places = decimals(points)
+    if aggregation == "mean" and any(n > 1 for *_, n in periods):
+        places = min(places + 1, 2)  # the mean of whole numbers is shown to a tenth
+    shown_unit = _unit(unit)
+    first, last = periods[0][0], periods[-1][1]
     if first == last:
-        last = date.fromordinal(first.toordinal() + 1)
-    lo, hi = _scale(min(p.value for p in shown), max(p.value for p in shown))
-    x, y = _frame(first, last, lo, hi)
+        last = first + timedelta(days=1)
+    values = [v for _, _, v, _ in periods]
+    ticks = nice_ticks(min(values), max(values), floor_zero=min(values) >= 0)
+    frame = _Frame(first, last, ticks)
+    line = [(day, value) for _, day, value, _ in periods]
+    notes = [n for n in notes if first <= n["day"]]
+    per = {"weekly": "week", "monthly": "month", "quarterly": "quarter"}[cadence]
+    # A total over a period that is not over yet is a part of one: drawn dashed, said "so far",
+    # so the current week's first day does not read as a collapse.
+    partial = aggregation == "sum" and len(periods) > 1 and cadence_bucket(periods[-1][0], cadence)[1] > periods[-1][1]
+    whole = line[:-1] if partial else line
     chart = {
-        "width": W, "height": H, "left": LEFT, "right": W - RIGHT, "top": TOP, "bottom": H - BOTTOM,
-        "ticks": _ticks(lo, hi, y), "start_label": first.isoformat(), "end_label": shown[-1].day.isoformat(),
-        "actual": " ".join(f"{x(p.day)},{y(p.value)}" for p in shown),
-        "last": (x(shown[-1].day), y(shown[-1].value)), "forecast": None,
-        "table": [{"day": p.day.isoformat(), "value": _fmt(p.value)} for p in shown],
-        "summary": f"{len(shown)} values from {shown[0].day.isoformat()} to {shown[-1].day.isoformat()}; "
-                   f"the latest is {_fmt(shown[-1].value)}{' ' + unit if unit else ''}.",
+        **_axes(frame, ticks, first, last),
+        "actual": " ".join(f"{frame.x(d)},{frame.y(v)}" for d, v in whole),
+        "partial": " ".join(f"{frame.x(d)},{frame.y(v)}" for d, v in line[-2:]) if partial else None,
+        "last": (frame.x(line[-1][0]), frame.y(line[-1][1])), "forecast": None,
+        "markers": _markers(frame, line, notes, places, shown_unit),
+        "period_heading": per.capitalize(),
+        "table": [{"day": _period_name(begin, cadence), "value": figure(value, places) + shown_unit
+                   + (f" so far (through {day.isoformat()})" if partial and i == len(periods) - 1 else ""),
+                   "count": n, "notes": [x for x in notes if cadence_bucket(x["day"], cadence)[0] == begin]}
+                  for i, (begin, day, value, n) in enumerate(periods)],
+        "summary": f"{len(periods)} {per}s from {periods[0][0].isoformat()} to {periods[-1][1].isoformat()}, "
+                   f"each the {_how(aggregation)} of its values; "
+                   + (f"the latest complete one, {_period_name(periods[-2][0], cadence)}, is "
+                      f"{figure(values[-2], places)}{shown_unit}, and {_period_name(periods[-1][0], cadence)} has "
+                      f"{figure(values[-1], places)}{shown_unit} so far (dashed)." if partial else
+                      f"the latest, {_period_name(periods[-1][0], cadence)}, is {figure(values[-1], places)}{shown_unit}."),
     }
     chart["svg"] = svg(chart, label)
     return chart
+
+
+def _how(aggregation: str) -> str:
+    return {"sum": "total", "last": "last", "mean": "mean", "max": "highest", "min": "lowest"}[aggregation]
+
+
+def _period_name(first: date, cadence: str) -> str:
+    if cadence == "weekly":
+        return f"week of {first.isoformat()}"
+    if cadence == "monthly":
+        return f"{first.year:04d}-{first.month:02d}"
+    return f"{first.year:04d}-Q{(first.month - 1) // 3 + 1}"

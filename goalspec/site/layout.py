@@ -1,37 +1,29 @@
-"""The alignment map's layout, computed here so the site needs no script to draw it.
+"""The alignment map: every goal under the goal it serves, as an outline.
 
-Goals are laid out as an indented tree: each company goal starts a block, each
-goal sits one row below the goal it serves, one step to the right, so the map
-reads top to bottom like an outline and stays legible at hundreds of goals. A
-goal that serves several parents is drawn under the first one (by id) with a
-dashed link to each other parent. Goals that reach no company goal follow in
-their own block. Incentives stand in a column to the right, linked to the goals
-they pay on. Coordinates are integers, so the SVG is byte-stable.
+Each company goal starts a tree; each goal sits under the goal it serves, so the
+map reads top to bottom like an outline, at 6 goals or 6,000. A goal that serves
+several parents is drawn under the one nearest a company goal (the first by id
+among equals); under each other parent a line points to it, and the goal itself
+names the others. Goals that reach no
+company goal follow in their own section; what is left over sits on cycles.
+Every subtree can be folded (``<details>``, no script needed); at more than
+``OPEN_UP_TO`` goals, subtrees below the team level start folded. Filters by
+team, owner and status come from the data attributes each goal carries, so the
+page's script only shows and hides.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from typing import Any
 
-ROW, BOX_H, INDENT, BOX_W, MARGIN, GAP = 66, 56, 28, 460, 16, 140
-INC_W = 240
-LINE_CHARS = 64
+OPEN_UP_TO = 60  # goals: above this, only the company goals' own subtrees start open
 
 
-def _lines(text: str, width: int, most: int = 2) -> list[str]:
-    """Word-wrap a title onto at most ``most`` lines; only a title longer than that is cut."""
-    lines, current = [], ""
-    for word in text.split():
-        if current and len(current) + 1 + len(word) > width:
-            lines.append(current)
-            current = word
-        else:
-            current = f"{current} {word}" if current else word
-    lines.append(current)
-    if len(lines) > most:
-        lines = lines[:most]
-        lines[-1] = lines[-1][: width - 1].rstrip() + "…"
-    return lines
+def _status(goal: dict) -> str:
+    """What the map colours a goal by: its measured status, else its written one."""
+    progress = goal.get("progress")
+    return progress["status"] if progress else goal["status"]
 
 
 def layout_map(goals: dict[str, dict], incentives: list[dict], company: list[str]) -> dict[str, Any]:
@@ -40,84 +32,85 @@ def layout_map(goals: dict[str, dict], incentives: list[dict], company: list[str
         for parent in goal["parents"]:
             if parent["id"] in children:
                 children[parent["id"]].append(gid)
-    placed: dict[str, tuple[int, int]] = {}  # goal id -> (depth, row)
-    under: dict[str, str] = {}  # goal id -> the parent it is drawn under
-    order: list[str] = []
-    sections = []
-
-    def place(gid: str, depth: int) -> None:
-        stack: list[tuple[str, int, str | None]] = [(gid, depth, None)]
-        while stack:
-            node, d, parent = stack.pop()
-            if node in placed:
-                continue
-            placed[node] = (d, len(order))
-            order.append(node)
-            if parent is not None:
-                under[node] = parent
-            stack.extend((c, d + 1, node) for c in sorted(children[node], reverse=True) if c not in placed)
-
-    for root in company:
-        if root in goals:
-            place(root, 0)
-    rest = [gid for gid in sorted(goals) if gid not in placed]
-    if rest:
-        sections.append({"row": len(order), "label": "Goals that do not reach a company goal"})
-        # Roots of what is left: goals whose parents are all missing or outside this rest.
-        for gid in rest:
-            if not any(p["id"] in goals and p["id"] not in placed for p in goals[gid]["parents"]) or not goals[gid]["parents"]:
-                place(gid, 0)
-        for gid in rest:  # what remains sits on cycles
-            place(gid, 0)
-
-    def y_of(row: int) -> int:
-        extra = sum(ROW for s in sections if s["row"] <= row)
-        return MARGIN + row * ROW + extra
-
-    max_depth = max((d for d, _ in placed.values()), default=0)
-    goal_right = MARGIN + max_depth * INDENT + BOX_W
-    nodes, edges = [], []
-    for gid in order:
-        depth, row = placed[gid]
-        g = goals[gid]
-        who = g["team"]["label"] if g["team"] else "company goal"
-        nodes.append({
-            "kind": "company" if g["company"] else "goal", "id": gid, "url": g["url"],
-            "x": MARGIN + depth * INDENT, "y": y_of(row), "w": BOX_W, "h": BOX_H,
-            "lines": _lines(g["title"], LINE_CHARS), "full": g["title"],
-            "sub": f"{who} · {g['owner']['label']} · {g['deadline'] or 'no deadline'}",
-        })
-    for gid in order:
-        depth, row = placed[gid]
-        for i, parent in enumerate(g["id"] for g in goals[gid]["parents"] if g["id"] in placed):
-            pdepth, prow = placed[parent]
-            x0, y0 = MARGIN + pdepth * INDENT + 12, y_of(prow) + BOX_H
-            x1, y1 = MARGIN + depth * INDENT, y_of(row) + BOX_H // 2
-            if under.get(gid) == parent:
-                edges.append({"kind": "serves", "d": f"M{x0} {y0}V{y1}H{x1}"})
-            else:
-                xr = goal_right + 24 + 8 * (i % 8)
-                ya, yb = y_of(row) + BOX_H // 2, y_of(prow) + BOX_H // 2
-                edges.append({"kind": "serves-also", "d": f"M{MARGIN + depth * INDENT + BOX_W} {ya}"
-                              f"C{xr} {ya} {xr} {yb} {MARGIN + pdepth * INDENT + BOX_W} {yb}"})
-    inc_x = goal_right + GAP
-    for i, inc in enumerate(incentives):
-        y = MARGIN + i * ROW
-        nodes.append({"kind": "incentive", "id": inc["id"], "url": f"incentives.html#incentive-{inc['id']}",
-                      "x": inc_x, "y": y, "w": INC_W, "h": BOX_H, "lines": _lines(inc["name"], 30),
-                      "full": inc["name"], "sub": f"for {inc['for']['label']}"})
+    pays: dict[str, list[dict]] = {}
+    for inc in incentives:
         for pay in inc["pays_on"]:
-            target = pay["goal"]["id"]
-            if target in placed:
-                depth, row = placed[target]
-                gx, gy = MARGIN + depth * INDENT + BOX_W, y_of(row) + BOX_H // 2
-                mid = (gx + inc_x) // 2
-                edges.append({"kind": "pays", "d": f"M{inc_x} {y + BOX_H // 2}C{mid} {y + BOX_H // 2} {mid} {gy} {gx} {gy}"})
-    height = max([y_of(len(order)) if order else MARGIN, MARGIN + len(incentives) * ROW]) + MARGIN
+            pays.setdefault(pay["goal"]["id"], []).append(
+                {"label": inc["name"], "url": f"incentives.html#incentive-{inc['id']}"})
+    fold_deep = len(goals) > OPEN_UP_TO
+    placed: dict[str, dict] = {}
+    under: dict[str, str] = {}
+
+    def node(gid: str, depth: int) -> dict:
+        g = goals[gid]
+        return {
+            "id": gid, "title": g["title"], "url": g["url"], "company": g["company"], "depth": depth,
+            "team": g["team"], "owner": g["owner"], "deadline": g["deadline"], "status": _status(g),
+            "percent": g["progress"]["percent"] if g.get("progress") else None,
+            "expected": g["progress"]["expected"] if g.get("progress") else None,
+            "pays": pays.get(gid, []), "children": [], "refs": [], "also": [],
+            "open": depth == 0 or not fold_deep,
+        }
+
+    def place(root: str) -> dict:
+        # Breadth first, so a goal is drawn under its parent nearest the root, and iterative, so a
+        # chain thousands of goals deep cannot exhaust the stack.
+        top = node(root, 0)
+        placed[root] = top
+        queue = deque([top])
+        while queue:
+            current = queue.popleft()
+            for child in sorted(children[current["id"]]):
+                if child in placed:
+                    if under.get(child) != current["id"]:
+                        current["refs"].append({"id": child, "title": goals[child]["title"], "url": goals[child]["url"],
+                                                "shown_under": goals[under[child]]["title"] if child in under else None})
+                    continue
+                item = node(child, current["depth"] + 1)
+                placed[child] = item
+                under[child] = current["id"]
+                current["children"].append(item)
+                queue.append(item)
+        return top
+
+    trees = [place(root) for root in company if root in goals and root not in placed]
+    loose = []
+    rest = [gid for gid in sorted(goals) if gid not in placed]
+    for gid in rest:  # roots of what is left: goals whose parents are all missing or already placed
+        if gid not in placed and not any(p["id"] in goals and p["id"] not in placed for p in goals[gid]["parents"]):
+            loose.append(place(gid))
+    for gid in rest:  # what remains sits on cycles
+        if gid not in placed:
+            loose.append(place(gid))
+    for gid, item in placed.items():
+        item["also"] = [p for p in goals[gid]["parents"] if p["id"] != under.get(gid)]
+    teams = sorted({(g["team"]["label"], g["team"]["id"]) for g in goals.values() if g["team"]})
+    owners = sorted({(g["owner"]["label"], g["owner"]["id"]) for g in goals.values()})
+    statuses = sorted({_status(g) for g in goals.values()})
     return {
-        "width": inc_x + INC_W + MARGIN if incentives else goal_right + 64 + MARGIN,
-        "height": height,
-        "nodes": nodes,
-        "edges": edges,
-        "sections": [{"y": y_of(s["row"]) - ROW + 12, "label": s["label"]} for s in sections],
+        "trees": _rows(trees), "loose": _rows(loose), "count": len(goals),
+        "teams": [{"id": i, "label": label} for label, i in teams],
+        "owners": [{"id": i, "label": label} for label, i in owners],
+        "statuses": statuses,
+        "incentives": [{"id": inc["id"], "name": inc["name"], "for": inc["for"],
+                        "goals": [pay["goal"] for pay in inc["pays_on"]]} for inc in incentives],
     }
+
+
+def _rows(trees: list[dict]) -> list[dict]:
+    """The trees as one flat list of rows, a subtree's goals between its goal and an ``end``
+    row, so the template needs no recursion (a chain thousands deep renders like a short one)."""
+    out: list[dict] = []
+    stack: list[dict] = list(reversed(trees))
+    while stack:
+        item = stack.pop()
+        if item.get("kind") in ("end", "ref"):
+            out.append(item)
+            continue
+        count = len(item["children"]) + len(item["refs"])
+        out.append({**item, "kind": "goal", "serving": count})
+        if count:
+            stack.append({"kind": "end"})
+            stack.extend(reversed([{**r, "kind": "ref", "owner": None} for r in item["refs"]]))
+            stack.extend(reversed(item["children"]))
+    return out

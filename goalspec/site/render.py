@@ -21,6 +21,7 @@ from goalspec import __version__
 from goalspec.check import Result
 from goalspec.diagnostics import Severity
 from goalspec.data.progress import CADENCE_DAYS, decimals
+from goalspec.data.rollup import earned
 from goalspec.data.statuses import STATUSES
 from goalspec.site.chart import goal_chart, kpi_chart
 from goalspec.spec.criteria import sentence
@@ -157,6 +158,7 @@ class _Site:
         m = obj.model
         p = self.progress.get(gid)
         kpi = self.p.kpis.get(m.kpi or "")
+        notes = _numbered([n for n in self.notes(m.kpi) if p is not None and p.first <= n["day"] <= p.last])
         return {"goal": {
             **summary,
             "start": self.period_text(m.start, last=False) if m.start is not None else self.default_start(m.deadline),
@@ -167,9 +169,9 @@ class _Site:
             "findings": self.findings_by_id.get(gid, []),
             "history": self.history.get(gid, []),
             "file": obj.file,
-            "chart": goal_chart(p, kpi.model.aggregation, f"Chart of {m.title}")
-            if p is not None and kpi is not None and not p.milestone else None,  # a yes/no has no line to draw
-            "notes": [n for n in self.notes(m.kpi) if p is not None and p.first <= n["day"] <= p.last],
+            "chart": goal_chart(p, kpi.model.aggregation, kpi.model.cadence, f"Chart of {m.title}", kpi.model.unit,
+                                notes) if p is not None and kpi is not None and not p.milestone else None,  # a yes/no has no line
+            "notes": notes,
             "fresh": self.freshness(m.kpi),
             "rollup": self.rollup(gid),
         }}
@@ -289,6 +291,16 @@ class _Site:
         return out
 
 
+def _earned(e, s: _Site) -> dict:
+    return {"percent": round(e.share * 100), "measured": round(e.measured * 100),
+            "unmeasured": [s.goal_ref(g) for g in e.unmeasured]}
+
+
+def _numbered(notes: list[dict]) -> list[dict]:
+    """Notes (newest first) numbered oldest first: the numbers of the chart's markers."""
+    return [{**n, "n": len(notes) - i} for i, n in enumerate(notes)]
+
+
 def _percent(part: int, whole: int) -> int | None:
     return round(100 * part / whole) if whole else None
 
@@ -339,16 +351,18 @@ def pages(result: Result, built: str | None = None, history: dict[str, list[dict
     for kid, kpi in sorted(p.kpis.items()):
         m = kpi.model
         source = m.source
+        notes = _numbered(s.notes(kid))
         kpis.append({
             "id": kid, "name": m.name, "url": f"kpis/{kid}.html", "unit": m.unit, "direction": m.direction,
             "aggregation": m.aggregation, "cadence": m.cadence, "owner": s.party_ref(m.owner),
             "source": _source_text(source), "lead": s.lead_ref(source.definition)
             if source is not None and source.type == "leads" and source.definition else None,
             "description_html": markdown(m.description),
-            "chart": kpi_chart(s.data.series[kid].points, m.unit, f"Chart of {m.name}") if kid in s.data.series else None,
+            "chart": kpi_chart(s.data.series[kid].points, m.unit, m.aggregation, m.cadence, f"Chart of {m.name}",
+                               notes) if kid in s.data.series else None,
             "goals": by_kpi.get(kid, []),
             "findings": s.findings_by_id.get(kid, []),
-            "notes": s.notes(kid),
+            "notes": notes,
             "fresh": s.freshness(kid),
         })
     leads = []
@@ -369,9 +383,11 @@ def pages(result: Result, built: str | None = None, history: dict[str, list[dict
             "id": iid, "name": m.name, "for": s.party_ref(m.for_), "period": m.period,
             "description_html": markdown(m.description),
             "pays_on": [{"goal": s.goal_ref(x.goal), "share": share,
+                         "progress": goals[x.goal]["progress"] if x.goal in goals else None,
                          "chains": [[s.goal_ref(step) for step in chain] for chain in s.chains(x.goal)]}
                         for x, share in zip(m.pays_on, m.shares())],
             "shares_total": sum(m.shares()),
+            "earned": _earned(earned(p, s.progress, iid), s),
         })
     findings = [s.finding(d) for d in result.diagnostics]
     untraced = [goals[gid] for gid in goals if not goals[gid]["traced"]]

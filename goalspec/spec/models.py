@@ -232,6 +232,8 @@ class Goal(Document):
     deadline: PeriodText | None = Field(None, description="Date or period by the end of which the target is reached.")
     status: GoalStatus = Field("active", description="`draft`, `active`, `achieved`, `missed` or `cancelled`.")
     weight: float = Field(1.0, gt=0, description="Share of the parent this goal carries.")
+    contributes: bool = Field(False, description="What this goal's KPI counts is a part of what the parent's KPI "
+                              "counts (same unit): the parts' targets must add up to the parent's (GS207).")
     tags: list[str] = Field(default_factory=list, description="Free labels.")
     description: str | None = Field(None, description="Why the goal matters and how it will be reached (Markdown).")
     plan: Annotated[dict[PeriodText, float], _numbers_by(PERIOD_SCHEMA)] | None = Field(

@@ -84,3 +84,17 @@ def test_the_rollup_is_never_better_than_the_children_carrying_half_its_weight(t
     result = run(t, date(2026, 8, 15))
     assert {c.status for c in result.context.rollups["c"].children} == {"at risk"}
     assert result.context.rollups["c"].status == "at risk"
+
+
+def test_an_incentive_earns_its_goals_progress_weighted_by_share(tmp_path):
+    from goalspec.data.rollup import earned
+
+    t = tree(tmp_path, [goal("c", "a"), goal("x", "b", parent="c"), goal("y", "d", parent="c")],
+             {"a": "2026-07-10: 50", "b": "2026-07-10: 100"})
+    (t / "bonus.yaml").write_text("apiVersion: goalspec/v1\nkind: Incentive\nid: bonus\nname: Bonus\nfor: t\n"
+                                  "pays_on: [{goal: c, share: 0.25}, {goal: x, share: 0.5}, {goal: y}]\n")
+    result = run(t, date(2026, 8, 15))
+    e = earned(result.context.project, result.context.progress, "bonus")
+    # c is half way (0.25 × 0.5), x is met (0.5 × 1), y has no data: counted 0, and named.
+    assert e.share == pytest.approx(0.125 + 0.5) and e.measured == pytest.approx(0.75)
+    assert e.unmeasured == ("y",)

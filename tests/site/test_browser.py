@@ -120,9 +120,9 @@ def test_search_finds_a_goal_by_a_word_of_its_title(sites, page, name, word, goa
 def test_map_nodes_are_links_that_work(sites, page):
     site = sites["large"]
     page.goto((site / "map.html").as_uri())
-    nodes = page.locator("svg a")
-    assert nodes.count() == 500 + 50  # every goal and every incentive
-    nodes.nth(3).click()
+    assert page.locator(".tree li.node").count() == 500  # every goal once
+    assert page.locator(".map-incentives > li").count() == 50
+    page.locator(".tree > li.node > details > ul > li.node > .box a.title").first.click()  # deeper ones start folded
     assert "/goals/" in page.url
     assert page.locator("main h1").inner_text().strip()
     assert page.watch.problems == []
@@ -227,3 +227,98 @@ def test_prints_without_the_navigation(sites, page):
     page.emulate_media(media="print")
     assert page.locator("header.top").is_hidden() and page.locator("form.search").is_hidden()
     assert page.locator("main h1").is_visible()
+
+
+def test_home_shows_each_company_goal_with_the_goals_serving_it_and_the_rest_one_click_away(sites, page):
+    page.goto((sites["specs"] / "index.html").as_uri())
+    table = page.locator("table.goals").first
+    assert table.locator("tbody tr").count() == 3  # the three team goals under the company goal
+    assert table.locator(".bar").count() == 3 and table.locator(".pstatus").count() == 3
+    assert "Marketing" in table.inner_text() and "Sales" in table.inner_text()  # the Team column
+    assert page.locator(".rollup .counts").first.inner_text().count("·") >= 1  # e.g. "1 achieved · 2 at risk"
+    page.goto((sites["large"] / "map.html").as_uri())
+    direct = page.locator(".tree > li.node > details > ul > li.node").count()
+    page.goto((sites["large"] / "index.html").as_uri())
+    # 500 goals: the home lists the company goals' own team goals, and links to the map for the rest.
+    assert page.locator("table.goals tbody tr").count() == direct < 150
+    page.locator("a", has_text="Every goal under it, on the alignment map").first.click()
+    assert page.url.endswith("map.html#map-company.g0")
+    assert page.locator("#map-company\\.g0").is_visible()
+    assert page.watch.problems == []
+
+
+def _shown(page) -> int:
+    return page.evaluate("document.querySelectorAll('.tree li.node:not([hidden])').length")
+
+
+def test_map_filters_by_team_owner_and_status_keeping_the_path_to_the_company_goal(sites, page):
+    page.goto((sites["large"] / "map.html").as_uri())
+    assert _shown(page) == 500 and page.locator("#map-shown").inner_text() == "500 goals"
+    team = page.locator("select[name=team] option").nth(3).get_attribute("value")
+    page.select_option("select[name=team]", team)
+    matching = page.evaluate(f"document.querySelectorAll('.tree li.node[data-team=\"{team}\"]').length")
+    assert page.locator("#map-shown").inner_text() == f"{matching} of 500 goals match"
+    visible = page.locator(".tree li.node:not([hidden])")
+    for i in range(visible.count()):
+        li = visible.nth(i)
+        # Every goal shown matches, or is dimmed context above one that does, and is really on screen.
+        if li.get_attribute("data-team") != team:
+            assert "context" in li.get_attribute("class")
+            assert li.locator(f"li.node[data-team=\"{team}\"]:not([hidden])").count() > 0
+    first = page.locator(f".tree li.node[data-team=\"{team}\"]").first
+    assert first.locator(":scope > .box a.title").is_visible()  # folded subtrees opened to show it
+    assert f"team={team}" in page.url  # the filtered map can be shared
+    # Filters combine; a status nobody has in that team shows nothing but the count.
+    status = page.locator("select[name=status] option").nth(1).get_attribute("value")
+    page.select_option("select[name=status]", status)
+    both = page.evaluate(f"document.querySelectorAll('.tree li.node[data-team=\"{team}\"][data-status=\"{status}\"]').length")
+    assert page.locator("#map-shown").inner_text() == f"{both} of 500 goals match"
+    # Reloading the shared address restores the filter.
+    page.goto(page.url)
+    assert page.locator("select[name=team]").input_value() == team
+    assert page.locator("select[name=status]").input_value() == status
+    page.select_option("select[name=team]", "")
+    page.select_option("select[name=status]", "")
+    assert _shown(page) == 500 and "team=" not in page.url
+    assert page.watch.problems == []
+
+
+def test_map_subtrees_fold_and_unfold(sites, page):
+    page.goto((sites["large"] / "map.html").as_uri())
+    folded = page.evaluate("document.querySelectorAll('.tree details:not([open])').length")
+    assert folded > 0  # 500 goals: below the team level, subtrees start folded
+    page.click("#map-unfold")
+    assert page.evaluate("document.querySelectorAll('.tree details:not([open])').length") == 0
+    page.click("#map-fold")
+    assert page.evaluate("document.querySelectorAll('.tree details[open]').length") == 0
+    top = page.locator(".tree > li.node > details > summary").first
+    top.click()  # one subtree, by hand
+    assert page.evaluate("document.querySelectorAll('.tree details[open]').length") == 1
+    assert page.watch.problems == []
+
+
+def test_map_without_script_shows_every_goal_and_no_dead_filters(sites, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto((sites["specs"] / "map.html").as_uri())
+    assert page.locator("#map-filters").is_hidden()
+    assert page.locator(".tree li.node").count() == 4 and page.locator(".tree a.title").first.is_visible()
+    context.close()
+
+
+def test_print_keeps_progress_bars_and_status_pills(sites, page):
+    for target in ("index.html", "map.html", "goals/company.msp-seats.html"):
+        page.goto((sites["specs"] / target).as_uri())
+        page.emulate_media(media="print")
+        assert page.locator("header.top").is_hidden(), target
+        pill = page.locator(".pstatus").first
+        assert pill.is_visible(), target
+        style = pill.evaluate("e => { const s = getComputedStyle(e); return [s.printColorAdjust || s.webkitPrintColorAdjust, s.borderTopStyle]; }")
+        assert style == ["exact", "solid"], target  # colours kept, and an outline for printers that drop them
+        bar = page.locator(".bar > span:first-child").first
+        assert bar.is_visible() and bar.evaluate("e => getComputedStyle(e).printColorAdjust || getComputedStyle(e).webkitPrintColorAdjust") == "exact"
+    page.goto((sites["specs"] / "map.html").as_uri())
+    page.emulate_media(media="print")
+    assert page.locator("#map-filters").is_hidden()
+    pdf = page.pdf()
+    assert pdf.startswith(b"%PDF") and len(pdf) > 10_000

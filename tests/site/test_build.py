@@ -84,7 +84,7 @@ def test_spec_strings_are_escaped_everywhere(specs, tmp_path):
         parser = _Text()
         parser.feed(text)
         scripts = [a for t, a in parser.tags if t == "script"]
-        assert all(a.get("src", "").endswith(("search-index.js", "search.js")) for a in scripts), path
+        assert all(a.get("src", "").endswith(("search-index.js", "search.js", "map.js")) for a in scripts), path
         assert not any(t == "img" for t, _ in parser.tags), path
         assert 'href="javascript:' not in text
         assert not any("onerror" in attrs for _, attrs in parser.tags)
@@ -335,3 +335,29 @@ def test_home_stays_readable_at_sixty_goals(specs, tmp_path):
     assert home.count("<tr><td>") == 3
     sales = (tmp_path / "site" / "goals" / "sales.msp-seats.html").read_text()
     assert "sales.deal-59.html" in sales
+
+
+def test_incentives_show_how_far_along_each_goal_is_and_the_share_earned(specs, tmp_path):
+    cli_build(specs, tmp_path / "site")
+    page = _text((tmp_path / "site" / "incentives.html").read_text())
+    # Sales' bonus: half on the company goal (68% done), half on sales' goal (63% done).
+    assert "65% earned so far" in page and "The incentive's own terms decide what is paid." in page
+    assert "50% on Close 1200 seats through MSPs by the end of Q4 at risk 63% done" in page
+    assert "100% on Increase seats sold through MSPs by 10% over Q3 by the end of Q4 on track 68% done" in page
+
+
+def test_the_map_lists_every_goal_once_coloured_by_status_with_its_filters(specs, tmp_path):
+    cli_build(specs, tmp_path / "site")
+    page = (tmp_path / "site" / "map.html").read_text()
+    nodes = re.findall(r'<li id="map-([^"]+)" class="node[^"]*" data-team="([^"]*)" data-owner="([^"]+)" '
+                       r'data-status="([^"]+)">\s*<div class="box pbox-([a-z-]+)">', page)
+    assert sorted(n[0] for n in nodes) == ["company.msp-seats", "marketing.msp-webinars",
+                                           "marketing.qualified-calls", "sales.msp-seats"]
+    status = {n[0]: n[3] for n in nodes}
+    assert status == {"company.msp-seats": "on track", "marketing.msp-webinars": "achieved",
+                      "marketing.qualified-calls": "at risk", "sales.msp-seats": "at risk"}
+    assert all(n[4] == n[3].replace(" ", "-") for n in nodes)  # the colour is the status
+    options = re.findall(r'<option value="([^"]*)">', page)
+    assert options == ["", "marketing", "sales", "", "ben", "cleo", "maya", "", "achieved", "at risk", "on track"]
+    assert '<script src="assets/map.js"></script>' in page and (tmp_path / "site" / "assets" / "map.js").is_file()
+    assert "bonus: " in _text(page)  # goals that incentives pay on say so
