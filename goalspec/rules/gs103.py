@@ -1,8 +1,13 @@
-"""A number in the title disagrees with the target.
+"""A number in the title disagrees with the target, or the title states none.
 
-When the title states numbers, one of them must be the target: the absolute
-value, the change ("10%", "+10%", "150"), the value the change leads to, or a
-"from 3% to 2%" pair that matches the target. Dates and periods are not compared.
+When the title states numbers (in digits or words: "four webinars"), one of them
+must be the target: the absolute value, the change ("10%", "+10%", "150"), the
+value the change leads to, or a "from 3% to 2%" pair that matches the target.
+Dates and periods are not compared, nor are multipliers ("3x", "doubles"). A
+title that states no quantity at all while the target is a number (an end state,
+"Launch the partner portal", with `target: {value: 1}`) does not say what the
+target asks: state the number, or make the goal a milestone (`target: {done:
+true}`). A vague title is GS101's alone.
 
 Why: people read the title, CI reads the target; when they disagree, one of
 them is wrong and the team works to the wrong number.
@@ -22,7 +27,8 @@ How to fix: make the title and the target say the same thing.
 
 from goalspec.rules.base import Context
 from goalspec.spec.targets import ParsedTarget
-from goalspec.spec.titles import TitleNumber, close, from_to
+from goalspec.spec.titles import TitleNumber, close, from_to, word_numbers
+from goalspec.spec.vague import UNIVERSAL, judge, quantities
 
 
 def _agrees(title: str, found: list[TitleNumber], t: ParsedTarget) -> bool:
@@ -46,9 +52,19 @@ def _agrees(title: str, found: list[TitleNumber], t: ParsedTarget) -> bool:
 def check(ctx: Context):
     for gid, goal in ctx.goals():
         parsed = ctx.targets.get(gid)
-        found = ctx.title_numbers[gid]
-        if not isinstance(parsed, ParsedTarget) or parsed.done or _agrees(goal.model.title, found, parsed):
+        if not isinstance(parsed, ParsedTarget) or parsed.done:
             continue  # a milestone's title names a deliverable, and no number can disagree with `done`
+        title = goal.model.title
+        found = ctx.title_numbers[gid] + word_numbers(title)
+        if not found:
+            # No quantity at all: a vague title is GS101's alone; an end state does not say the number.
+            if not quantities(title)[0] and not UNIVERSAL.search(title.lower()) and judge(title) is None:
+                yield goal.diag("GS103", "title", f"title states no quantity but the target is {_describe(parsed)}",
+                                "state the target's number in the title, or, for a yes/no result, "
+                                "make it a milestone: target: {done: true}")
+            continue
+        if _agrees(title, found, parsed):
+            continue
         said = ", ".join(n.text for n in found)
         target = _describe(parsed)
         yield goal.diag("GS103", "title", f"title says {said} but the target is {target}",

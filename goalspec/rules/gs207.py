@@ -6,8 +6,8 @@ When they measure parts of it instead (`contributes: true`, a KPI in the same un
 the parent's, over the same period), meeting every one brings the KPI to the sum of
 their targets. If that still misses the parent's target, the plan does not add up:
 "if every team goal is met, the company goal is missed by 200 seats". Goals measured
-over another period, by a KPI in another unit, or by another KPI without
-`contributes: true`, are not compared, nor are parts of a KPI that is an average,
+over another period, by a KPI in another unit, or by another KPI with no stated
+contribution, are not compared, nor are parts of a KPI that is an average,
 a highest or a lowest value (parts of those do not add up).
 
 Why: nobody notices a gap between the team goals and the company goal until the
@@ -65,24 +65,29 @@ def check(ctx: Context):
         if meets(best, target, direction):
             continue
         unit = f" {kpi.model.unit}" if kpi.model.unit and kpi.model.unit != "%" else (kpi.model.unit or "")
+        p = ctx.progress.get(pid)
+        places = p.decimals if p is not None and p.points else 2  # as precise as the KPI's own values
         gap = abs(target - best)
         if how == "parts":
-            added = " + ".join(f"{k} {figure(t, 2)}" for k, t in zip(parts, part_targets))
-            what = f"the goals that contribute to it add up to {figure(best, 2)}{unit} ({added})"
+            added = " + ".join(f"{k} {figure(t, places)}" for k, t in zip(parts, part_targets))
+            what = f"the goals that contribute to it add up to {figure(best, places)}{unit} ({added})"
         else:
-            what = f"they bring `{kpi.id}` to {figure(best, 2)}{unit}"
+            what = f"they bring `{kpi.id}` to {figure(best, places)}{unit}"
         yield parent.diag(
             "GS207", "target",
             f"if every goal under it is met, this goal is still missed: {what}, "
-            f"the target is {figure(target, 2)}{unit} ({figure(gap, 2)}{unit} short)",
+            f"the target is {figure(target, places)}{unit} ({figure(gap, places)}{unit} short)",
             "raise a team goal's target, add a goal for the gap, or lower this target with a reason under `revisions`")
 
 
 def _part(project, gid: str, whole) -> bool:
     """Whether a goal declares that its KPI counts a part of ``whole`` in a way that adds up: the
     same unit and good direction, and totals or levels on both sides (not averages or extremes)."""
-    kpi = project.kpis.get(project.goals[gid].model.kpi or "")
-    return (project.goals[gid].model.contributes and kpi is not None
+    model = project.goals[gid].model
+    kpi = project.kpis.get(model.kpi or "")
+    # Only `contributes: true` states it: a `weight` is the goal's share of the parent's roll-up,
+    # which says nothing about whether its KPI counts a part of the parent's.
+    return (model.contributes and kpi is not None
             and _unit(kpi) == _unit(whole) and kpi.model.direction == whole.model.direction
             and kpi.model.aggregation in ("sum", "last") and whole.model.aggregation in ("sum", "last"))
 

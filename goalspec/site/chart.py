@@ -33,8 +33,8 @@ def nice_ticks(lo: float, hi: float, floor_zero: bool, count: int = 4) -> list[f
     zero or above when nothing charted is negative."""
     if floor_zero:
         lo = max(lo, 0.0)
-    if hi - lo <= 1e-9 * max(abs(lo), abs(hi)):  # one value: a band around it
-        hi = lo + 1 if lo == 0 else lo + abs(lo) * 0.1
+    if hi - lo <= 1e-9 * max(abs(lo), abs(hi)) or hi - lo < 1e-200:  # one value: a band around it
+        hi = lo + 1 if abs(lo) < 1e-200 else lo + abs(lo) * 0.1
     raw = (hi - lo) / count
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)

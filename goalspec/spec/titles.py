@@ -1,18 +1,9 @@
-"""Reading the numbers and the vague words in a goal's one-line title (GS101, GS103)."""
+"""Reading the numbers in a goal's one-line title (GS101, GS103); spec/vague.py judges the words."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-# Wording that promises nothing measurable, whatever else the title says.
-# "as possible" covers "as many (top companies) as possible", "as soon as possible".
-ALWAYS_VAGUE = (
-    "as possible", "asap", "world-class", "world class", "best-in-class", "best in class", "maximize",
-    "maximise", "minimize", "minimise", "optimize", "optimise", "significantly", "substantially",
-)
-# Wording that is vague only when no number comes with it ("improve lead quality").
-VAGUE_WITHOUT_NUMBER = ("improve", "better", "more", "enhance", "boost", "increase", "grow", "strengthen")
 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _PERIOD = re.compile(
@@ -79,46 +70,40 @@ def from_to(title: str) -> list[tuple[TitleNumber, TitleNumber]]:
     return pairs
 
 
-_ALWAYS_VAGUE_RE = re.compile(
-    r"\bas (?:many|much|high|low|soon|fast|quickly|often|far)\b.*?\bas possible\b|"
-    + "|".join(r"(?<![a-z])" + re.escape(p) + r"(?![a-z])" for p in ALWAYS_VAGUE)
-)
-_VAGUE_WORD_RE = re.compile(r"\b(" + "|".join(VAGUE_WITHOUT_NUMBER) + r")\w*")
-
-
-def vague_wording(title: str, found: list[TitleNumber] | None = None) -> str | None:
-    """The vague phrase in a title, if it leans on one; "" when it simply has no number;
-    None when it is specific. ``found`` passes numbers(title) when already known."""
-    low = title.lower()
-    if "as possible" in low or any(p in low for p in ALWAYS_VAGUE):
-        m = _ALWAYS_VAGUE_RE.search(low)
-        if m:
-            return m.group(0)
-    if found is None:
-        found = numbers(title)
-    if found:
-        return None
-    m = _VAGUE_WORD_RE.search(low)
-    return m.group(1) if m else ""
-
-
 def close(a: float, b: float) -> bool:
     return abs(a - b) <= max(1e-9, 0.005 * abs(b))
 
 
-# Verbs that say a thing will exist or be finished: with the thing named after them ("Launch the
-# partner portal"), the title is a verifiable end state, the kind of statement a milestone target
-# (`done: true`) checks.
-COMPLETION_VERBS = (
-    "launch", "ship", "release", "publish", "deliver", "complete", "finish", "implement", "deploy", "roll out",
-    "open", "sign", "hire", "migrate", "introduce", "adopt", "certify", "pass", "obtain", "build", "create",
-    "establish", "set up", "replace", "retire", "sunset", "decommission", "automate", "document", "host", "hold",
-    "secure", "close", "move", "go live", "integrate", "rebuild", "redesign", "finalize", "finalise",
-)
-_END_STATE = re.compile(r"^\s*(?:" + "|".join(re.escape(v) for v in COMPLETION_VERBS) + r")(?:s|es|ed|d)?\s+"
-                        r"(?:the\s+|a\s+|an\s+|our\s+)?[\w][\w\-]*", re.IGNORECASE)
+_UNITS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen".split())}
+_TENS = {w: 10 * (i + 2) for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())}
+_SCALES = {"hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9}
+_WORDS = re.compile(r"\b(?:(?:\d+(?:\.\d+)?|" + "|".join(list(_UNITS) + list(_TENS)) + r")(?:[\s-]+(?:and\s+)?(?:"
+                    + "|".join(list(_UNITS) + list(_TENS) + list(_SCALES)) + r"))*)\b", re.IGNORECASE)
 
 
-def end_state(title: str) -> bool:
-    """Whether a title names a deliverable after a completion verb ("Launch the partner portal")."""
-    return bool(_END_STATE.match(title))
+def word_numbers(title: str) -> list[TitleNumber]:
+    """Cardinals written in words ("four webinars", "one million users", "2.5 million"), as numbers
+    GS103 can compare with the target; digits alone are numbers()'s."""
+    out = []
+    for m in _WORDS.finditer(title):
+        parts = [p for p in re.split(r"[\s-]+", m.group(0).lower()) if p != "and"]
+        if parts[0][0].isdigit() or parts[0] == "one" and len(parts) == 1 and \
+                re.match(r"\s+of\b", title[m.end():]):
+            continue  # plain digits are numbers()'s; "one of the" is not a quantity
+        total, current = 0.0, 0.0
+        for p in parts:
+            if p[0].isdigit():
+                current += float(p)
+            elif p in _UNITS:
+                current += _UNITS[p]
+            elif p in _TENS:
+                current += _TENS[p]
+            elif p == "hundred":
+                current = (current or 1) * 100
+            else:
+                total += (current or 1) * _SCALES[p]
+                current = 0.0
+        out.append(TitleNumber(total + current, False, False, m.group(0)))
+    return out

@@ -85,8 +85,8 @@ def test_text_lines_hints_and_summary_relative_to_cwd(tmp_path, monkeypatch):
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert lines == [
-        'specs/extra.yaml:4:8: GS101 error: goal title is vague: it names no number, only "improve"',
-        '    hint: state the quantity the goal commits to, e.g. "Book 120 calls with qualified leads by the end of Q3"',
+        'specs/extra.yaml:4:8: GS101 error: goal title is vague: it names a direction without an amount ("improve")',
+        '    hint: state how much: the amount or the value it reaches, e.g. "Increase MSP seats by 10% over Q3"',
         "1 error, 0 warnings: 5 files, 3 goals, 1 KPI checked",
     ]
     m = LINE.match(lines[0])

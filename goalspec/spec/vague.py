@@ -1,0 +1,439 @@
+"""Whether a goal's title commits to something checkable (GS101).
+
+A title is specific when two people could not disagree about whether it was
+reached: it states a quantity ("Book 120 calls", "3x pipeline", "from 800ms to
+200ms", "one million users", "doubles", "the majority of"), or a verifiable end
+state ("Launch the partner portal", "GDPR policy fully implemented", "The DHT is
+enabled by default", "Update all product docs to the new format"). It is vague
+when it leans on wording that commits to nothing ("as many as possible",
+"world-class"), states only a direction ("Improve marketing", "Increase
+revenue"), an activity with no end ("Explore", "Continue", "Evaluate"), a bare
+topic ("Rust 2024 Edition"), or a target that lives elsewhere ("Deliver the
+product roadmap", "according to plan").
+
+Numbers that are not the commitment are read for what they are: years, versions
+("2.0", "v2"), durations ("in 4 weeks"), ranks and scope ("top 10", "as we
+scale to 150+ employees"), days of a month, ordinals. The judgement works on the
+title's clauses: a purpose ("... to accelerate demand", "for better
+communication") says why, not what, so its words neither make a title vague nor
+specific; of the clauses joined by "and", one that commits is enough.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from goalspec.spec.titles import TitleNumber, numbers
+
+_DIGIT = re.compile(r"\d")
+
+# Wording that promises nothing measurable, whatever else the title says.
+HARD_VAGUE = re.compile(
+    r"\bas (?:many|much|high|low|soon|fast|quickly|often|far|well|good|best)\b[^.;]*?\bas (?:possible|we can)\b"
+    r"|\b(?:wherever|whenever|where|when) (?:is )?possible\b|\bas (?:possible|needed|appropriate)\b|\basap\b"
+    r"|\bworld[- ]class\b|\bbest[- ]in[- ]class\b|\bmaximi[sz]\w*|\bminimi[sz]\w*|\boptimi[sz]\w*"
+    r"|\bas \w+ as (?:it|they|we|you) can be\b|\bdo (?:my|our|your|their) best\b"
+    r"|\bsignificantly\b|\bsubstantially\b|\bdramatically\b|\bdrastically\b|\bconsiderably\b"
+)
+# A target that lives somewhere else: the title points at it instead of stating it.
+ELSEWHERE = re.compile(
+    r"\baccording to (?:the |our )?(?:plan|roadmap|budget|targets?)\b|\b(?:on|to) plan\b(?!\s+[a-z])"
+    r"|\b(?:meet|hit|achieve|reach|make|deliver(?:ing)?(?: on)?|execute|follow|stick to|stay (?:on|within))"
+    r" (?:(?:the|our|all|its|their|this|\w+) ){0,2}"
+    r"(?:plan|roadmap|budget|targets?|goals?|quotas?|objectives|commitments|numbers|kpis|okrs)\b"
+    r"|\b(?:hit|meet|achieve|make)\b[\w\s&]*?\b(?:targets?|goals|quotas?|budget)\b"
+)
+DIRECTION = frozenset((
+    "improve", "increase", "grow", "reduce", "decrease", "boost", "enhance", "strengthen", "expand", "accelerate",
+    "raise", "lower", "cut", "lessen", "speed", "scale", "advance", "elevate", "deepen", "broaden", "widen",
+    "amplify", "intensify", "heighten", "build", "drive", "mature", "evolve", "refine",
+    "simplify", "streamline", "modernize", "modernise", "upgrade",
+))
+COMPARATIVE = frozenset((
+    "more", "better", "higher", "faster", "lower", "less", "fewer", "greater", "stronger", "easier", "cheaper",
+    "quicker", "smoother", "richer", "deeper", "broader", "wider", "larger", "bigger", "smaller", "healthier",
+    "happier", "safer", "simpler", "clearer", "tighter", "improved", "increased", "enhanced", "greater", "closer",
+))
+ACTIVITY = frozenset((
+    "explore", "continue", "evaluate", "investigate", "research", "experiment", "study", "consider", "assess",
+    "analyze", "analyse", "review", "examine", "look", "work", "focus", "help", "assist", "participate", "engage",
+    "collaborate", "promote", "encourage", "foster", "nurture", "advocate", "learn", "understand", "monitor",
+    "maintain", "keep", "ensure", "try", "attempt", "pursue", "prioritize", "prioritise", "lead", "champion",
+    "leverage", "empower", "facilitate", "invest", "aim", "strive", "seek", "socialize", "socialise",
+    "gather", "measure", "answer", "reach out", "nail", "become", "be",
+    "discuss", "think", "brainstorm", "plan", "prepare", "position", "embrace", "cultivate", "inspire",
+))
+# Things an activity can be done to without ever being finished: a title that only makes or
+# builds one of these ("Build my network", "Create content") has not said when it is done.
+ABSTRACT = frozenset((
+    "network", "credibility", "awareness", "engagement", "visibility", "presence", "relationship",
+    "relationships", "culture", "community", "leadership", "cooperation", "collaboration", "alignment",
+    "momentum", "trust", "quality", "experience", "efficiency", "productivity", "performance", "growth",
+    "content", "intelligence", "value", "impact", "innovation", "excellence", "morale", "satisfaction",
+    "brand", "reputation", "knowledge", "skills", "capabilities", "capacity", "demand", "pipeline", "momentum",
+    "synergy", "synergies", "mindshare", "goodwill", "buzz", "traction", "success", "foundation", "foundations",
+    "partnerships", "partnership", "opportunities", "opportunity", "vision", "thought", "reach", "progress",
+    "connections", "cooperation", "work", "feedback", "insight", "insights", "usage", "fitness", "fit",
+))
+VAGUE_QUALITY = re.compile(
+    r"\bhigh[- ]quality\b|\bwell[- ](?:tested|designed|known|documented|defined|run|managed)\b|\bpositively\b"
+    r"|\bcustomer[- ](?:driven|centric|focused|first)\b|\bunified\b|\bintegrated\b|\bseamless\w*|\brobust\b"
+    r"|\bprecise\b|\baggressively\b|\bconsistently\b|\beffective(?:ly)?\b|\befficient(?:ly)?\b|\bimpactful\b"
+    r"|\bexcellent\b|\bgreat\b|\bstrong\b|\bsolid\b|\bmeaningful(?:ly)?\b|\bholistic\w*|\bproactive\w*"
+    r"|\bappropriate(?:ly)?\b|\badequate(?:ly)?\b|\bsufficient(?:ly)?\b|\bsustainabl[ey]\b|\bhealthy\b"
+    r"|\binnovative\b|\bmodern\b|\busable\b|\bengaging\b|\bcompelling\b|\bawesome\b|\bdelightful\b"
+    r"|\bhealthy\b|\brelevant\b|\bpopular\b|\bwidely\b|\bsuccessful(?:ly)?\b|\bgood\b|\bexplosive\b|\bsound\b"
+    r"|\breliable\b|\bextraordinary\b|\battractive\b|\beasy\b|\blove\b|\bpolished\b|\bfast\b|\bbiggest\b"
+    r"|\bmajor\b|\bbig\b|\bmassive(?:ly)?\b|\bproduction[- ]ready\b|\bscalable\b|\bstabilizable\b|\bplayer\b"
+    r"|\bthought lead\w*|\b(?:the )?best\b|\bmost \w+|\bready to\b|\bin the wild\b|\bdata[- ]informed\b|\bdegrade\b"
+    r"|\bstreamlined\b|\binclusive\b|\bresonat\w+"
+)
+PEOPLE = frozenset(("team", "teams", "partners", "partner", "customers", "customer", "users", "user", "colleagues",
+                    "staff", "people", "members", "community", "sales", "marketing", "engineers", "developers",
+                    "employees", "students", "leads", "clients", "resellers", "msps", "everyone"))
+# Verbs that bring a thing into being, change its state, or finish it: with the thing named
+# after them, the title is an end state a reader can check.
+COMPLETION = frozenset((
+    "launch", "ship", "release", "publish", "deliver", "complete", "finish", "implement", "deploy", "roll",
+    "open", "sign", "hire", "migrate", "introduce", "adopt", "certify", "pass", "obtain", "build", "create",
+    "establish", "set", "replace", "retire", "sunset", "decommission", "automate", "document", "host", "hold",
+    "secure", "close", "move", "go", "integrate", "rebuild", "redesign", "finalize", "finalise", "add", "remove",
+    "fix", "deprecate", "stabilize", "stabilise", "rewrite", "reimplement", "re-implement", "define", "draft",
+    "write", "decide", "select", "choose", "prototype", "eliminate", "expose", "use", "allow", "accept", "make",
+    "change", "update", "track", "apply", "send", "take", "assemble", "run", "mark", "rely", "drop", "merge",
+    "port", "convert", "translate", "file", "submit", "approve", "ratify", "enroll", "register", "attend",
+    "deprecate", "switch", "transition", "unify", "consolidate", "standardize", "standardise", "rename",
+    "have", "get", "know", "do", "produce", "design", "install", "configure", "test", "audit", "resolve",
+    "respond", "triage", "hand", "present", "train", "onboard", "recruit", "win", "land", "earn",
+    "achieve", "reach", "attain", "pay", "repay", "refactor", "extract", "split", "archive", "delete", "ban",
+    "block", "require", "enforce", "validate", "verify", "instrument", "upgrade", "downgrade",
+    "provide", "offer", "organize", "organise", "schedule", "conduct", "perform", "record", "report", "announce",
+    "evangelize", "reorganize", "reorganise", "restructure", "outsource", "insource", "migrate", "launch",
+    "extend", "develop", "display", "show", "list", "put", "turn", "give", "bring", "let", "clean", "fill",
+    "staff", "price", "package", "bundle", "localize", "localise", "spin", "stand", "kick", "wrap", "support",
+    "enable", "earn", "send", "found", "form", "appoint", "elect", "nominate", "name", "pick", "buy", "sell",
+    "acquire", "license", "open-source", "open source", "sponsor", "fund", "raise", "cover", "visit", "meet",
+))
+# Verbs that say little by themselves: the thing after them must be named (a proper name, a code
+# name, a quoted name) for the title to be an end state ("Take Advanced Excel on SkillsSoft" is,
+# "Take a training class" is not).
+GENERIC = frozenset((
+    "take", "earn", "send", "get", "make", "do", "provide", "offer", "resolve", "run", "use", "know", "hold",
+    "host", "support", "enable", "give", "bring", "put", "cover", "visit", "meet", "raise",
+))
+STATE = re.compile(
+    r"\b(?:can|will|should|must|shall)(?: (?:still|always|now|not|no longer))? (?!be\b)[a-z]+"
+    r"|\b(?:isn't|aren't|won't|doesn't|don't|cannot|can't) [a-z]+ed\b|\bby default\b|\bthe default\b|\bon (?:trunk|stable|nightly|main|master)\b"
+    r"|\bin (?:production|beta|ga|stable|place)\b|\bgenerally available\b|\bend[- ]to[- ]end\b"
+    r"|\b(?:fully|completely|entirely|successfully)\b|\bno (?:more|longer)\b|\bno one\b"
+)
+PARTICIPLE = re.compile(
+    r"\b(?:implemented|enabled|finished|published|launched|shipped|released|completed|added|removed|deprecated"
+    r"|stabili[sz]ed|merged|migrated|deployed|delivered|provided|defined|documented|automated|approved|signed"
+    r"|replaced|retired|fixed|resolved|rolled out|live|done|available|self-serve|in place|ready)\b"
+)
+DELIVERABLE = re.compile(
+    r"\b(?:rfc|mvp|prototype|preview|proposal|spec|specification|decision|policy|report|certification|audit"
+    r"|beta|alpha|v\d[\w.]*)\b|\b(?:stabili[sz]ation|migration|completion|removal|deprecation|adoption"
+    r"|rollout|roll-out|implementation|release|launch) of\b"
+)
+# Verbs that take a thing away: "Eliminate the performance impact" is done when it is gone.
+REMOVAL = frozenset(("remove", "eliminate", "fix", "resolve", "drop", "retire", "sunset", "decommission",
+                     "deprecate", "delete", "ban", "block", "replace", "archive", "close"))
+UNIVERSAL = re.compile(r"\b(?:all|every|everyone|everybody|everything|each|both|always|never|none|no one|zero)\b")
+# Quantities said in words: "four webinars", "one million users", "doubles", "half", "the majority of".
+WORD_NUMBER = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|"
+    "million|billion|dozen|dozens"
+)
+WORD_QUANTITY = re.compile(
+    r"\b(?:" + WORD_NUMBER + r")\b(?! of (?:the|our|us|them|its|their)\b)"
+    r"|\b(?:doubl|tripl|quadrupl|halv)(?:e|es|ed|ing)\b|\btwice\b|\bthrice\b|\bhalf\b|\b(?:a|the) majority\b"
+    r"|\bat (?:least|most) (?:one|two|three|\d)|\b\d+(?:\.\d+)?\s?x\b|\b\d+(?:\.\d+)?x-?\w*"
+)
+_UNIT = (r"ms|s|sec|secs|seconds?|mins?|minutes?|h|hrs?|hours?|d|days?|wk|wks|weeks?|mo|months?|yrs?|years?|kb|mb|gb"
+         r"|tb|pb|kbps|mbps|gbps|rps|qps|tps|px|pts?|pp|bps|ppm|fps|k|m|bn|mm|cm|km|kg|g|usd|eur|gbp")
+GLUED_UNIT = re.compile(r"(?<![\w.])[$€£]?\d+(?:[.,]\d+)?\s?(?:" + _UNIT + r")\b", re.IGNORECASE)
+# Numbers that only say when or which, never how much.
+NOT_AMOUNT = re.compile(
+    r"\b(?:in|for|over|during|within|after|every|per|each|next|last|past|first)\s+(?:the\s+)?(?:\d+|"
+    + WORD_NUMBER + r"|a|an)\s+(?:business\s+)?(?:days?|weeks?|months?|quarters?|years?|hours?|minutes?|sprints?)\b"
+    r"|\btop[- ]\d+|\btop (?:" + WORD_NUMBER + r")\b|\bas we \w+ (?:to|past|beyond) [\d,]+\+?"
+    r"|\bv\d[\w.]*|\bversion \d[\w.]*|\b\d+\.x\b|\b\d+(?:st|nd|rd|th)\b|\b[a-z]+\d+\b"
+    r"|\bp\d\d?\b|\b\d+-(?:bit|month|week|day|year|quarter|hour)\b"
+    r"|\b(?:one|1) (?:of|thing)\b"
+    # A year, unless it counts something ("Sell 2000 seats"; "the 2015 numbers" is a year).
+    r"|\b(?:19|20)\d\d\b(?!\s+(?!(?:numbers|figures|results|goals|targets|plans|editions|releases|okrs|roadmaps"
+    r"|levels)\b)[a-z]+s\b)",
+    re.IGNORECASE,
+)
+# Where a purpose starts: what follows says why, not what will be done.
+_PURPOSE = re.compile(
+    r"\s(?:in order to|so that|so as to|to help|for better|for more|for greater|which|while|whilst"
+    r"|that (?:will|would|can|helps?)|by (?=[a-z]+ing\b)|to (?=(?P<verb>[a-z]+)\b))\s?"
+)
+_CLAUSES = re.compile(r"\s*(?:;|:|,|\band\b|&|\s[-–—]\s|\+)\s*")
+_WORD = re.compile(r"[a-z][a-z'\-]*")
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """Why a title is vague: the kind of vagueness, the words that show it, and the numbers
+    read as something other than a quantity."""
+    kind: str  # wording, elsewhere, direction, activity, topic, abstract, quality
+    phrase: str
+    discounted: tuple[tuple[str, str], ...] = ()  # (the number as written, what it was read as)
+
+    def message(self) -> str:
+        what = {
+            "wording": f"it leans on vague wording (\"{self.phrase}\")",
+            "elsewhere": f"its target lives elsewhere (\"{self.phrase}\")",
+            "direction": f"it names a direction without an amount (\"{self.phrase}\")",
+            "activity": f"it names an activity with no end (\"{self.phrase}\")",
+            "quality": f"it names a quality nobody can check (\"{self.phrase}\")",
+            "abstract": f"it names no amount and no deliverable (\"{self.phrase}\")",
+            "topic": "it names a topic, with no amount and no end state",
+        }[self.kind]
+        if self.discounted:
+            what += "; it reads " + ", ".join(f"\"{text}\" as {kind}" for text, kind in self.discounted) + \
+                ", not as an amount"
+        return f"goal title is vague: {what}"
+
+
+def _normal(title: str) -> str:
+    return (title.lower().replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+            .replace("`", ""))
+
+
+def _main_part(text: str) -> str:
+    """The title without its purpose: what will be done, not why."""
+    m = re.match(r"\s*in order to [^,]*,\s*(.+)$", text)
+    if m:
+        return m.group(1)
+    for cut in _PURPOSE.finditer(text):
+        if cut.group("verb") is not None and _lemma(cut.group("verb")) not in _VERBS | PURPOSE_VERBS:
+            continue  # "ship it to stable", "from 3% to 2%": not a purpose
+        head = text[: cut.start()].strip()
+        if len(_words(head)) >= 2:  # "Apply to lead an ERG": the verb needs its object
+            return head
+        break
+    return text
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def _lemma(word: str) -> str:
+    for end, repl in (("ies", "y"), ("ing", ""), ("es", ""), ("ed", ""), ("s", "")):
+        if word.endswith(end) and len(word) - len(end) >= 3:
+            stem = word[: -len(end)] + repl
+            for cand in (stem, stem + "e", stem[:-1] if len(stem) > 3 and stem[-1] == stem[-2] else stem):
+                if cand in COMPLETION or cand in ACTIVITY or cand in DIRECTION:
+                    return cand
+    return word
+
+
+_VERSION = re.compile(r"(?<=[A-Z][\w+#]) v?\d+(?:\.\d+)+\b|\b\d+\.\d+\.\d+\b")
+_DURATION_DONE = re.compile(r"\bfor (?:\d+|" + WORD_NUMBER + r") \w+ (?:without|with no|straight|in a row|uninterrupted)\b")
+_NAMED = re.compile(r"(?<!^)(?<![.!?] )\b[A-Z][\w\-]*|\b\w*\d\w*[A-Za-z]\w*\b|[\w]+[_./`][\w]+|\b[a-z]+-[a-z]+\b|[\"“«][^\"”»]+[\"”»]")
+_VERBS = COMPLETION | ACTIVITY | DIRECTION
+# "I want to take the improv class", "We will launch ...": the goal is what follows.
+_INTENT = re.compile(r"^\s*(?:i|we|our team|the team)(?: (?:really|also))? (?:want to|will|would like to|plan to|need to"
+                     r"|are going to|am going to|intend to|commit to|shall)\s+")
+PURPOSE_VERBS = frozenset(("accelerate", "ensure", "allow", "match", "save", "reach", "win", "attract", "retain",
+                           "generate", "capture", "unlock", "avoid", "prevent", "address", "serve", "meet"))
+
+
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DAY = re.compile(r"\b" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?\b(?!\s*(?:%|[a-z]))|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?"
+                  + _MONTH + r"(?![a-z])")
+_KINDS = (
+    (re.compile(r"\btop\b"), "a rank"), (re.compile(r"\bas we\b"), "the scope"),
+    (re.compile(r"^v\d|version|\d+\.\d+"), "a version"), (re.compile(_MONTH), "a day"),
+    (re.compile(r"day|week|month|quarter|year|hour|minute|sprint|bit"), "a duration"),
+    (re.compile(r"\d(?:st|nd|rd|th)$"), "an ordinal"), (re.compile(r"^(?:19|20)\d\d$"), "a year"),
+    (re.compile(r"^(?:fy|q|h)\d|\d{4}-(?:q|h)?\d"), "a period"),
+)
+
+
+def _kind(text: str) -> str:
+    return next((what for pattern, what in _KINDS if pattern.search(text)), "a name")
+
+
+def amounts(title: str) -> list[TitleNumber]:
+    """The numbers in digits that are the title's commitment (GS103 compares them with the target):
+    numbers() without the years, versions, durations, ranks and days that quantities() reads as
+    something else."""
+    if not _DIGIT.search(title):
+        return []
+    low = _normal(_VERSION.sub(" ", title))
+    low = _DAY.sub(" ", low)
+    return numbers(NOT_AMOUNT.sub(" ", low))
+
+
+def quantities(title: str) -> tuple[list[str], list[tuple[str, str]]]:
+    """The quantities a title states, and the numbers in it read as something else, each with
+    what it was read as (a year, a version, a duration, a rank, a day)."""
+    versions = [m.group(0).strip() for m in _VERSION.finditer(title)]
+    low = _normal(_VERSION.sub(" ", title))
+    found = [m.group(0) for m in _DURATION_DONE.finditer(low)]
+    days = [m.group(0).strip() for m in _DAY.finditer(low)]
+    low = _DAY.sub(" ", low)
+    others = [m.group(0).strip() for m in NOT_AMOUNT.finditer(low) if re.search(r"\d", m.group(0))]
+    scrubbed = NOT_AMOUNT.sub(" ", low)
+    found += [n.text for n in numbers(scrubbed)]
+    found += [m.group(0) for m in GLUED_UNIT.finditer(scrubbed)]
+    found += [m.group(0) for m in WORD_QUANTITY.finditer(scrubbed)]
+    discounted = [(v, "a version") for v in versions] + [(d, "a day") for d in days] + [(o, _kind(o)) for o in others]
+    if not found:
+        # Years and periods: numbers() leaves them out; say what they were read as.
+        seen = " ".join(t for t, _ in discounted)
+        for m in re.finditer(r"(?<![\w.])(?:fy)?\d[\w\-]*", scrubbed):
+            text = m.group(0).rstrip(".,-")
+            if text not in seen:
+                discounted.append((text, _kind(text)))
+    return found, discounted
+
+
+@lru_cache(maxsize=65536)  # large trees repeat titles ("Close N seats ...")
+def judge(title: str) -> Verdict | None:
+    """None when the title commits to something checkable; else why it does not."""
+    low = _normal(title)
+    hard = HARD_VAGUE.search(low)
+    if hard:
+        return Verdict("wording", hard.group(0))
+    found, discounted = quantities(title)
+    if found:
+        return None
+    elsewhere = ELSEWHERE.search(low)
+    if elsewhere:
+        return Verdict("elsewhere", elsewhere.group(0), _as_written(title, discounted))
+    # Continuing has no end, unless what is continued has one for each of its things ("Continue
+    # to triage all bugs within one week").
+    low = _INTENT.sub("", low) or low
+    body = re.sub(r"^\s*(?:continue|keep)(?: to| on)?\s+(?=\w)", "", low)
+    if body != low and not UNIVERSAL.search(body):
+        return Verdict("activity", low.split()[0], _as_written(title, discounted))
+    verdict = _judge_body(body, title)
+    if verdict is not None and discounted:
+        return Verdict(verdict.kind, verdict.phrase, _as_written(title, discounted))
+    return verdict
+
+
+def _as_written(title: str, read: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """The numbers as the title writes them ("March 15", not "march 15")."""
+    low = title.lower()
+    out = []
+    for text, kind in read:
+        at = low.find(text)
+        out.append((title[at: at + len(text)] if at >= 0 else text, kind))
+    return tuple(out)
+
+
+def _judge_body(low: str, title: str) -> Verdict | None:
+    main = _main_part(low)
+    # Clauses joined by "and", commas or dashes count apart only when each says what is done
+    # (starts with a verb); "speed and reliability of building" is one object, not two clauses.
+    clauses: list[str] = []
+    for piece in _CLAUSES.split(main):
+        if not piece.strip():
+            continue
+        first = _words(piece)[:1]
+        starts_clause = bool(first) and _lemma(first[0]) in _VERBS and not first[0].endswith(("ing", "ed"))
+        if clauses and not starts_clause:
+            clauses[-1] += " and " + piece
+        else:
+            clauses.append(piece)
+    first_problem: Verdict | None = None
+    for i, clause in enumerate(clauses or [main]):
+        words = _words(clause)
+        if len(words) == 1 and i + 1 < len(clauses) and _lemma(words[0]) in DIRECTION | ACTIVITY:
+            # "Strengthen & stabilize the Foundation": the direction is said of the same thing.
+            return _clause(clause, title)
+        verdict = _clause(clause, title)
+        if verdict is None:
+            return None
+        first_problem = first_problem or verdict
+    return first_problem
+
+
+def _head(words: list[str]) -> str | None:
+    """The object's head noun: the last word before a preposition or the end."""
+    head = None
+    skip = 0
+    while skip < len(words) and words[skip] in ("to", "on", "in", "for", "with", "at"):
+        skip += 1  # "Rely on a single component": the object comes after the verb's preposition
+    for w in words[skip:]:
+        if w in ("of", "for", "in", "on", "with", "to", "by", "at", "from", "around", "across", "into", "among",
+                 "between", "through", "within", "and", "or"):
+            break
+        head = w
+    return head
+
+
+def _clause(clause: str, title: str) -> Verdict | None:
+    words = _words(clause)
+    if not words:
+        return Verdict("topic", clause)
+    lead = 1 if len(words) > 1 and words[0] in ("fully", "successfully", "finally", "formally", "publicly",
+                                                "officially") else 0
+    verb = _lemma(words[lead]) if len(words) > lead else ""
+    if verb == "make" and len(words) > lead + 1 and words[lead + 1] == "progress":
+        return Verdict("activity", "make progress")
+    if verb == "reach" and len(words) > lead + 1 and words[lead + 1] == "out":
+        return Verdict("activity", "reach out")
+    if words[lead].endswith("ed") and verb in COMPLETION and verb != words[lead]:
+        return None  # "Provided reasons for yanked crates": said as done
+    rest = [w for w in words[lead + 1:] if w not in ("the", "a", "an", "our", "my", "their", "its", "out", "up",
+                                                      "your")]
+    quality = VAGUE_QUALITY.search(clause)
+    universal = UNIVERSAL.search(clause)
+    comparatives = [w for i, w in enumerate(words) if w in COMPARATIVE and not (i and words[i - 1] == "no")]
+    if verb in COMPLETION and verb not in GENERIC:
+        # Comparatives that describe the deliverable ("a new, more scalable support system") are
+        # part of its name; one right after the verb is the goal itself ("build more partnerships").
+        relative = next((i for i, w in enumerate(rest) if w in ("that", "which", "who")), len(rest))
+        comparatives = [w for i, w in enumerate(rest) if w in COMPARATIVE and (i == 0 or i > relative)
+                        and not (i == 0 and w.endswith("ed"))]  # "Ship improved font fallback": its name
+    comparative = comparatives[0] if comparatives else None
+    if verb in DIRECTION and (verb not in COMPLETION or comparative):
+        return Verdict("direction", words[lead] if not comparative else f"{words[lead]} … {comparative}")
+    if verb in ("support", "enable", "help", "assist", "serve", "empower") and _head(rest) in PEOPLE:
+        return Verdict("activity", words[lead])  # "Support the sales team": helping has no end
+    if verb in ("be", "become") and quality:
+        return Verdict("quality", quality.group(0))
+    if verb in ACTIVITY and verb not in COMPLETION:
+        return Verdict("activity", words[lead])
+    if comparative and not universal:
+        return Verdict("direction", comparative)
+    if quality:
+        return Verdict("quality", quality.group(0))
+    if universal:
+        return None  # "Update all product docs", "Each Edition has a story": every one of them, or not
+    if verb in COMPLETION:
+        rest = [w for w in rest if w != "new"]
+        head = _head(rest)
+        if not rest or head is None:
+            return Verdict("abstract", clause.strip())
+        if head in ABSTRACT and verb not in REMOVAL:
+            return Verdict("abstract", f"{words[lead]} … {head}")
+        if verb in GENERIC and not _named(clause, title) and not STATE.search(clause):
+            return Verdict("abstract", f"{words[lead]} {' '.join(rest[:3])}")
+        return None
+    moving = next((w for w in words[1:] if w.endswith(("s", "ed")) and _lemma(w) in DIRECTION), None)
+    if moving:
+        return Verdict("direction", moving)  # "Adoption of the SDK grows"
+    if STATE.search(clause) or PARTICIPLE.search(clause) or DELIVERABLE.search(clause):
+        return None
+    return Verdict("topic", clause.strip())
+
+
+def _named(clause: str, title: str) -> bool:
+    """Whether the clause names its thing: a proper name, a code name, a quoted name."""
+    at = _normal(title).find(clause.strip()[:20])
+    original = title[at: at + len(clause.strip())] if at >= 0 else title
+    return bool(_NAMED.search(original.strip()))
