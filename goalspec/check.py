@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -22,6 +23,7 @@ class Summary:
     goals: int
     kpis: int
     files: int
+    held_back: int = 0  # findings a file that could not be parsed (GS001) may have caused
 
 
 @dataclass(frozen=True)
@@ -59,15 +61,45 @@ def _run(root: Path, today: date, cache: FileCache | None, remote_data: bool, ba
     for rule in RULES.values():
         if rule.check is not None:
             findings.extend(rule.check(ctx))
-    final = tuple(sorted(set(_configure(findings, project))))
+    configured = sorted(set(_configure(findings, project)))
+    final = tuple(held_back(configured, [f.broken for f in loaded.files if f.broken is not None]))
     summary = Summary(
         errors=sum(d.severity is Severity.ERROR for d in final),
         warnings=sum(d.severity is Severity.WARNING for d in final),
         goals=len(project.goals),
         kpis=len(project.kpis),
         files=len(loaded.files),
+        held_back=len(configured) - len(final),
     )
     return Result(root, final, summary, project, graph, ctx)
+
+
+# Findings that say something is missing, which a file that could not be parsed may define:
+# code -> the kind of object whose absence they report.
+_MISSING = {"GS202": "KPI", "GS401": "Goal", "GS405": "Team", "GS408": "LeadDefinition"}
+# Findings about the tree as a whole, which any such file defining that kind may change.
+_WHOLE = {"GS005": "Organization", "GS404": "Goal", "GS406": "Goal", "GS411": "Goal", "GS501": "CheckIn",
+          "GS502": "CheckIn", "GS503": "CheckIn"}
+
+
+def held_back(findings, broken: list[frozenset[str]]):
+    """One mistake, one finding: while a file cannot be parsed, the findings that the objects it
+    would define may answer ("KPI `x` is not defined", "no company goal") are held back. A file
+    whose text names the id (or the kind) holds it back; one whose text shows nothing holds back
+    every such finding."""
+    if not broken:
+        yield from findings
+        return
+    blind = any(not names for names in broken)
+    ids = frozenset().union(*broken)
+    for d in findings:
+        if d.code in _MISSING:
+            named = re.search(r"`([^`]+)`", d.message)
+            if blind or (named and named.group(1) in ids) or f"kind:{_MISSING[d.code]}" in ids and not named:
+                continue
+        elif d.code in _WHOLE and (blind or f"kind:{_WHOLE[d.code]}" in ids):
+            continue
+        yield d
 
 
 def base_revision(root: Path, rev: str, cache: FileCache | None = None) -> BaseRevision:

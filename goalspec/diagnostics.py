@@ -35,7 +35,7 @@ DEFAULT_SEVERITY: dict[str, Severity] = {
     "GS001": _E, "GS002": _E, "GS003": _E, "GS004": _E, "GS005": _E,
     "GS101": _E, "GS102": _E, "GS103": _W,
     "GS201": _E, "GS202": _E, "GS203": _E, "GS204": _E, "GS205": _E, "GS206": _E, "GS207": _W,
-    "GS301": _E, "GS302": _E, "GS303": _E, "GS304": _E, "GS305": _W,
+    "GS301": _E, "GS302": _E, "GS303": _E, "GS304": _E, "GS305": _W, "GS306": _W,
     "GS401": _E, "GS402": _E, "GS403": _E, "GS404": _E, "GS405": _E, "GS406": _E, "GS407": _E, "GS408": _E,
     "GS409": _E, "GS410": _E, "GS411": _E, "GS412": _W,
     "GS501": _W, "GS502": _W, "GS503": _W,

@@ -96,7 +96,7 @@ def _check(targets: dict[Path, set[str] | None], today, fmt: str, remote_data: b
     from dataclasses import replace
 
     from goalspec.check import only_errors, only_files, run
-    from goalspec.report.findings import render
+    from goalspec.report.findings import held_back_line, render
 
     failed = False
     # The base revision shares most files with the tree: each is parsed once.
@@ -122,6 +122,9 @@ def _check(targets: dict[Path, set[str] | None], today, fmt: str, remote_data: b
             result = only_errors(result)
         workspace = os.environ.get("GITHUB_WORKSPACE")
         click.echo(render(result, fmt, color=_color(), workspace=Path(workspace) if workspace else None), nl=False)
+        held = held_back_line(result)
+        if held and fmt != "json":  # JSON carries it in its summary
+            click.echo(held, err=True)
         failed = failed or result.failed
     sys.exit(1 if failed else 0)
 

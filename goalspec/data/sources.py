@@ -223,11 +223,19 @@ def read_csv(root: Path, rel: str, date_column: str, value_column: str) -> list[
         if not (row.get(value_column) or "").strip():
             continue  # an empty cell is no value, not a zero
         try:
-            points.append(Point(parse_day(row.get(date_column) or ""), parse_number(row[value_column])))
+            day = parse_day(row.get(date_column) or "")
         except ValueError as exc:
-            raise SourceProblem(f"CSV file `{rel}` row {number}: {exc}", "source/path",
+            raise SourceProblem(f"CSV file `{rel}` row {number}, column `{date_column}`: {exc}", "source/path",
+                                f"write the day as YYYY-MM-DD (2026-09-30) in row {number} of `{rel}`") from None
+        try:
+            points.append(Point(day, parse_number(row[value_column])))
+        except ValueError as exc:
+            # The mistake is the value, not where the file lives: say which cell and how to write it.
+            raise SourceProblem(f"CSV file `{rel}` row {number}, column `{value_column}`: {exc}", "source/path",
                                 "give the row a finite number, or leave its value cell empty"
-                                if isinstance(exc, NotFinite) else None) from None
+                                if isinstance(exc, NotFinite) else
+                                f"write the value in row {number} of `{rel}` as a number (1200, 1,200 or 12.5), "
+                                "or leave the cell empty for no value") from None
     return points
 
 

@@ -48,6 +48,16 @@ def display_path(result: Result, d: Diagnostic, base: Path) -> str:
     return Path(os.path.relpath(result.root.resolve() / d.file, base)).as_posix()
 
 
+def held_back_line(result: Result) -> str | None:
+    """What a file that cannot be parsed held back, said once (on stderr: the report stays the
+    contract's)."""
+    n = result.summary.held_back
+    if not n:
+        return None
+    return (f"goalspec: {n} more finding{'' if n == 1 else 's'} held back: the objects of a file that cannot be parsed "
+            f"(GS001) may answer {'it' if n == 1 else 'them'}; fix that file first")
+
+
 def summary_line(result: Result) -> str:
     s = result.summary
 
@@ -91,6 +101,8 @@ def as_json(result: Result) -> str:
         ],
         "summary": {"errors": s.errors, "warnings": s.warnings, "goals": s.goals, "kpis": s.kpis, "files": s.files},
     }
+    if s.held_back:  # only then: the contract's summary keys stay exactly these otherwise
+        doc["summary"]["held_back"] = s.held_back
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 

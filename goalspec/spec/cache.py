@@ -21,7 +21,7 @@ from typing import Any
 from goalspec import __version__
 
 # Bump when what the loader produces changes shape or meaning.
-FORMAT = 2  # 2: key paths name objects without an id and list items by content
+FORMAT = 3  # 2: key paths name objects without an id and list items by content; 3: what a broken file defines
 
 
 DEFAULT_MAX_MB = 512

@@ -24,6 +24,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from goalspec.spec.cache import FileCache
 # SEP: the key-path separator other stages import from here.
+from goalspec.spec.yamlerrors import explain_yaml_error, salvage
 from goalspec.spec.compose import (PATH_BUDGET_RATIO, PATH_BUDGET_SLACK, SEP, Converter, Reject,  # noqa: F401
                                    compose_all, unpack)
 from goalspec.diagnostics import START, Diagnostic, Pos, make
@@ -64,6 +65,10 @@ class SourceFile:
     path: str
     # line -> codes silenced there; an empty set silences every code
     ignores: dict[int, frozenset[str]] = field(default_factory=dict)
+    # For a file that could not be parsed (GS001): what its text appears to define (ids, and
+    # `kind:Goal`-style markers), so that findings it would have prevented are held back.
+    # None for a file that parsed.
+    broken: frozenset[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +222,7 @@ def load_bytes(raw: bytes, rel: str, cache: FileCache | None = None) -> tuple[So
 def _to_cache(source: SourceFile, docs: list[RawDocument], diags: list[Diagnostic]) -> tuple:
     return (
         {line: tuple(sorted(codes)) for line, codes in source.ignores.items()},
+        None if source.broken is None else sorted(source.broken),
         [(d.index, d.data, d.positions) for d in docs],
         [(d.code, d.line, d.column, d.id, d.message, d.hint, d.key_path) for d in diags],
     )
@@ -224,12 +230,13 @@ def _to_cache(source: SourceFile, docs: list[RawDocument], diags: list[Diagnosti
 
 def _from_cache(entry: Any, rel: str) -> tuple[SourceFile, list[RawDocument], list[Diagnostic]] | None:
     try:
-        ignores, docs, diags = entry
-        source = SourceFile(rel, {line: frozenset(codes) for line, codes in ignores.items()})
+        ignores, broken, docs, diags = entry
+        source = SourceFile(rel, {line: frozenset(codes) for line, codes in ignores.items()},
+                            None if broken is None else frozenset(broken))
         documents = [RawDocument(rel, index, data, positions) for index, data, positions in docs]
         findings = [make(code, rel, Pos(line, col), message, hint, id=ident, key_path=key_path)
                     for code, line, col, ident, message, hint, key_path in diags]
-    except (TypeError, ValueError, KeyError, AssertionError):
+    except (TypeError, ValueError, KeyError, AssertionError, AttributeError):
         return None  # not an entry this version wrote: parse the file instead
     return source, documents, findings
 
@@ -239,12 +246,11 @@ def load_text(text: str, rel: str) -> tuple[SourceFile, list[RawDocument], list[
     try:
         nodes = compose_all(text)
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        pos = Pos(mark.line + 1, mark.column + 1) if mark else START
-        what = " ".join(x for x in (exc.context, exc.problem) if x) or "invalid YAML"
-        return source, [], [_gs001(rel, pos, f"YAML cannot be parsed: {what}", "fix the YAML syntax at this position")]
+        broken = replace(source, broken=salvage(text))
+        return broken, [], [_gs001(rel, *explain_yaml_error(exc, text))]
     except YAMLError as exc:
-        return source, [], [_gs001(rel, START, f"YAML cannot be parsed: {exc}", "fix the YAML syntax")]
+        return replace(source, broken=salvage(text)), [], [_gs001(rel, START, f"YAML cannot be parsed: {exc}",
+                                                                  "fix the YAML syntax")]
     except Reject as rej:
         return source, [], [_gs001(rel, rej.pos, rej.message, rej.hint)]
     docs, diags = [], []

@@ -175,7 +175,7 @@ def test_a_value_that_is_not_finite_is_gs204_naming_file_and_row(tmp_path, value
     tree = tree_with(tmp_path, CSV, {"data/calls.csv": f"day,n\n2026-07-01,3\n2026-07-02,{value}\n"})
     (d,) = gs204(tree)
     assert (d.file, d.line, d.column) == ("k.yaml", 7, 27)
-    assert d.message == f"CSV file `data/calls.csv` row 3: `{value}` is not a finite number"
+    assert d.message == f"CSV file `data/calls.csv` row 3, column `n`: `{value}` is not a finite number"
     assert read_all(run(tree, TODAY).project).series["calls"].points == ()
 
 

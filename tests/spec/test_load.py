@@ -199,11 +199,11 @@ def test_scalar_types_follow_yaml_1_2_core():
 
 
 @pytest.mark.parametrize("text,pos", [
-    # unclosed flow sequence: the parser reaches the end of the stream, line 2 column 1
-    ("tags: [a, b\n", (2, 1)),
-    # unclosed flow sequence followed by more keys: a flow key must fit on one line,
-    # so the `:` at line 2 column 2 is where parsing fails
-    ("a: [1, 2\nb: 3\n", (2, 2)),
+    # unclosed flow sequence: the parser reaches the end of the stream; the mistake is the [
+    ("tags: [a, b\n", (1, 7)),
+    # unclosed flow sequence followed by more keys: the parser fails at line 2's `:`; the
+    # mistake is the [ that opened at line 1 column 4
+    ("a: [1, 2\nb: 3\n", (1, 4)),
     # `a: b: c`: the second `:` (column 5) is a mapping value where none is allowed
     ("a: b: c\n", (1, 5)),
     # a tab used for indentation: the tab at line 2 column 1 cannot start a token
@@ -212,16 +212,16 @@ def test_scalar_types_follow_yaml_1_2_core():
     ("key:\n  - a\n\t- b\n", (3, 1)),
     # a key less indented than its siblings: the ` c` at line 3, column 2
     ("a:\n  b: 1\n c: 2\n", (3, 2)),
-    # an unclosed quote runs to the end of the stream
-    ("a: 'unclosed\n", (2, 1)),
+    # an unclosed quote runs to the end of the stream: it is reported where it opened
+    ("a: 'unclosed\n", (1, 4)),
     # a mapping after a top-level sequence
     ("- a\nb: 1\n", (2, 1)),
-    # an error in the second document is reported at its line in the file
-    ("a: 1\n---\nb: [\n", (4, 1)),
+    # an error in the second document is reported at its line in the file (where the [ opened)
+    ("a: 1\n---\nb: [\n", (3, 4)),
     # an alias to an anchor that does not exist
     ("a: *nope\n", (1, 4)),
 ])
-def test_syntax_errors_are_gs001_at_the_parser_mark(text, pos):
+def test_syntax_errors_are_gs001_at_the_mistake(text, pos):
     docs, diags = one(text)
     assert docs == []
     assert codes(diags) == [("GS001", *pos)]
