@@ -24,6 +24,6 @@ def main() -> None:
 
 
 for _command in (check.check, report.trace, report.graph, report.status, report.diff, site.build, site.serve,
-                 edit.checkin, edit.init_cmd, edit.fmt_cmd, edit.schema_cmd, rules.rules_cmd, rules.explain,
+                 edit.checkin, edit.close_cmd, edit.init_cmd, edit.fmt_cmd, edit.schema_cmd, rules.rules_cmd, rules.explain,
                  leads.leads_group, digest.digest, digest.due):
     main.add_command(_command)

@@ -16,8 +16,9 @@ FORMATS = ("text", "markdown", "html", "json", "slack")
 
 @click.command()
 @TREE
-@click.option("--since", default="7d", show_default=True, metavar="DATE|Nd|Nw",
-              help="Compare with this day: YYYY-MM-DD, or so many days (7d) or weeks (2w) before --today.")
+@click.option("--since", default=None, metavar="DATE|Nd|Nw",
+              help="Compare with this day: YYYY-MM-DD, or so many days (7d) or weeks (2w) before --today "
+                   "(default: 7d, or with --send the `since` under `digest:`).")
 @TODAY
 @click.option("--team", help="Only this team's goals and what its people owe (company goals are always shown).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
@@ -41,16 +42,25 @@ def digest(tree: Path, since: str, today, team: str | None, fmt: str, send: bool
     """
     from goalspec.report.digest import build, parse_since
 
+    from goalspec.report.send import SendError, settings_of
+
     day = resolve_today(today)
-    try:
-        since_day = parse_since(since, day)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="'--since'") from None
     existing_tree(tree)
     if dry_run and not send:
         raise click.UsageError("--dry-run goes with --send")
+    settings = None
     if send:
-        _send(tree, day, since_day, team, dry_run)
+        try:
+            settings = settings_of(tree)
+        except SendError as exc:
+            echo_text(f"goalspec: {exc}", err=True)
+            sys.exit(1)
+    try:
+        since_day = parse_since(since or (settings.since if settings else "7d"), day)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--since'") from None
+    if settings is not None:
+        _send(tree, settings, day, since_day, team, dry_run)
         return
     found = build(tree, day, since_day, team, FileCache.default())
     out = render(found, fmt)
@@ -68,16 +78,11 @@ def render(found, fmt: str) -> str:
     return {"text": as_text, "markdown": as_markdown, "html": as_html, "json": as_json, "slack": as_slack}[fmt](found)
 
 
-def _send(tree: Path, day: date, since_day: date, team: str | None, dry_run: bool) -> None:
-    from goalspec.report.send import SendError, channels_of, deliver
+def _send(tree: Path, settings, day: date, since_day: date, team: str | None, dry_run: bool) -> None:
+    from goalspec.report.send import deliver
 
-    try:
-        channels = channels_of(tree)
-    except SendError as exc:
-        echo_text(f"goalspec: {exc}", err=True)
-        sys.exit(1)
     failed = False
-    for outcome in deliver(tree, channels, day, since_day, team, dry_run, FileCache.default()):
+    for outcome in deliver(tree, settings, day, since_day, team, dry_run, FileCache.default()):
         echo_text(outcome.text, err=not outcome.ok)
         failed = failed or not outcome.ok
     sys.exit(1 if failed else 0)
