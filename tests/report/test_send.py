@@ -199,3 +199,24 @@ def test_settings_problems(specs):
     assert check.exit_code == 1 and "GS003" in check.output  # a webhook URL written in the spec is refused
     out = CliRunner().invoke(main, ["digest", str(specs), "--dry-run"])
     assert out.exit_code == 2 and "--dry-run goes with --send" in out.output
+
+
+def test_the_scheduled_workflow_runs_real_commands_with_the_documented_secrets():
+    import re
+
+    import yaml
+
+    from paths import ROOT
+
+    workflow = yaml.safe_load((ROOT / "examples" / "weekly-digest.yml").read_text())
+    on = workflow.get("on", workflow.get(True))
+    assert on["schedule"] == [{"cron": "0 7 * * 1"}]
+    [job] = workflow["jobs"].values()
+    runs = [step for step in job["steps"] if "run" in step and step["run"].startswith("goalspec ")]
+    assert [step["run"] for step in runs] == ["goalspec digest specs --send", "goalspec due specs"]
+    assert {step["run"].split()[1] for step in runs} <= set(main.commands)
+    # The secrets the workflow hands over are the ${VAR}s docs/digest.md's settings read.
+    env = runs[0]["env"]
+    assert all(value == f"${{{{ secrets.{name} }}}}" for name, value in env.items())
+    documented = set(re.findall(r"\$\{([A-Z_]+)\}", (ROOT / "docs" / "digest.md").read_text()))
+    assert set(env) <= documented
