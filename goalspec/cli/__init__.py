@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from goalspec import __version__
-from goalspec.cli import check, edit, leads, report, rules, site
+from goalspec.cli import check, digest, edit, leads, report, rules, site
 from goalspec.cli.options import Group
 
 
@@ -24,6 +24,6 @@ def main() -> None:
 
 
 for _command in (check.check, report.trace, report.graph, report.status, report.diff, site.build, site.serve,
-                 edit.checkin, edit.init_cmd, edit.fmt_cmd, edit.schema_cmd, rules.rules_cmd, rules.explain,
-                 leads.leads_group):
+                 edit.checkin, edit.close_cmd, edit.init_cmd, edit.fmt_cmd, edit.schema_cmd, rules.rules_cmd, rules.explain,
+                 leads.leads_group, digest.digest, digest.due):
     main.add_command(_command)

@@ -107,3 +107,35 @@ def checkin(kpi: str, value: float, tree: Path, day, by: str | None, note: str |
         sys.exit(1)
     click.echo(f"recorded {kpi} = {value:g} on {resolve_today(day).isoformat()} in {path}")
 
+
+
+@click.command("close")
+@click.argument("goal")
+@click.option("--outcome", type=click.Choice(["achieved", "missed", "cancelled"]), required=True,
+              help="How the goal ended; it becomes the goal's `status`.")
+@click.option("--score", type=click.FloatRange(0, 1), help="How far the goal was reached, 0 to 1.")
+@click.option("--note", help="What we learned: the goal's page and the period's review show it.")
+@click.option("--tree", "tree", default="specs", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+              help="The spec tree.")
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Day the goal was closed, YYYY-MM-DD (default: today).")
+def close_cmd(goal: str, outcome: str, score: float | None, note: str | None, tree: Path, day) -> None:
+    """Record how a goal ended: its status and an `outcome` (date, score, note) in its own document.
+
+    Keeps every comment and the layout of the file; written like `checkin`
+    (locked, atomic). Refuses a goal that is not defined or was closed already.
+
+    \b
+    Example:
+      goalspec close sales.msp-seats --outcome missed --score 0.9 --note "Two MSPs slipped to January"
+    """
+    from goalspec.check import run
+    from goalspec.edit.close import CloseError, close
+
+    result = run(existing_tree(tree), date.today())
+    try:
+        path = close(result.project, goal, outcome, resolve_today(day), score, note)
+    except CloseError as exc:
+        echo_text(f"goalspec: not closed: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"closed {goal}: {outcome} on {resolve_today(day).isoformat()} in {path}")

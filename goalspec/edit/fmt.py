@@ -30,11 +30,12 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from goalspec.edit.write import WriteError, decode, encode, newline_of, read, rewrite, target
 from goalspec.spec.load import discover, line_comment, load_bytes
-from goalspec.spec.models import KINDS, LeadsSource, Person, PaysOn, Revision, Site, Target
+from goalspec.spec.models import KINDS, LeadsSource, Outcome, Person, PaysOn, Revision, Site, Target
 from goalspec.spec.models import CheckinsSource, CsvSource, LeadRecordsCsv, LeadRecordsSql, SqlSource
 
 _SOURCES = {"checkins": CheckinsSource, "csv": CsvSource, "sql": SqlSource, "leads": LeadsSource}
-_NESTED = {"site": Site, "target": Target, "members": Person, "pays_on": PaysOn, "revisions": Revision}
+_NESTED = {"site": Site, "target": Target, "members": Person, "pays_on": PaysOn, "revisions": Revision,
+           "outcome": Outcome}
 
 
 def _yaml() -> YAML:

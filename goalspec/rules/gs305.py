@@ -6,8 +6,9 @@ A goal whose deadline is before today (``--today``) and whose status is still
 Why: the goals site should say what happened: a past goal still marked active
 hides a miss or an achievement.
 
-How to fix: set ``status: achieved`` or ``status: missed`` (or ``cancelled``),
-or, with a reason under ``revisions``, move the deadline.
+How to fix: record how it ended and what was learned, ``goalspec close GOAL
+--outcome achieved|missed|cancelled --note "..."`` (it sets ``status`` and adds an
+``outcome``), or, with a reason under ``revisions``, move the deadline.
 
 *Anti-pattern*
 
@@ -18,6 +19,7 @@ or, with a reason under ``revisions``, move the deadline.
 
     deadline: 2025-Q4
     status: achieved
+    outcome: {date: 2026-01-05, score: 1, note: "Two MSP deals in December carried it"}
 """
 
 from goalspec.rules.base import Context
@@ -27,5 +29,8 @@ def check(ctx: Context):
     for gid, goal in ctx.goals():
         deadline = ctx.deadlines.get(gid)
         if goal.model.status == "active" and deadline is not None and deadline < ctx.today:
+            owner = ctx.project.people.get(goal.model.owner)
+            who = owner.model.name if owner else goal.model.owner
             yield goal.diag("GS305", "deadline", f"deadline {deadline.isoformat()} has passed and the goal is still active",
-                            "set `status: achieved`, `missed` or `cancelled`")
+                            f"{who} should record how it ended: "
+                            f"goalspec close {gid} --outcome achieved|missed|cancelled --note \"what we learned\"")

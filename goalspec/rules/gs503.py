@@ -21,7 +21,7 @@ How to fix: act on the goal, and say what changes in the next check-in's note.
     # July 360 seats, August 380 seats
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from goalspec.data.progress import aggregate, cadence_periods, planned, within
 from goalspec.rules.base import Context
@@ -30,38 +30,49 @@ from goalspec.rules.base import Context
 def check(ctx: Context):
     project = ctx.project
     for gid, goal in ctx.goals():
-        p = ctx.progress.get(gid)
-        if goal.model.status != "active" or p is None or p.target is None or p.milestone:
-            continue  # a milestone has no pace to miss
-        kpi = project.kpis[goal.model.kpi].model
-        until = min(ctx.today, p.last)
-        periods = cadence_periods(p.first, until, kpi.cadence)[-2:]
-        total_days = (p.last - p.first).days + 1
-        missed = []
-        for first, last in periods:
-            value = aggregate(within(p.points, first, last), kpi.aggregation)
-            if value is None:
-                missed.append(None)
-                continue
-            if p.plan:  # the plan is the pace: what it says by the period's end (for a sum, within the period)
-                owed = planned(p.plan, last)
-                if kpi.aggregation == "sum":
-                    owed -= planned(p.plan, first - timedelta(days=1))
-            elif kpi.aggregation == "sum":
-                owed = p.target * ((last - first).days + 1) / total_days
-            elif p.start_value is not None:
-                share = ((last - p.first).days + 1) / total_days
-                owed = p.start_value + (p.target - p.start_value) * share
-            else:
-                missed.append(None)
-                continue
-            missed.append(None if p.meets(value, owed) else (first, last))
-        if len(missed) < 2 or None in missed:
+        pair = missed_twice(ctx, gid)
+        if pair is None:
             continue
-        pair = missed
+        kpi = project.kpis[goal.model.kpi].model
         owner = project.people.get(goal.model.owner) or project.teams.get(goal.model.owner)
         who = owner.model.name if owner else goal.model.owner
-        word = {"weekly": "weeks", "monthly": "months", "quarterly": "quarters"}[kpi.cadence]
         shown = " and ".join(f"{a.isoformat()}..{b.isoformat()}" for a, b in pair)
-        yield goal.diag("GS503", "target", f"target missed in two consecutive {word} ({shown}); owner: {who}",
+        yield goal.diag("GS503", "target", f"target missed in two consecutive {WORD[kpi.cadence]} ({shown}); owner: {who}",
                         f"{who} should say in the next check-in what changes")
+
+
+WORD = {"weekly": "weeks", "monthly": "months", "quarterly": "quarters"}
+
+
+def missed_twice(ctx: Context, gid: str) -> list[tuple[date, date]] | None:
+    """The two most recent complete cadence periods of an active goal, when both fell short; else None
+    (`goalspec due` and the digest list the same goals this rule reports)."""
+    project = ctx.project
+    goal = project.goals[gid]
+    p = ctx.progress.get(gid)
+    if goal.model.status != "active" or p is None or p.target is None or p.milestone:
+        return None  # a milestone has no pace to miss
+    kpi = project.kpis[goal.model.kpi].model
+    until = min(ctx.today, p.last)
+    periods = cadence_periods(p.first, until, kpi.cadence)[-2:]
+    total_days = (p.last - p.first).days + 1
+    missed = []
+    for first, last in periods:
+        value = aggregate(within(p.points, first, last), kpi.aggregation)
+        if value is None:
+            return None
+        if p.plan:  # the plan is the pace: what it says by the period's end (for a sum, within the period)
+            owed = planned(p.plan, last)
+            if kpi.aggregation == "sum":
+                owed -= planned(p.plan, first - timedelta(days=1))
+        elif kpi.aggregation == "sum":
+            owed = p.target * ((last - first).days + 1) / total_days
+        elif p.start_value is not None:
+            share = ((last - p.first).days + 1) / total_days
+            owed = p.start_value + (p.target - p.start_value) * share
+        else:
+            return None
+        if p.meets(value, owed):
+            return None
+        missed.append((first, last))
+    return missed if len(missed) == 2 else None

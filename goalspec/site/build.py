@@ -23,6 +23,7 @@ from goalspec.spec.memory import no_cyclic_gc
 from goalspec.vcs.history import site_history
 from goalspec.site.output import environment, write
 from goalspec.site.render import pages
+from goalspec.site.accountability import accountability_page
 from goalspec.site.templates import template_dirs
 from goalspec.vcs.revision import RevisionError, tree_at
 
@@ -88,6 +89,7 @@ def _build(folder: Path, tree: Path, rev: str, out: Path, today: date, allow_err
     if result.failed and not allow_errors:
         return Built(result, 0, False)
     site_pages = pages(result, built_date(), site_history(tree, rev, result.project) if history else None)
+    site_pages.append(accountability_page(result, site_pages[0].context["site"]))
     env = environment(templates)
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(out)

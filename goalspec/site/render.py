@@ -166,6 +166,8 @@ class _Site:
             "chains": [[self.goal_ref(step) for step in chain] for chain in self.chains(gid)],
             "incentives": self.incentives_by_goal.get(gid, []),
             "revisions": [_revision(r) for r in m.revisions],
+            "outcome": None if m.outcome is None else {"status": m.status, "date": m.outcome.date.isoformat(),
+                                                       "score": m.outcome.score, "note": m.outcome.note},
             "findings": self.findings_by_id.get(gid, []),
             "history": self.history.get(gid, []),
             "file": obj.file,

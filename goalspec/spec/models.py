@@ -95,6 +95,47 @@ class Site(Model):
     base_url: str | None = Field(None, description="Public URL the site is published under, if any.")
 
 
+EnvRef = Annotated[str, StringConstraints(pattern=r"^\$\{[A-Za-z_][A-Za-z0-9_]*\}$")]
+
+
+class SmtpServer(Model):
+    host: str = Field(description="The SMTP server's host name.")
+    port: int = Field(587, ge=1, le=65535, description="Its port; default 587 (submission, with STARTTLS).")
+    sender: str = Field(alias="from", description="The sender's address, e.g. `Goals <goals@example.com>`.")
+    username: str | None = Field(None, description="Login name; `${VAR}` reads it from the environment.")
+    password: EnvRef | None = Field(None, description="Login password: only `${VAR}`, read from the environment.")
+    starttls: bool = Field(True, description="Switch to TLS (STARTTLS) before logging in; default `true`.")
+
+
+class DigestChannel(Model):
+    id: Id = Field(description="The channel's name in messages.")
+    type: Literal["slack", "webhook", "email"] = Field(
+        description="`slack` (Block Kit to an incoming webhook), `webhook` (the digest's JSON) or `email`.")
+    url: EnvRef | None = Field(None, description="The webhook's URL (a secret): only `${VAR}`, read from the environment.")
+    to: list[str] = Field(default_factory=list, description="E-mail addresses the digest goes to (`email`).")
+    team: Id | None = Field(None, description="Audience: only this team's goals and what its people owe.")
+
+    @model_validator(mode="after")
+    def _needs(self) -> DigestChannel:
+        if self.type in ("slack", "webhook") and self.url is None:
+            raise ValueError(f"a {self.type} channel needs `url: ${{VAR}}`")
+        if self.type == "email" and not self.to:
+            raise ValueError("an email channel needs `to`, a list of addresses")
+        return self
+
+
+class DigestSettings(Model):
+    since: str = Field("7d", description="What `goalspec digest --send` compares with: `7d`, `2w` or a day.")
+    smtp: SmtpServer | None = Field(None, description="The mail server e-mail channels send through.")
+    channels: list[DigestChannel] = Field(default_factory=list, description="Where `goalspec digest --send` sends.")
+
+    @model_validator(mode="after")
+    def _smtp(self) -> DigestSettings:
+        if any(c.type == "email" for c in self.channels) and self.smtp is None:
+            raise ValueError("an email channel needs `smtp` beside `channels`")
+        return self
+
+
 class Organization(Document):
     kind: Literal["Organization"] = Field(description="`Organization`: the company; exactly one, in goalspec.yaml.")
     name: str = Field(description="The company's name.")
@@ -102,6 +143,7 @@ class Organization(Document):
     site: Site | None = Field(None, description="Settings of the generated site.")
     rules: dict[str, Severity] = Field(
         default_factory=dict, description="Rule code → `error`, `warning` or `off`: overrides default severities.")
+    digest: DigestSettings | None = Field(None, description="Where `goalspec digest --send` sends the weekly digest.")
 
 
 class Person(Model):
@@ -217,6 +259,14 @@ class Revision(Model):
     reason: str = Field(description="Why it changed.")
 
 
+class Outcome(Model):
+    """How a goal ended, written by `goalspec close` (the goal's `status` says achieved, missed or cancelled)."""
+
+    date: Day = Field(description="The day the goal was closed.")
+    score: float | None = Field(None, ge=0, le=1, description="How far the goal was reached, 0 to 1.")
+    note: str | None = Field(None, description="What we learned: shown on the goal's page and in the period's review.")
+
+
 class Goal(Document):
     kind: Literal["Goal"]
     id: Id = Field(description="Goal id.")
@@ -239,6 +289,7 @@ class Goal(Document):
     plan: Annotated[dict[PeriodText, float], _numbers_by(PERIOD_SCHEMA)] | None = Field(
         None, description="Intermediate values by period or day (`2026-10: 250`): the pace line GS503 judges against.")
     revisions: list[Revision] = Field(default_factory=list, description="Why a target or deadline was changed.")
+    outcome: Outcome | None = Field(None, description="How the goal ended, with what was learned (`goalspec close`).")
 
     @property
     def parents(self) -> list[str]:

@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Iterator
 
@@ -216,3 +217,13 @@ def revision_name(rev: str, commit: str) -> str:
     """A revision as a reader knows it: `main (1a2b3c4)`, or just the short hash when it was given as one."""
     given_hash = len(rev) >= 4 and all(c in "0123456789abcdef" for c in rev.lower()) and commit.startswith(rev.lower())
     return short(commit) if given_hash else f"{rev} ({short(commit)})"
+
+
+def commit_on(tree: Path, day: date, rev: str = "HEAD") -> str | None:
+    """The newest commit of ``rev``'s history made on or before a day (committer time, UTC): the tree
+    as it stood that evening. None when every commit is younger. Raises RevisionError when the tree
+    is not in a git repository or has no commit."""
+    repo = locate(tree)
+    commit = resolve(repo, rev)
+    found = git_text(repo.top, "rev-list", "-1", f"--before={day.isoformat()}T23:59:59+00:00", commit).strip()
+    return found or None

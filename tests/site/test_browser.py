@@ -89,7 +89,7 @@ def _first(folder: Path, pattern: str) -> str:
 @pytest.mark.parametrize("name", ["specs", "large"])
 def test_pages_load_cleanly_and_nothing_leaves_the_machine(sites, page, name):
     site = sites[name]
-    targets = ["index.html", "map.html", "leads.html", "incentives.html", "findings.html", "search.html?q=seats",
+    targets = ["index.html", "map.html", "leads.html", "incentives.html", "findings.html", "due.html", "search.html?q=seats",
                "404.html", _first(site, "goals/*.html"), _first(site, "teams/*.html"),
                _first(site, "people/*.html"), _first(site, "kpis/*.html")]
     for target in targets:
@@ -174,7 +174,7 @@ def test_crawl_finds_no_broken_link_or_anchor(sites, name):
 
 @pytest.mark.parametrize("name,target", [
     ("specs", "index.html"), ("specs", "goals/marketing.qualified-calls.html"), ("specs", "map.html"),
-    ("specs", "leads.html"), ("specs", "search.html?q=msp"), ("large", "map.html"),
+    ("specs", "leads.html"), ("specs", "due.html"), ("specs", "search.html?q=msp"), ("large", "map.html"),
     ("large", "goals/company.g0.html"), ("large", "kpis/kpi-00-0.html"),
 ])
 def test_no_serious_accessibility_violations(sites, page, name, target):

@@ -1,0 +1,73 @@
+"""The digest as HTML: an e-mail's HTML part (inline styles, tables, no script) and the body of
+the site's weekly update pages. Every text is escaped."""
+
+from __future__ import annotations
+
+from html import escape
+
+from goalspec.report.digest import Digest
+from goalspec.report.digest_text import (by_person, change_line, checkin_line, footer, grouped_changes,
+                                         moved, pct, rollup, standing)
+
+_COLOUR = {"on track": "#1a7f37", "achieved": "#1a7f37", "behind": "#9a6700", "at risk": "#cf222e",
+           "missed": "#cf222e"}
+
+
+def _status(status: str) -> str:
+    return f'<strong style="color:{_COLOUR.get(status, "#57606a")}">{escape(status)}</strong>'
+
+
+def _list(lines: list[str]) -> str:
+    return "<ul>" + "".join(f"<li>{line}</li>" for line in lines) + "</ul>"
+
+
+def body(d: Digest, level: int = 2) -> str:
+    """The digest's sections, headings from ``level`` down (a page gives it its own title)."""
+    h, h2 = f"h{level}", f"h{level + 1}"
+    out = []
+    for row in d.company:
+        lines = [escape(x) for x in (moved(row, d.since), rollup(row)) if x] + [f"owner: {escape(row['name'])}"]
+        out.append(f"<{h}>Company goal: {escape(row['title'])}</{h}>")
+        out.append(f"<p>{_status(row['status'])} · {escape(standing(row).partition(' · ')[2])}</p>")
+        out.append(_list(lines))
+    out.append(f"<{h}>What changed since {d.since.isoformat()}</{h}>")
+    if not d.changes and not d.checkins:
+        out.append("<p>Nothing: no status, check-in or goal changed.</p>")
+    for heading, changes in grouped_changes(d):
+        out.append(f"<{h2}>{escape(heading)}</{h2}>")
+        out.append(_list([escape(change_line(c)) for c in changes]))
+    if d.checkins:
+        out.append(f"<{h2}>New check-ins</{h2}>")
+        out.append(_list([escape(checkin_line(n)) for n in d.checkins]))
+    out.append(f"<{h}>Needs attention</{h}>")
+    if not d.attention:
+        out.append("<p>Nothing is due.</p>")
+    for name, items in by_person(d.attention):
+        out.append(f"<p><strong>{escape(name)}</strong></p>")
+        out.append(_list([("<strong>overdue</strong> " if i.overdue else "") + f"{escape(i.kind)}: {escape(i.text)}"
+                          for i in items]))
+    if d.goals:
+        out.append(f"<{h}>All goals</{h}>")
+        out.append('<table style="border-collapse:collapse"><thead><tr><th scope="col" style="text-align:left">goal</th>'
+                   '<th scope="col" style="text-align:left">owner</th><th scope="col" style="text-align:left">status</th>'
+                   '<th scope="col" style="text-align:right">progress</th>'
+                   '<th scope="col" style="text-align:right">expected</th></tr></thead><tbody>')
+        for r in d.goals:
+            out.append(f'<tr><td style="padding:2px 8px 2px 0">{escape(r["goal"])}</td>'
+                       f'<td style="padding:2px 8px 2px 0">{escape(r["name"])}</td><td>{_status(r["status"])}</td>'
+                       f'<td style="text-align:right">{pct(r["progress"])}</td>'
+                       f'<td style="text-align:right">{pct(r["expected"])}</td></tr>')
+        out.append("</tbody></table>")
+    out.append(f'<p style="color:#57606a">{escape(footer(d))}</p>')
+    if d.site_url:
+        out.append(f'<p><a href="{escape(d.site_url)}">The goals site</a></p>')
+    return "\n".join(out) + "\n"
+
+
+def as_html(d: Digest) -> str:
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            f"<title>{escape(d.title)}</title>\n</head>\n"
+            '<body style="font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#1f2328;'
+            'max-width:42rem;line-height:1.5">\n'
+            f"<h1>{escape(d.title)}</h1>\n{body(d)}</body>\n</html>\n")
+
