@@ -97,6 +97,11 @@ class Plan:
             for k, within in classifier._agreements:
                 self.states[k] = _state(self.tests[k], handed, followed, within.total_seconds(), as_of)
         self.unsure = sa.or_(*unsure) if unsure else None
+        try:  # a dialect without one of the functions used (regular expressions, say) says so here
+            for statement in (self.counts(), self.flagged()):
+                statement.compile(dialect=table.dialect)
+        except sa.exc.CompileError as exc:
+            raise NotCompilable(f"{table.engine} cannot run the criteria: {exc}") from None
 
     def _flag(self, k: int) -> ColumnElement:
         return sa.case((self.tests[k], 1), else_=0).label(f"f{k}")

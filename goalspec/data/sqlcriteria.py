@@ -40,7 +40,7 @@ _PLAIN_NUMBER = r"^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)$"
 _ANY_NUMBER = r"^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$"
 _DAY = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _OTHER_ISO_DAY = r"^[0-9]{4}(-?[Ww]|[0-9])"  # YYYYMMDD and week dates, which Python also reads
-_EXACT = 2 ** 53  # integers beyond this are not all doubles
+_EXACT = 2 ** 53 - 1  # integers beyond this are not all doubles (and a double this far may be a rounded one)
 _TRUE, _FALSE = ("true", "yes", "y", "1"), ("false", "no", "n", "0")
 
 
