@@ -35,11 +35,13 @@ def leads_group() -> None:
 @click.option("--followed-up-column", default="first_follow_up_at", show_default=True, metavar="COLUMN",
               help="Column holding the first follow-up after the hand-over.")
 @click.option("--explain-sql", is_flag=True, help="Print the SQL the database would run, and run nothing.")
-@click.option("--python", "python", is_flag=True, help="Evaluate in Python, not in the database (the reference).")
+@click.option("--engine", type=click.Choice(["auto", "python", "database"]), default="auto", show_default=True,
+              help="Where the counts are made: Python (the reference), the database (DuckDB for a file), or "
+                   "auto (the database, but Python for a CSV file).")
 @TODAY
 def leads_classify(data: str, tree: Path, only: tuple[str, ...], query: str | None, fmt: str, summary_only: bool,
                    id_column: str | None, handed_over_column: str, followed_up_column: str, explain_sql: bool,
-                   python: bool, today) -> None:
+                   engine: str, today) -> None:
     """Say which lead definitions each record in DATA meets, and why it fails the others.
 
     DATA is a CSV file, or an SQLAlchemy URL with --query (read-only, as for KPI
@@ -51,11 +53,12 @@ def leads_classify(data: str, tree: Path, only: tuple[str, ...], query: str | No
     leads handed over and not followed up in time, per team (as of the end of
     --today). Exits 2 when DATA cannot be read.
 
-    DATA may also be a Parquet file. The counts are made where the records are:
-    by DuckDB for a CSV or Parquet file, by the database for a URL, with only the
-    rows Python must see fetched (each record's rows are fetched, streamed, when
-    they are printed). When the definitions cannot run there, they are evaluated
-    in Python, and a note on stderr says why.
+    DATA may also be a Parquet file. The counts are made where the records are
+    (--engine): by the database for a URL, by DuckDB for a Parquet file (and for
+    a CSV file with --engine database), with only the rows Python must see
+    fetched; each record's row is fetched, streamed, only when it is printed.
+    When the definitions cannot run there, they are evaluated in Python, and a
+    note on stderr says why.
 
     \b
     Example:
@@ -92,6 +95,7 @@ def leads_classify(data: str, tree: Path, only: tuple[str, ...], query: str | No
               else engines.Source(data, path=Path(data)))
     options = dict(id_column=id_column, handed_over_column=handed_over_column, followed_up_column=followed_up_column,
                    as_of=datetime.combine(resolve_today(today) + timedelta(days=1), time()))
+    python = {"auto": None, "python": True, "database": False}[engine]
     try:
         if explain_sql:
             echo_text(engines.explain(source, definitions, summary_only=summary_only,

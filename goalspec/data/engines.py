@@ -223,10 +223,17 @@ def from_spec(root: Path, data: LeadRecordsCsv | LeadRecordsSql) -> Source:
     return Source(redact(data.url), root=root, url=data.url, query=data.query, timeout=data.timeout)
 
 
-def summary(source: Source, definitions: Sequence[tuple[str, LeadDefinition]], *, python: bool = False,
+def summary(source: Source, definitions: Sequence[tuple[str, LeadDefinition]], *, python: bool | None = None,
             **options: Any) -> Summary:
-    """The source's summary, counted by its database when it can be, else by the Python evaluator."""
+    """The source's summary, counted by its database when it can be, else by the Python evaluator.
+
+    ``python`` None chooses: a CSV file is read by Python, for now (the compiled plan re-reads
+    each cell in every leaf that uses it, and through DuckDB it is slower than Python's csv
+    loop: bench/README.md), everything else by its database; True or False forces the choice.
+    """
     note = None
+    if python is None:
+        python = source.path is not None and not is_parquet(source.path.name)
     if not python:
         try:
             with source.table() as table:
@@ -266,7 +273,7 @@ def explain(source: Source, definitions: Sequence[tuple[str, LeadDefinition]], *
         return f"-- Python evaluates {source.name}: {exc}\n"
 
 
-def verdicts(source: Source, classifier_of, *, python: bool = False):
+def verdicts(source: Source, classifier_of, *, python: bool | None = None):
     """(classifier, verdict stream, note) for printing every record: an SQL source's database gives
     the flags, streamed; a file is read by Python, row numbers and all (they are the file's lines)."""
     if source.path is None and not python:

@@ -82,6 +82,16 @@ def _trim_pg(element, compiler, **kw):
     return f"btrim({compiler.process(x, **kw)}, {compiler.process(chars, **kw)})"
 
 
+# DuckDB trims a set of characters far slower than it runs a regular expression (RE2).
+_RE2_SPACE = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE) + "]"
+
+
+@compiles(_Trim, "duckdb")
+def _trim_duckdb(element, compiler, **kw):
+    x = compiler.process(list(element.clauses)[0], **kw)
+    return f"regexp_replace({x}, '^{_RE2_SPACE}+|{_RE2_SPACE}+$', '', 'g')"
+
+
 class _NonAscii(FunctionElement):
     type = sa.Boolean()
     inherit_cache = True

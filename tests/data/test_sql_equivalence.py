@@ -142,7 +142,9 @@ def test_sqlite_agrees_with_python(tmp_path, tree, rows, case_sensitive):
         conn.execute("CREATE TABLE leads (a, b, c)")
         conn.executemany("INSERT INTO leads VALUES (?, ?, ?)", typed)
     conn.close()
-    agree(d, typed, engines.Source("t", root=tmp_path, url="sqlite:///leads.db", query="SELECT * FROM leads"))
+    source = engines.Source("t", root=tmp_path, url="sqlite:///leads.db", query="SELECT * FROM leads")
+    # the reference is what SQLite gives Python back (it stores a NaN as NULL, for one)
+    agree(d, [list(r) for r in source.records().rows], source)
 
 
 def _typed(cell):
