@@ -95,9 +95,9 @@ from datetime import date
 result = run(Path(sys.argv[2]), date(2026, 11, 23))
 definitions = sorted((lid, obj.model) for lid, obj in result.project.leads.items())
 source = engines.Source("leads", path=Path(sys.argv[1])) if sys.argv[3] == "file" else engines.Source(
-    "leads", root=Path("."), url=sys.argv[3], query="SELECT * FROM bench_leads")
+    "leads", root=Path("."), url=sys.argv[3], query="SELECT * FROM bench_leads", timeout=3600)
 t = time.perf_counter()
-s = engines.summary(source, definitions, date_column="booked_on", as_of=datetime(2026, 11, 24))
+s = engines.summary(source, definitions, python=False, date_column="booked_on", as_of=datetime(2026, 11, 24))
 print(time.perf_counter() - t, s.engine, s.fetched, s.records, s.counts["marketing-qualified-msp"],
       s.counts["sales-qualified-msp"], resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
@@ -118,7 +118,9 @@ print(time.perf_counter() - t, mql, sql, resource.getrusage(resource.RUSAGE_SELF
 
 
 def _run(script: str, args: list[str]) -> list[str]:
-    done = subprocess.run([sys.executable, "-c", script, *args], check=True, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(done.stderr)
     return done.stdout.split()
 
 
