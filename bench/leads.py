@@ -10,6 +10,12 @@ with Python's csv module and doing nothing else.
 
     python bench/leads.py --records 1000000
 
+Then the same file through DuckDB, as `check` and `leads classify --summary` count it:
+goalspec's compiled definitions against DuckDB's own `SELECT count(*) … WHERE …` written
+by hand (same run, same counts asserted), with peak memory; and, with `--pg-port` (a
+server on loopback that lets user `goalspec` create a table), the records loaded into
+PostgreSQL and counted there, reporting the rows that left the database.
+
 Results go to stdout and to bench/results/leads.json. A report, never a test.
 """
 
@@ -78,15 +84,100 @@ def _measure(script: str, args: list[str]) -> float:
     return float(done.stdout.split()[0])
 
 
+ENGINE = """
+import os, resource, sys, time
+os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+from datetime import datetime
+from pathlib import Path
+from goalspec.check import run
+from goalspec.data import engines
+from datetime import date
+result = run(Path(sys.argv[2]), date(2026, 11, 23))
+definitions = sorted((lid, obj.model) for lid, obj in result.project.leads.items())
+source = engines.Source("leads", path=Path(sys.argv[1])) if sys.argv[3] == "file" else engines.Source(
+    "leads", root=Path("."), url=sys.argv[3], query="SELECT * FROM bench_leads", timeout=3600)
+t = time.perf_counter()
+s = engines.summary(source, definitions, python=False, date_column="booked_on", as_of=datetime(2026, 11, 24))
+print(time.perf_counter() - t, s.engine, s.fetched, s.records, s.counts["marketing-qualified-msp"],
+      s.counts["sales-qualified-msp"], resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+BY_HAND = """
+import os, resource, sys, time
+os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+import duckdb
+con = duckdb.connect()
+t = time.perf_counter()
+mql, sql = con.execute(
+    "SELECT count(*) FILTER (WHERE company_type = 'MSP' AND TRY_CAST(replace(seats, ',', '') AS DOUBLE) >= 50), "
+    "count(*) FILTER (WHERE company_type = 'MSP' AND TRY_CAST(replace(seats, ',', '') AS DOUBLE) >= 250 "
+    "AND TRY_CAST(switch_by AS DATE) < DATE '2027-09-30') FROM read_csv(?, all_varchar=true, header=true)",
+    [sys.argv[1]]).fetchone()
+print(time.perf_counter() - t, mql, sql, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def _run(script: str, args: list[str]) -> list[str]:
+    done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(done.stderr)
+    return done.stdout.split()
+
+
+def engines_report(data: Path, repeat: int, pg_port: int | None) -> dict:
+    hand = [_run(BY_HAND, [str(data)]) for _ in range(repeat)]
+    ours = [_run(ENGINE, [str(data), str(SPECS), "file"]) for _ in range(repeat)]
+    hand_s = statistics.median(float(h[0]) for h in hand)
+    ours_s = statistics.median(float(o[0]) for o in ours)
+    assert (ours[0][4], ours[0][5]) == (hand[0][1], hand[0][2]), (ours[0], hand[0])  # the same counts
+    out = {"duckdb_by_hand_s": round(hand_s, 3), "goalspec_duckdb_s": round(ours_s, 3),
+           "ratio": round(ours_s / hand_s, 2), "engine": ours[0][1], "rows_fetched": int(ours[0][2]),
+           "peak_rss_mb": round(int(ours[0][6]) / 1024), "by_hand_peak_rss_mb": round(int(hand[0][3]) / 1024)}
+    print(f"DuckDB by hand: {hand_s:.2f}s; goalspec through DuckDB: {ours_s:.2f}s ({out['ratio']:.2f}x), "
+          f"{out['rows_fetched']:,} rows fetched, peak {out['peak_rss_mb']} MB (by hand {out['by_hand_peak_rss_mb']} MB)",
+          flush=True)
+    if pg_port:
+        import psycopg
+
+        dsn = f"host=127.0.0.1 port={pg_port} user=goalspec dbname=postgres"
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute("DROP TABLE IF EXISTS bench_leads")
+            conn.execute("CREATE TABLE bench_leads (lead_id text, company text, company_type text, seats text, "
+                         "switch_by text, booked_on text, handed_over_at text, first_follow_up_at text)")
+            with conn.cursor().copy("COPY bench_leads FROM STDIN WITH (FORMAT csv, HEADER true)") as copy, \
+                    data.open("rb") as fh:
+                while chunk := fh.read(1 << 20):
+                    copy.write(chunk)
+            conn.execute("ANALYZE bench_leads")
+        url = f"postgresql+psycopg://goalspec@127.0.0.1:{pg_port}/postgres"
+        pg = _run(ENGINE, [str(data), str(SPECS), url])
+        assert (pg[4], pg[5]) == (ours[0][4], ours[0][5]), (pg, ours[0])
+        out["postgresql"] = {"seconds": round(float(pg[0]), 3), "records": int(pg[3]), "rows_fetched": int(pg[2]),
+                             "fetched_share": round(int(pg[2]) / int(pg[3]), 5),
+                             "peak_rss_mb": round(int(pg[6]) / 1024)}
+        print(f"PostgreSQL: {float(pg[0]):.2f}s, {int(pg[2]):,} of {int(pg[3]):,} rows fetched "
+              f"({100 * int(pg[2]) / int(pg[3]):.3f}%), peak {out['postgresql']['peak_rss_mb']} MB", flush=True)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median)")
+    parser.add_argument("--pg-port", type=int, help="a PostgreSQL server on loopback to count in")
+    parser.add_argument("--engines-only", action="store_true", help="only the DuckDB and PostgreSQL figures")
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory(prefix="goalspec-bench-leads-") as tmp:
         data = Path(tmp) / "leads.csv"
         generate(args.records, data)
+        engines_figures = engines_report(data, args.repeat, args.pg_port)
+        if args.engines_only:
+            out_dir = HERE / "results"
+            out_dir.mkdir(exist_ok=True)
+            (out_dir / f"leads-engines-{args.records}.json").write_text(json.dumps(
+                {"python": sys.version.split()[0], "records": args.records, **engines_figures}, indent=2) + "\n")
+            return
         floor = statistics.median(_measure(FLOOR, [str(data)]) for _ in range(args.repeat))
         base = ["leads", "classify", str(data), "--tree", str(SPECS), "--today", TODAY]
         for label, extra in (("text", []), ("json", ["--format", "json"]), ("csv", ["--format", "csv"]),
@@ -102,7 +193,8 @@ def main() -> None:
     print("target: >= 200,000 records/s on one core")
     out_dir = HERE / "results"
     out_dir.mkdir(exist_ok=True)
-    report = {"python": sys.version.split()[0], "records": args.records, "floor_s": round(floor, 3), "runs": rows}
+    report = {"python": sys.version.split()[0], "records": args.records, "floor_s": round(floor, 3), "runs": rows,
+              "engines": engines_figures}
     (out_dir / "leads.json").write_text(json.dumps(report, indent=2) + "\n")
 
 

@@ -34,9 +34,14 @@ def leads_group() -> None:
               help="Column holding when a lead was handed over.")
 @click.option("--followed-up-column", default="first_follow_up_at", show_default=True, metavar="COLUMN",
               help="Column holding the first follow-up after the hand-over.")
+@click.option("--explain-sql", is_flag=True, help="Print the SQL the database would run, and run nothing.")
+@click.option("--engine", type=click.Choice(["auto", "python", "database"]), default="auto", show_default=True,
+              help="Where the counts are made: Python (the reference), the database (DuckDB for a file), or "
+                   "auto (the database, but Python for a CSV file).")
 @TODAY
 def leads_classify(data: str, tree: Path, only: tuple[str, ...], query: str | None, fmt: str, summary_only: bool,
-                   id_column: str | None, handed_over_column: str, followed_up_column: str, today) -> None:
+                   id_column: str | None, handed_over_column: str, followed_up_column: str, explain_sql: bool,
+                   engine: str, today) -> None:
     """Say which lead definitions each record in DATA meets, and why it fails the others.
 
     DATA is a CSV file, or an SQLAlchemy URL with --query (read-only, as for KPI
@@ -48,17 +53,27 @@ def leads_classify(data: str, tree: Path, only: tuple[str, ...], query: str | No
     leads handed over and not followed up in time, per team (as of the end of
     --today). Exits 2 when DATA cannot be read.
 
+    DATA may also be a Parquet file. The counts are made where the records are
+    (--engine): by the database for a URL, by DuckDB for a Parquet file (and for
+    a CSV file with --engine database), with only the rows Python must see
+    fetched; each record's row is fetched, streamed, only when it is printed.
+    When the definitions cannot run there, they are evaluated in Python, and a
+    note on stderr says why.
+
     \b
     Example:
       goalspec leads classify specs/data/leads.csv --tree specs
       goalspec leads classify sqlite:///crm.db --query "SELECT * FROM leads" --format json
+      goalspec leads classify exports/leads.parquet --summary --explain-sql
     """
     from datetime import datetime, time, timedelta
 
     from goalspec.check import run
     from goalspec.data.classify import write
-    from goalspec.data.leads import Classifier, read_csv, read_sql
-    from goalspec.data.sources import SourceProblem, expand_url
+    from goalspec.data import engines
+    from goalspec.data.classify import summary_text, summary_json
+    from goalspec.data.leads import Classifier
+    from goalspec.data.sources import SourceProblem
     from goalspec.spec.secrets import redact
 
     result = run(existing_tree(tree), resolve_today(today))
@@ -76,16 +91,35 @@ def leads_classify(data: str, tree: Path, only: tuple[str, ...], query: str | No
     if is_url != (query is not None):
         raise click.UsageError("give --query with an SQLAlchemy URL, and only then" if is_url or query
                                else "DATA is a CSV file or an SQLAlchemy URL")
+    source = (engines.Source(redact(data), root=Path.cwd(), url=data, query=query, confined=False) if is_url
+              else engines.Source(data, path=Path(data)))
+    options = dict(id_column=id_column, handed_over_column=handed_over_column, followed_up_column=followed_up_column,
+                   as_of=datetime.combine(resolve_today(today) + timedelta(days=1), time()))
+    python = {"auto": None, "python": True, "database": False}[engine]
     try:
-        records = (read_sql(Path.cwd(), expand_url(data), query, name=data) if is_url
-                   else read_csv(Path(data), data))
-        classifier = Classifier(definitions, records, id_column=id_column, handed_over_column=handed_over_column,
-                                followed_up_column=followed_up_column,
-                                as_of=datetime.combine(resolve_today(today) + timedelta(days=1), time()))
-        write(classifier, fmt, sys.stdout, records=not summary_only)
+        if explain_sql:
+            echo_text(engines.explain(source, definitions, summary_only=summary_only,
+                                      **options).rstrip("\n"))
+            return
+        if summary_only and fmt != "csv":
+            summary = engines.summary(source, definitions, python=python, **options)
+            classifier = Classifier(definitions, engines.Records(summary.source, summary.columns, iter(())), **options)
+            if fmt == "json":
+                import json
+                sys.stdout.write(json.dumps({"records": [], "summary": summary_json(summary, classifier)},
+                                            sort_keys=True, ensure_ascii=False) + "\n")
+            else:
+                echo_text(summary_text(summary, classifier).rstrip("\n"))
+            note = summary.note
+        else:
+            classifier, rows, note = engines.verdicts(source, lambda records: Classifier(definitions, records,
+                                                                                         **options), python=python)
+            write(classifier, fmt, sys.stdout, records=True, verdicts=rows)
     except SourceProblem as problem:
         echo_text(f"goalspec: {redact(data)}: {problem}", err=True)
         sys.exit(2)
+    if note:
+        echo_text(f"note: evaluated in Python: {note}", err=True)
     errors = sum(d.severity == "error" for d in result.diagnostics)
     if errors:
         click.echo(f"note: {tree} has {errors} error{'s' if errors != 1 else ''}; run `goalspec check {tree}`", err=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from json.encoder import encode_basestring as enc
-from typing import IO, Callable
+from typing import IO, Callable, Iterable, Sequence
 
 from goalspec.data.leads import Classifier, Summary
 from goalspec.spec.text import printable
@@ -19,12 +19,15 @@ def percent(part: int, whole: int) -> str:
     return f"{100 * part / whole:.0f}%" if whole else "–"
 
 
-def write(classifier: Classifier, fmt: str, out: IO[str], records: bool = True) -> Summary:
+def write(classifier: Classifier, fmt: str, out: IO[str], records: bool = True,
+          verdicts: Iterable[tuple[int, Sequence, tuple[bool, ...]]] | None = None) -> Summary:
+    """``verdicts``: the records with their flags when the database evaluated them (else Python does)."""
+    rows = verdicts if verdicts is not None else classifier.verdicts()
     if fmt == "json":
-        return _json(classifier, out, records)
+        return _json(classifier, out, records, rows)
     if fmt == "csv":
-        return _csv(classifier, out)
-    return _text(classifier, out, records)
+        return _csv(classifier, out, rows)
+    return _text(classifier, out, records, rows)
 
 
 class _Chunks:
@@ -43,7 +46,7 @@ class _Chunks:
             self.flush()
 
 
-def _text(classifier: Classifier, out: IO[str], records: bool) -> Summary:
+def _text(classifier: Classifier, out: IO[str], records: bool, rows: Iterable) -> Summary:
     if not records:
         classifier.run()
     buf = _Chunks(out, printable)  # ids and reasons quote CRM cells: a terminal shows them escaped
@@ -55,7 +58,7 @@ def _text(classifier: Classifier, out: IO[str], records: bool) -> Summary:
     plans: dict[tuple[bool, ...], tuple[str, list[int]]] = {}
     record_id = classifier.record_id
     parts = buf.parts
-    for number, row, flags in classifier.verdicts() if records else ():
+    for number, row, flags in rows if records else ():
         plan = plans.get(flags)
         if plan is None:
             hits = [d for d, hit in zip(ids, flags) if hit]
@@ -113,7 +116,7 @@ def summary_json(summary: Summary, classifier: Classifier) -> dict:
     }
 
 
-def _json(classifier: Classifier, out: IO[str], records: bool) -> Summary:
+def _json(classifier: Classifier, out: IO[str], records: bool, rows: Iterable) -> Summary:
     # Written piece by piece: the records array can hold millions of entries.
     buf = _Chunks(out)
     buf.append('{"records": [')
@@ -129,7 +132,7 @@ def _json(classifier: Classifier, out: IO[str], records: bool) -> Summary:
     reason_json = _remembered(enc)
     record_id = classifier.record_id
     add, parts = buf.append, buf.parts
-    for number, row, flags in classifier.verdicts() if records else ():
+    for number, row, flags in rows if records else ():
         plan = plans.get(flags)
         if plan is None:
             plan = plans[flags] = (', "meets": [' + ", ".join(d for d, hit in zip(ids, flags) if hit) + '], "row": ',
@@ -149,7 +152,7 @@ def _json(classifier: Classifier, out: IO[str], records: bool) -> Summary:
     return summary
 
 
-def _csv(classifier: Classifier, out: IO[str]) -> Summary:
+def _csv(classifier: Classifier, out: IO[str], rows: Iterable) -> Summary:
     """One row per record and definition: spreadsheets filter it; the summary is a pivot away.
 
     Lines are put together here rather than by the csv module: most fields are known
@@ -165,7 +168,7 @@ def _csv(classifier: Classifier, out: IO[str]) -> Summary:
     quoted = _remembered(_cell)
     record_id = classifier.record_id
     add = buf.append
-    for number, row, flags in classifier.verdicts():
+    for number, row, flags in rows:
         head = f"{number},{_cell(record_id(row))}"
         for k, hit in enumerate(flags):
             if hit:

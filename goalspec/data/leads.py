@@ -155,6 +155,9 @@ class Summary:
     columns: tuple[str, ...] = ()
     daily: dict[str, dict[date, int]] = field(default_factory=dict)  # every dated day, 0 when none qualified
     undated: int = 0  # records with no date
+    engine: str = "Python"  # what evaluated the criteria: Python, or the database that counted (DuckDB, …)
+    note: str | None = None  # why a source that could run in its database was evaluated in Python
+    fetched: int | None = None  # rows that left the database, when it counted
 
 
 class Classifier:
@@ -209,6 +212,7 @@ class Classifier:
         self._unfilled = set(range(len(records.columns))) if track_filled else set()
         self.track_filled = track_filled
         self.undated = 0
+        self.number = 0  # the record being tallied, so late records merge in order from several passes
 
         self.meets = self._meets()
 
@@ -229,6 +233,14 @@ class Classifier:
                 tally(flags, row)
             return flags
         return meets
+
+    def _record(self, flags: tuple[bool, ...], row: Sequence[Any]) -> None:
+        """What ``meets`` tallies, for flags found elsewhere."""
+        if self._unfilled:
+            self._unfilled = {i for i in self._unfilled if row[i] is None or row[i] == ""}
+        self._combos[flags] = self._combos.get(flags, 0) + 1
+        if self._date is not None or (self._per_record and True in flags):
+            self._tally(flags, row)
 
     def _tally(self, flags: tuple[bool, ...], row: Sequence[Any]) -> None:
         if self._date is not None:
@@ -261,7 +273,7 @@ class Classifier:
         elif followed is None and self.as_of - handed <= within:
             tally[2] += 1
         else:
-            tally[3].append(self.record_id(row))
+            tally[3].append((self.number, self.record_id(row)))
 
     def record_id(self, row: Sequence[Any]) -> str:
         return "" if self._id is None or row[self._id] is None else str(row[self._id])
@@ -280,6 +292,7 @@ class Classifier:
                     if not row:
                         continue  # a blank line in a CSV file
                     row = (list(row) + [""] * width)[:width]
+                self.number = number
                 try:
                     flags = meets(row)
                 except ValueError as exc:
@@ -296,6 +309,38 @@ class Classifier:
         for _ in self.verdicts():
             pass
         return self.summary()
+
+    def add(self, number: int, row: Sequence[Any], flags: tuple[bool, ...] | None = None) -> tuple[bool, ...]:
+        """Tally one record another pass read (its number orders late follow-ups); ``flags``
+        when the database has already evaluated it."""
+        self.number = number
+        row = row if len(row) == len(self.records.columns) else (list(row) + [""] * len(self.records.columns))[
+            :len(self.records.columns)]
+        if flags is None:
+            return self.meets(row)
+        self._record(flags, row)
+        return flags
+
+    def absorb(self, combos: dict[tuple[bool, ...], int], daily: dict[tuple[tuple[bool, ...], date], int],
+               undated: int, follow: dict[int, tuple[int, int, int, list[tuple[int, str]], int]],
+               filled: set[str]) -> None:
+        """Add what the database counted (GROUP BY) to the tally kept here."""
+        for flags, n in combos.items():
+            self._combos[flags] = self._combos.get(flags, 0) + n
+        for (flags, day), n in daily.items():
+            self._days.add(day)
+            for k, hit in enumerate(flags):
+                if hit:
+                    self._daily[k][day] += n
+        self.undated += undated
+        for k, (handed, in_time, waiting, late, unreadable) in follow.items():
+            tally = self._follow[k]
+            tally[0] += handed
+            tally[1] += in_time
+            tally[2] += waiting
+            tally[3].extend(late)
+            tally[4] += unreadable
+        self._unfilled -= {i for i, c in enumerate(self.records.columns) if c in filled}
 
     @property
     def total(self) -> int:
@@ -322,7 +367,7 @@ class Classifier:
             d = self.definitions[k][1]
             handed, in_time, waiting, late, unreadable = self._follow[k]
             follow_ups.append(FollowUp(ids[k], d.handed_to, d.follow_up_within, handed, in_time, waiting,
-                                       tuple(late), unreadable))
+                                       tuple(i for _, i in sorted(late, key=lambda pair: pair[0])), unreadable))
         conversions = tuple(Conversion(self.order[st], self.order[st + 1], pairs[st], stage_count[st])
                             for st in range(len(pairs)))
         filled = frozenset(c for i, c in enumerate(self.records.columns)

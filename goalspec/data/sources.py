@@ -19,10 +19,11 @@ import os
 import re
 import stat
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Iterator
 from urllib.parse import quote
 
 from goalspec.spec.models import QUERY_TIMEOUT
@@ -293,6 +294,16 @@ def run_query(root: Path, url: str, query: str, timeout: float = QUERY_TIMEOUT, 
     source), only when it lies inside it.
     """
     check_query(query, backend_of(url))
+    with read_only(root, url, timeout, confined=confined) as conn:
+        result = conn.exec_driver_sql(query)
+        return list(result.keys()), [tuple(row) for row in result.fetchall()]
+
+
+@contextmanager
+def read_only(root: Path, url: str, timeout: float = QUERY_TIMEOUT, *, confined: bool = True) -> Iterator[Any]:
+    """A connection in a read-only transaction whose statements are stopped past ``timeout``
+    seconds (rolled back at the end); the database's errors become SourceProblems. The
+    caller checks any SQL text it runs with ``check_query`` first."""
     try:
         import sqlalchemy
     except ImportError:  # pragma: no cover - a declared dependency
@@ -308,9 +319,7 @@ def run_query(root: Path, url: str, query: str, timeout: float = QUERY_TIMEOUT, 
             for statement in _session(engine.dialect, timeout):
                 conn.exec_driver_sql(statement)
             clock.watch(conn.connection.dbapi_connection)
-            result = conn.exec_driver_sql(query)
-            columns = list(result.keys())
-            rows = [tuple(row) for row in result.fetchall()]
+            yield conn
             conn.rollback()
     except sqlalchemy.exc.SQLAlchemyError as exc:
         if clock.expired or _timed_out(exc):
@@ -321,7 +330,6 @@ def run_query(root: Path, url: str, query: str, timeout: float = QUERY_TIMEOUT, 
         raise SourceProblem(scrub(f"the query failed: {reason}", url, full), "source/query") from None
     finally:
         engine.dispose()
-    return columns, rows
 
 
 def _engine(sqlalchemy, url: str, root: Path, timeout: float, confined: bool):

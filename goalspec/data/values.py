@@ -10,9 +10,14 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from goalspec.data.leads import Classifier, Summary, read_source, wanted
+import logging
+
+from goalspec.data import engines
+from goalspec.data.leads import Summary, wanted
 from goalspec.data.sources import (Data, Point, Series, SourceProblem, is_remote, read_csv, read_sql)
 from goalspec.spec.validate import Project
+
+log = logging.getLogger("goalspec")
 
 
 def read_all(project: Project, remote: bool = True, today: date | None = None) -> Data:
@@ -69,10 +74,11 @@ def read_kpi_sources(project, remote: bool, today: date | None = None):
             series.update((kid, Series(kid, supported=False)) for kid in kids)
             continue
         try:
-            records = read_source(project.root, data)
-            summary = Classifier(definitions, records, id_column=data.id_column, date_column=data.date_column,
-                                 handed_over_column=data.handed_over_column,
-                                 followed_up_column=data.followed_up_column, as_of=as_of, track_filled=True).run()
+            summary = engines.summary(engines.from_spec(project.root, data), definitions, id_column=data.id_column,
+                                      date_column=data.date_column, handed_over_column=data.handed_over_column,
+                                      followed_up_column=data.followed_up_column, as_of=as_of, track_filled=True)
+            if summary.note:
+                log.warning("goalspec: %s is evaluated in Python: %s", summary.source, summary.note)
         except SourceProblem as problem:
             where = problem.field if problem.field.startswith("source/") else f"source/data/{problem.field}"
             series.update((kid, Series(kid, problem=str(problem), field=where, hint=problem.hint)) for kid in kids)

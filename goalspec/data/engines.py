@@ -1,0 +1,311 @@
+"""Which engine reads a lead-record source, and the Python fallback.
+
+CSV and Parquet files go to DuckDB: an in-memory database allowed to read that one
+file (after the tree-confinement checks of ``sources``), its settings locked.
+Every CSV cell reads as text, as Python's csv module gives it. SQL sources run in
+their own database, in the read-only, time-limited session of ``sources.read_only``,
+the query wrapped as a subquery. When the criteria do not compile for the dialect,
+or the database fails on what they compile to, the Python evaluator reads the
+records instead (``Summary.note`` says why); a problem with the data itself is
+always reported by the Python pass, which names the row.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+import sqlalchemy as sa
+
+from goalspec.data.leads import Classifier, Records, Summary, read_csv, read_sql
+from goalspec.data.pushdown import DuckDialect, Plan, Table, sql_text, stream, summarize
+from goalspec.data.sources import (SourceProblem, backend_of, check_query, inside_tree, read_only, regular_file)
+from goalspec.data.sqlcriteria import NotCompilable
+from goalspec.spec.models import LeadDefinition, LeadRecordsCsv, LeadRecordsSql
+from goalspec.spec.secrets import redact
+
+DUCKDB = DuckDialect()
+_BATCH = 10_000
+
+# PostgreSQL's type ids (pg_type.oid) by how goalspec reads them.
+_PG_TYPES = {16: "bool", 20: "number", 21: "number", 23: "number", 26: "number", 700: "number", 701: "number",
+             1700: "number", 1082: "day", 1114: "moment", 1184: "moment", 25: "text", 1043: "text", 1042: "text",
+             19: "text", 18: "text", 705: "text"}
+
+
+class Fallback(Exception):
+    """The database cannot count this source; the message says why, once."""
+
+
+def is_parquet(path: str) -> bool:
+    return path.lower().endswith((".parquet", ".parq"))
+
+
+# -- DuckDB over a file ------------------------------------------------------------------------------------------
+
+def _duck_connect(path: Path):
+    import duckdb
+
+    con = duckdb.connect(":memory:")
+    literal = "'" + str(path).replace("'", "''") + "'"
+    con.execute(f"SET allowed_paths=[{literal}]")
+    con.execute("SET enable_external_access=false")  # no other file, no network, no extension
+    con.execute("SET lock_configuration=true")
+    return con, literal
+
+
+@contextmanager
+def duckdb_table(path: Path, columns: Sequence[str] | None = None) -> Iterator[Table]:
+    """A CSV file (``columns``: its header, as Python read it) or a Parquet file, as a DuckDB relation."""
+    import duckdb
+
+    try:
+        con, literal = _duck_connect(path)
+        if columns is not None:
+            names = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(columns)))
+            relation = (f"read_csv({literal}, header=true, auto_detect=false, columns={{{names}}}, delim=',', "
+                        "quote='\"', escape='\"', null_padding=true, strict_mode=false, encoding='utf-8')")
+            storage = ("text",) * len(columns)
+            labels = [f"c{i}" for i in range(len(columns))]
+        else:
+            relation = f"read_parquet({literal})"
+            described = con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
+            columns = tuple(r[0] for r in described)
+            storage = tuple(_duck_storage(r[1]) for r in described)
+            labels = list(columns)
+    except duckdb.Error as exc:
+        raise Fallback(f"DuckDB cannot read it: {str(exc).splitlines()[0]}") from None
+    source = sa.text(f"SELECT * FROM {relation}").columns(*[sa.column(c) for c in labels]).subquery("records")
+
+    def run(statement: sa.Executable) -> Iterator[Sequence[Any]]:
+        # Values written in, quoted by SQLAlchemy's literal rendering: DuckDB then plans with them known.
+        text = sql_text(statement, DUCKDB)
+        cursor = con.cursor()
+        try:
+            cursor.execute(text)
+            while batch := cursor.fetchmany(_BATCH):
+                yield from batch
+        except duckdb.Error as exc:
+            raise Fallback(f"DuckDB cannot run it: {str(exc).splitlines()[0]}") from None
+
+    try:
+        yield Table(tuple(columns), storage, source, DUCKDB, "DuckDB", run)
+    finally:
+        con.close()
+
+
+def _duck_storage(type_name: str) -> str:
+    t = type_name.upper()
+    if t in ("VARCHAR", "TEXT", "STRING"):
+        return "text"
+    if t in ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
+             "UBIGINT", "FLOAT", "DOUBLE", "REAL") or t.startswith("DECIMAL"):
+        return "number"
+    if t == "DATE":
+        return "day"
+    if t.startswith("TIMESTAMP"):
+        return "moment"
+    if t == "BOOLEAN":
+        return "bool"
+    return "other"
+
+
+def parquet_records(path: Path, name: str) -> Records:
+    """A Parquet file's rows for the Python evaluator (the fallback), read by DuckDB and streamed."""
+    import duckdb
+
+    try:
+        con, literal = _duck_connect(path)
+        cursor = con.execute(f"SELECT * FROM read_parquet({literal})")
+    except duckdb.Error as exc:
+        raise SourceProblem(f"Parquet file `{name}` cannot be read: {str(exc).splitlines()[0]}", "path") from None
+    columns = tuple(d[0] for d in cursor.description)
+
+    def rows() -> Iterator[Sequence[Any]]:
+        while batch := cursor.fetchmany(_BATCH):
+            yield from batch
+    return Records(name, columns, rows(), first_row=1, close=con.close)
+
+
+# -- an SQL source in its own database -------------------------------------------------------------------------------
+
+@contextmanager
+def sql_table(root: Path, url: str, query: str, timeout: float, confined: bool) -> Iterator[Table]:
+    """The query's rows as a subquery, in the source's read-only session (which this holds open)."""
+    check_query(query, backend_of(url))
+    body = query.strip().rstrip(";").strip()
+    with read_only(root, url, timeout, confined=confined) as conn:
+        probe = conn.exec_driver_sql(f"SELECT * FROM ({body}) AS records WHERE 1 = 0")
+        names = tuple(probe.keys())
+        storage = tuple(_sql_storage(conn.dialect, d[1]) for d in probe.cursor.description)
+        probe.close()
+        if len(set(names)) != len(names):
+            raise Fallback("the query returns two columns of the same name")
+        # The query is the user's own text: its colons are not SQLAlchemy's parameters.
+        source = sa.text(body.replace(":", "\\:")).columns(*[sa.column(n) for n in names]).subquery("records")
+
+        def run(statement: sa.Executable) -> Iterator[Sequence[Any]]:
+            result = conn.execution_options(stream_results=True, yield_per=_BATCH).execute(statement)
+            try:
+                yield from result
+            finally:
+                result.close()
+
+        yield Table(names, storage, source, conn.dialect, _ENGINES.get(conn.dialect.name, conn.dialect.name), run)
+
+
+_ENGINES = {"sqlite": "SQLite", "postgresql": "PostgreSQL", "mysql": "MySQL", "snowflake": "Snowflake",
+            "bigquery": "BigQuery", "redshift": "Redshift", "trino": "Trino", "duckdb": "DuckDB"}
+
+
+def _sql_storage(dialect, type_code: Any) -> str:
+    if dialect.name == "sqlite":
+        return "dynamic"  # SQLite gives each cell its own type
+    if dialect.name == "postgresql" and isinstance(type_code, int):
+        return _PG_TYPES.get(type_code, "other")
+    dbapi = getattr(dialect, "dbapi", None)
+    if dbapi is not None:  # PEP 249's type objects, which most drivers define
+        if getattr(dbapi, "STRING", None) == type_code:
+            return "text"
+        if getattr(dbapi, "NUMBER", None) == type_code:
+            return "number"
+    return "other"
+
+
+# -- choosing, and falling back --------------------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class Source:
+    """Lead records wherever they are: a CSV or Parquet file, or a URL and a query."""
+
+    name: str  # what reports call it
+    path: Path | None = None
+    root: Path | None = None
+    url: str | None = None
+    query: str | None = None
+    timeout: float = 30.0
+    confined: bool = True
+
+    @contextmanager
+    def table(self) -> Iterator[Table]:
+        if self.path is not None:
+            if is_parquet(self.path.name):
+                regular_file(self.path, self.name, "path", "Parquet file")
+                with duckdb_table(self.path) as t:
+                    yield t
+                return
+            with duckdb_table(self.path, self.header()) as t:
+                yield t
+            return
+        with sql_table(self.root, self.url, self.query, self.timeout, self.confined) as t:
+            yield t
+
+    def header(self) -> tuple[str, ...]:
+        records = read_csv(self.path, self.name)
+        if records.close:
+            records.close()
+        return records.columns
+
+    def records(self) -> Records:
+        """The Python evaluator's records (the fallback and the reference)."""
+        if self.path is not None:
+            return parquet_records(self.path, self.name) if is_parquet(self.path.name) else read_csv(self.path,
+                                                                                                     self.name)
+        return read_sql(self.root, self.url, self.query, name=self.name, timeout=self.timeout,
+                        confined=self.confined)
+
+
+def from_spec(root: Path, data: LeadRecordsCsv | LeadRecordsSql) -> Source:
+    if data.type == "csv":
+        return Source(data.path, path=inside_tree(root, data.path, "path"))
+    return Source(redact(data.url), root=root, url=data.url, query=data.query, timeout=data.timeout)
+
+
+def summary(source: Source, definitions: Sequence[tuple[str, LeadDefinition]], *, python: bool | None = None,
+            **options: Any) -> Summary:
+    """The source's summary, counted by its database when it can be, else by the Python evaluator.
+
+    ``python`` None chooses: a CSV file is read by Python, for now (the compiled plan re-reads
+    each cell in every leaf that uses it, and through DuckDB it is slower than Python's csv
+    loop: bench/README.md), everything else by its database; True or False forces the choice.
+    """
+    note = None
+    if python is None:
+        python = source.path is not None and not is_parquet(source.path.name)
+    if not python:
+        try:
+            with source.table() as table:
+                classifier = Classifier(definitions, _layout(source, table), **options)
+                return summarize(classifier, table, track_filled=options.get("track_filled", False))
+        except (NotCompilable, Fallback) as exc:
+            note = str(exc)
+        except (SourceProblem, ValueError) as exc:
+            if isinstance(exc, SourceProblem) and not _data_problem(exc):
+                raise
+            note = None  # the Python pass below finds the row at fault and says so
+    summary_ = Classifier(definitions, source.records(), **options).run()
+    return dataclasses.replace(summary_, note=note)
+
+
+def _layout(source: Source, table: Table) -> Records:
+    return Records(source.name, table.columns, iter(()), first_row=2 if source.path else 1)
+
+
+def _data_problem(problem: SourceProblem) -> bool:
+    # A failing query or an unreadable file is reported as it is; a day that cannot be read
+    # (parse_day) is found again, with its row, by the Python pass.
+    return problem.field == "date_column"
+
+
+def explain(source: Source, definitions: Sequence[tuple[str, LeadDefinition]], *, summary_only: bool,
+            **options: Any) -> str:
+    """The SQL the database would run for ``leads classify``, or why the Python evaluator runs instead."""
+    try:
+        with source.table() as table:
+            classifier = Classifier(definitions, _layout(source, table), **options)
+            plan = Plan(classifier, table)
+            statements = plan.statements(track_filled=False) if summary_only or source.path else [plan.flagged()]
+            head = f"-- {table.engine}: {source.name}"
+            return head + "\n" + "\n\n".join(sql_text(s, table.dialect) + ";" for s in statements) + "\n"
+    except (NotCompilable, Fallback) as exc:
+        return f"-- Python evaluates {source.name}: {exc}\n"
+
+
+def verdicts(source: Source, classifier_of, *, python: bool | None = None):
+    """(classifier, verdict stream, note) for printing every record: an SQL source's database gives
+    the flags, streamed; a file is read by Python, row numbers and all (they are the file's lines)."""
+    if source.path is None and not python:
+        try:
+            manager = source.table()
+            table = manager.__enter__()
+        except (NotCompilable, Fallback) as exc:
+            note = str(exc)
+        else:
+            try:
+                classifier = classifier_of(_layout(source, table))
+                Plan(classifier, table)
+            except NotCompilable as exc:
+                manager.__exit__(None, None, None)
+                note = str(exc)
+            except BaseException as exc:
+                manager.__exit__(type(exc), exc, exc.__traceback__)
+                raise
+            else:
+                return classifier, _closing(stream(classifier, table), manager), None
+    else:
+        note = None
+    classifier = classifier_of(source.records())
+    return classifier, classifier.verdicts(), note
+
+
+def _closing(rows, manager):
+    try:
+        yield from rows
+    except BaseException as exc:
+        if not manager.__exit__(type(exc), exc, exc.__traceback__):
+            raise
+    else:
+        manager.__exit__(None, None, None)
+

@@ -1,0 +1,353 @@
+"""A lead definition's criteria as one SQL expression (SQLAlchemy Core), with the Python evaluator's meaning.
+
+Each leaf becomes two expressions over the record's column: ``test``, true exactly when
+``goalspec.data.evaluate`` says the record meets the leaf, and ``unsure``, true for the
+few values whose reading SQL cannot reproduce exactly in every dialect (text with
+characters beyond ASCII under case folding or number parsing, numbers written with an
+exponent or more than fifteen digits, ``inf``, ISO week dates, integers past 2^53).
+An unsure record is evaluated by Python instead, so the two always agree; a real
+CRM export has few or none.
+
+How a value reads depends on how the column stores it (``Storage``): a CSV read by
+DuckDB is text throughout, SQLite gives each cell its own type, and a warehouse's
+columns are typed. Text is parsed in SQL the way Python parses it: a number after
+trimming whitespace and dropping `,` and `_`, a day from the first ten characters
+(`YYYY-MM-DD`, a real calendar day), a boolean from `true/yes/y/1` and
+`false/no/n/0` in any case. A combination the dialect cannot express, or that
+goalspec cannot make agree (a list column, text compared with a typed number),
+raises ``NotCompilable``: the caller evaluates that source in Python and says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+
+from goalspec.spec.criteria import COMPARE, typed, value_type
+from goalspec.spec.models import Criterion
+
+Storage = Literal["text", "dynamic", "number", "day", "moment", "bool", "other"]
+
+# What Python's str.strip() removes: every character str.isspace() accepts.
+WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+              "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+_PLAIN_NUMBER = r"^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)$"
+_ANY_NUMBER = r"^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$"
+_DAY = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_OTHER_ISO_DAY = r"^[0-9]{4}(-?[Ww]|[0-9])"  # YYYYMMDD and week dates, which Python also reads
+_EXACT = 2 ** 53 - 1  # integers beyond this are not all doubles (and a double this far may be a rounded one)
+_TRUE, _FALSE = ("true", "yes", "y", "1"), ("false", "no", "n", "0")
+
+
+class NotCompilable(Exception):
+    """The criteria cannot run in this dialect with the Python evaluator's meaning."""
+
+
+@dataclass(frozen=True)
+class Column:
+    expr: ColumnElement
+    storage: Storage
+
+
+@dataclass(frozen=True)
+class Part:
+    """``test`` is never NULL; ``unsure`` is None when every value reads exactly."""
+
+    test: ColumnElement
+    unsure: ColumnElement | None = None
+
+
+# -- dialect-specific pieces -------------------------------------------------------------------
+
+class _Trim(FunctionElement):
+    """``x`` without leading and trailing whitespace, as str.strip() removes it."""
+    type = sa.String()
+    inherit_cache = True
+
+
+@compiles(_Trim)
+def _trim(element, compiler, **kw):
+    x, chars = list(element.clauses)
+    return f"trim({compiler.process(x, **kw)}, {compiler.process(chars, **kw)})"
+
+
+@compiles(_Trim, "postgresql")
+def _trim_pg(element, compiler, **kw):
+    x, chars = list(element.clauses)
+    return f"btrim({compiler.process(x, **kw)}, {compiler.process(chars, **kw)})"
+
+
+# DuckDB trims a set of characters far slower than it runs a regular expression (RE2).
+_RE2_SPACE = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE) + "]"
+
+
+@compiles(_Trim, "duckdb")
+def _trim_duckdb(element, compiler, **kw):
+    x = compiler.process(list(element.clauses)[0], **kw)
+    return f"regexp_replace({x}, '^{_RE2_SPACE}+|{_RE2_SPACE}+$', '', 'g')"
+
+
+class _NonAscii(FunctionElement):
+    type = sa.Boolean()
+    inherit_cache = True
+
+
+@compiles(_NonAscii)
+def _non_ascii(element, compiler, **kw):
+    x = compiler.process(list(element.clauses)[0], **kw)
+    return f"(octet_length({x}) <> char_length({x}))"
+
+
+@compiles(_NonAscii, "sqlite")
+def _non_ascii_sqlite(element, compiler, **kw):
+    x = compiler.process(list(element.clauses)[0], **kw)
+    return f"(length(CAST({x} AS BLOB)) <> length({x}))"
+
+
+@compiles(_NonAscii, "duckdb")
+def _non_ascii_duckdb(element, compiler, **kw):
+    x = compiler.process(list(element.clauses)[0], **kw)
+    return f"(strlen({x}) <> length({x}))"
+
+
+class _Contains(FunctionElement):
+    """Whether ``x`` holds ``part`` as a substring, case-sensitively (LIKE is not, in SQLite)."""
+    type = sa.Boolean()
+    inherit_cache = True
+
+
+@compiles(_Contains)
+def _contains(element, compiler, **kw):
+    x, part = (compiler.process(c, **kw) for c in element.clauses)
+    return f"(POSITION({part} IN {x}) > 0)"
+
+
+@compiles(_Contains, "sqlite")
+@compiles(_Contains, "duckdb")
+def _contains_instr(element, compiler, **kw):
+    x, part = (compiler.process(c, **kw) for c in element.clauses)
+    return f"(instr({x}, {part}) > 0)"
+
+
+@compiles(_Contains, "postgresql")
+def _contains_pg(element, compiler, **kw):
+    x, part = (compiler.process(c, **kw) for c in element.clauses)
+    return f"(strpos({x}, {part}) > 0)"
+
+
+class _TypeOf(FunctionElement):
+    """SQLite's type of one cell: integer, real, text, blob or null."""
+    type = sa.String()
+    inherit_cache = True
+
+
+@compiles(_TypeOf)
+def _typeof(element, compiler, **kw):
+    return f"typeof({compiler.process(list(element.clauses)[0], **kw)})"
+
+
+# -- the tree ---------------------------------------------------------------------------------------
+
+def to_sql(node: Criterion, columns: dict[str, Column], case_sensitive: bool = True) -> Part:
+    """The criteria as (test, unsure) over ``columns`` (a field missing from it fails its leaves)."""
+    if node.all is not None or node.any is not None:
+        parts = [to_sql(n, columns, case_sensitive) for n in (node.all if node.all is not None else node.any)]
+        if node.all is not None:
+            test = sa.and_(*[p.test for p in parts]) if parts else sa.true()
+        else:
+            test = sa.or_(*[p.test for p in parts]) if parts else sa.false()
+        return Part(test, _either([p.unsure for p in parts]))
+    if node.not_ is not None:
+        inner = to_sql(node.not_, columns, case_sensitive)
+        return Part(sa.not_(inner.test), inner.unsure)
+    return _leaf(node, columns.get(node.field), case_sensitive)
+
+
+def _either(parts: list[ColumnElement | None]) -> ColumnElement | None:
+    present = [p for p in parts if p is not None]
+    return sa.or_(*present) if present else None
+
+
+def _sure(expr: ColumnElement) -> ColumnElement:
+    """TRUE or FALSE, never NULL: NOT over a NULL would be NULL, and `not` must stay exact."""
+    return sa.case((expr, sa.true()), else_=sa.false())
+
+
+def _leaf(node: Criterion, column: Column | None, case_sensitive: bool) -> Part:
+    op, value = node.op, node.value
+    if column is None:
+        return Part(sa.true() if op == "exists" and value is False else sa.false())
+    if column.storage == "other":
+        raise NotCompilable(f"field `{node.field}` holds values SQL cannot compare as goalspec does (lists?)")
+    x, storage = column.expr, column.storage
+    present = _present(x, storage)
+    if op == "exists":
+        return Part(_sure(present) if value is not False else sa.not_(_sure(present)),
+                    _typeof_is(x, "blob") if storage == "dynamic" else None)
+    kind = value_type(op, value)
+    sensitive = node.case_sensitive if node.case_sensitive is not None else case_sensitive
+    fold = not sensitive and kind == "text"
+    target = typed(kind, fold, value)
+    if any(isinstance(t, float) and (t != t or abs(t) == float("inf")) for t in _items(target)):
+        raise NotCompilable(f"the value of `{node.field}` is not a finite number")
+    if kind == "number":
+        got, unsure = _number(x, storage, node.field)
+    elif kind == "day":
+        got, unsure = _day(x, storage)
+        target = [t.isoformat() for t in target] if isinstance(target, list) else target.isoformat()
+        if storage in ("day", "moment"):
+            target = [date.fromisoformat(t) for t in target] if isinstance(target, list) \
+                else date.fromisoformat(target)
+    elif kind == "bool":
+        got, unsure = _bool(x, storage, node.field)
+    else:
+        got, unsure = _text(x, storage, fold, node.field)
+    if got is None:  # the record's value is never of the definition's type
+        return Part(sa.false(), unsure)
+    return Part(_sure(sa.and_(present, _compare(got, op, target, kind))), unsure)
+
+
+def _items(target: Any) -> list:
+    return target if isinstance(target, list) else [target]
+
+
+def _compare(got: ColumnElement, op: str, target: Any, kind: str) -> ColumnElement:
+    if op in COMPARE:
+        return {"gt": got > target, "gte": got >= target, "lt": got < target, "lte": got <= target,
+                "before": got < target, "after": got > target}[op]
+    if op == "eq":
+        return got == target
+    if op == "ne":
+        return sa.and_(got.is_not(None), got != target)
+    if op in ("in", "not_in"):
+        if not target:
+            return sa.false() if op == "in" else got.is_not(None)
+        return got.in_(target) if op == "in" else sa.and_(got.is_not(None), got.not_in(target))
+    # contains: a substring of text; no number, day or boolean contains anything
+    if kind != "text" or not isinstance(target, str):
+        return sa.false()
+    return _Contains(got, sa.literal(target, sa.String()))
+
+
+def _present(x: ColumnElement, storage: Storage) -> ColumnElement:
+    """The record has a value: not NULL, and not text of whitespace only."""
+    blank = _Trim(x, sa.literal(WHITESPACE, sa.String())) == ""
+    if storage == "text":
+        return sa.and_(x.is_not(None), sa.not_(_sure(blank)))
+    if storage == "dynamic":
+        return sa.and_(x.is_not(None), sa.or_(_TypeOf(x) != "text", sa.not_(_sure(blank))))
+    return x.is_not(None)
+
+
+def _typeof_is(x: ColumnElement, *kinds: str) -> ColumnElement:
+    return _TypeOf(x).in_(kinds)
+
+
+def _as_text(x: ColumnElement) -> ColumnElement:
+    return sa.cast(x, sa.String())
+
+
+# -- numbers ---------------------------------------------------------------------------------------
+
+def _number(x: ColumnElement, storage: Storage, field: str) -> tuple[ColumnElement | None, ColumnElement | None]:
+    if storage == "text":
+        return _number_in_text(x)
+    if storage == "dynamic":
+        in_text, text_unsure = _number_in_text(_as_text(x))
+        kind = _TypeOf(x)
+        got = sa.case((kind == "integer", sa.cast(x, sa.Double())), (kind == "real", sa.cast(x, sa.Double())),
+                      (kind == "text", in_text), else_=sa.null())
+        unsure = sa.or_(kind == "blob",
+                        sa.and_(kind.in_(("integer", "real")),
+                                sa.not_(_sure(sa.cast(x, sa.Double()).between(-_EXACT, _EXACT)))),
+                        sa.and_(kind == "text", text_unsure))
+        return got, unsure
+    if storage == "number":
+        as_double = sa.cast(x, sa.Double())
+        # NaN, infinities and integers past 2^53 are Python's to compare
+        return as_double, sa.and_(x.is_not(None), sa.not_(_sure(as_double.between(-_EXACT, _EXACT))))
+    if storage in ("day", "moment", "bool"):
+        return None, None
+    raise NotCompilable(f"field `{field}` is not stored as text or numbers")
+
+
+def _number_in_text(t: ColumnElement) -> tuple[ColumnElement, ColumnElement]:
+    n = sa.func.replace(sa.func.replace(_Trim(t, sa.literal(WHITESPACE, sa.String())), ",", ""), "_", "")
+    # Fifteen digits or fewer, no exponent: every engine converts these to the same double as Python.
+    plain = sa.and_(n.regexp_match(_PLAIN_NUMBER), sa.func.length(n) <= 16)
+    got = sa.case((plain, sa.cast(n, sa.Double())), else_=sa.null())
+    lowered = sa.func.lower(n)
+    unsure = sa.and_(t.is_not(None), sa.not_(_sure(plain)),
+                     sa.or_(_NonAscii(t), n.regexp_match(_ANY_NUMBER), lowered.contains("inf", autoescape=True),
+                            lowered.contains("nan", autoescape=True)))
+    return got, unsure
+
+
+# -- days ----------------------------------------------------------------------------------------------
+
+def _day(x: ColumnElement, storage: Storage) -> tuple[ColumnElement | None, ColumnElement | None]:
+    if storage == "text":
+        return _day_in_text(x)
+    if storage == "dynamic":
+        got, unsure = _day_in_text(_as_text(x))
+        kind = _TypeOf(x)
+        return sa.case((kind == "text", got), else_=sa.null()), sa.or_(kind == "blob", sa.and_(kind == "text", unsure))
+    if storage == "day":
+        return x, None
+    if storage == "moment":
+        return sa.cast(x, sa.Date()), None
+    return None, None
+
+
+def _day_in_text(t: ColumnElement) -> tuple[ColumnElement, ColumnElement]:
+    d = sa.func.substr(t, 1, 10)
+    shaped = d.regexp_match(_DAY)
+    y = sa.cast(sa.func.substr(d, 1, 4), sa.Integer())
+    m = sa.cast(sa.func.substr(d, 6, 2), sa.Integer())
+    dd = sa.cast(sa.func.substr(d, 9, 2), sa.Integer())
+    leap = sa.or_(sa.and_(y % 4 == 0, y % 100 != 0), y % 400 == 0)
+    days = sa.case((m.in_((4, 6, 9, 11)), 30), (m == 2, sa.case((leap, 29), else_=28)), else_=31)
+    # CASE, not AND: the casts must only meet text of the right shape.
+    valid = sa.case((shaped, sa.case((sa.and_(y >= 1, m.between(1, 12), dd.between(1, days)), sa.true()),
+                                     else_=sa.false())), else_=sa.false())
+    got = sa.case((valid, d), else_=sa.null())
+    unsure = sa.and_(t.is_not(None), sa.not_(valid), sa.or_(_NonAscii(t), d.regexp_match(_OTHER_ISO_DAY)))
+    return got, unsure
+
+
+# -- booleans and text -------------------------------------------------------------------------------------
+
+def _bool(x: ColumnElement, storage: Storage, field: str) -> tuple[ColumnElement | None, ColumnElement | None]:
+    if storage == "bool":
+        return x, None
+    if storage in ("text", "dynamic"):
+        t = x if storage == "text" else _as_text(x)
+        word = sa.func.lower(_Trim(t, sa.literal(WHITESPACE, sa.String())))
+        got = sa.case((word.in_(_TRUE), sa.true()), (word.in_(_FALSE), sa.false()), else_=sa.null())
+        return got, _typeof_is(x, "blob") if storage == "dynamic" else None
+    if storage in ("day", "moment"):
+        return None, None
+    raise NotCompilable(f"field `{field}` is stored as numbers, which SQL cannot read as true or false "
+                        "as goalspec does")
+
+
+def _text(x: ColumnElement, storage: Storage, fold: bool, field: str) \
+        -> tuple[ColumnElement | None, ColumnElement | None]:
+    if storage == "text":
+        t, unsure = x, None
+    elif storage == "dynamic":
+        # An integer reads as Python writes it; a real's digits are SQLite's own, so Python reads those.
+        t, unsure = _as_text(x).collate("BINARY"), _typeof_is(x, "real", "blob")
+    else:
+        raise NotCompilable(f"field `{field}` is not stored as text, and its typed values are written "
+                            "differently in SQL and in Python")
+    if fold:
+        non_ascii = _NonAscii(t)
+        unsure = sa.or_(unsure, non_ascii) if unsure is not None else sa.and_(t.is_not(None), non_ascii)
+        t = sa.func.lower(t)
+    return t, unsure
