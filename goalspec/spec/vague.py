@@ -60,7 +60,7 @@ ACTIVITY = frozenset((
     "explore", "continue", "evaluate", "investigate", "research", "experiment", "study", "consider", "assess",
     "analyze", "analyse", "review", "examine", "look", "work", "focus", "help", "assist", "participate", "engage",
     "collaborate", "promote", "encourage", "foster", "nurture", "advocate", "learn", "understand", "monitor",
-    "maintain", "keep", "ensure", "try", "attempt", "pursue", "prioritize", "prioritise", "lead", "champion",
+    "maintain", "keep", "try", "attempt", "pursue", "prioritize", "prioritise", "lead", "champion",
     "leverage", "empower", "facilitate", "invest", "aim", "strive", "seek", "socialize", "socialise",
     "gather", "measure", "answer", "reach out", "nail", "become", "be",
     "discuss", "think", "brainstorm", "plan", "prepare", "position", "embrace", "cultivate", "inspire",
@@ -75,7 +75,9 @@ ABSTRACT = frozenset((
     "brand", "reputation", "knowledge", "skills", "capabilities", "capacity", "demand", "pipeline", "momentum",
     "synergy", "synergies", "mindshare", "goodwill", "buzz", "traction", "success", "foundation", "foundations",
     "partnerships", "partnership", "opportunities", "opportunity", "vision", "thought", "reach", "progress",
-    "connections", "cooperation", "work", "feedback", "insight", "insights", "usage", "fitness", "fit",
+    "connections", "cooperation", "work", "feedback", "communication", "communications", "resources",
+    "development", "efforts", "initiatives", "understanding", "consistency", "reliability", "stability",
+    "scalability", "usability", "accessibility", "security", "maintainability", "robustness", "parity", "insight", "insights", "usage", "fitness", "fit",
 ))
 VAGUE_QUALITY = re.compile(
     r"\bhigh[- ]quality\b|\bwell[- ](?:tested|designed|known|documented|defined|run|managed)\b|\bpositively\b"
@@ -87,8 +89,9 @@ VAGUE_QUALITY = re.compile(
     r"|\bhealthy\b|\brelevant\b|\bpopular\b|\bwidely\b|\bsuccessful(?:ly)?\b|\bgood\b|\bexplosive\b|\bsound\b"
     r"|\breliable\b|\bextraordinary\b|\battractive\b|\beasy\b|\blove\b|\bpolished\b|\bfast\b|\bbiggest\b"
     r"|\bmajor\b|\bbig\b|\bmassive(?:ly)?\b|\bproduction[- ]ready\b|\bscalable\b|\bstabilizable\b|\bplayer\b"
-    r"|\bthought lead\w*|\b(?:the )?best\b|\bmost \w+|\bready to\b|\bin the wild\b|\bdata[- ]informed\b|\bdegrade\b"
-    r"|\bstreamlined\b|\binclusive\b|\bresonat\w+"
+    r"|\bthought lead\w*|\b(?:the )?best\b(?![\s-]+practices?)|\blatest\b|\bessential\b|\bmost \w+|\bready to\b|\bin the wild\b|\bdata[- ]informed\b|\bdegrade\b"
+    r"|\bstreamlined\b|\binclusive\b|\bresonat\w+|\ba few\b|\bseveral\b|\bmany\b|\bwide\b|\blargest\b|\bnumerous\b|\ba (?:lot|number) of\b"
+    r"|\blots of\b|\bvarious\b"
 )
 PEOPLE = frozenset(("team", "teams", "partners", "partner", "customers", "customer", "users", "user", "colleagues",
                     "staff", "people", "members", "community", "sales", "marketing", "engineers", "developers",
@@ -115,19 +118,20 @@ COMPLETION = frozenset((
     "staff", "price", "package", "bundle", "localize", "localise", "spin", "stand", "kick", "wrap", "support",
     "enable", "earn", "send", "found", "form", "appoint", "elect", "nominate", "name", "pick", "buy", "sell",
     "acquire", "license", "open-source", "open source", "sponsor", "fund", "raise", "cover", "visit", "meet",
+    "ensure", "incorporate", "include", "embed", "distribute", "finish",
 ))
 # Verbs that say little by themselves: the thing after them must be named (a proper name, a code
 # name, a quoted name) for the title to be an end state ("Take Advanced Excel on SkillsSoft" is,
 # "Take a training class" is not).
 GENERIC = frozenset((
     "take", "earn", "send", "get", "make", "do", "provide", "offer", "resolve", "run", "use", "know", "hold",
-    "host", "support", "enable", "give", "bring", "put", "cover", "visit", "meet", "raise",
+    "host", "support", "enable", "give", "bring", "put", "cover", "visit", "meet", "raise", "ensure",
 ))
 STATE = re.compile(
     r"\b(?:can|will|should|must|shall)(?: (?:still|always|now|not|no longer))? (?!be\b)[a-z]+"
     r"|\b(?:isn't|aren't|won't|doesn't|don't|cannot|can't) [a-z]+ed\b|\bby default\b|\bthe default\b|\bon (?:trunk|stable|nightly|main|master)\b"
     r"|\bin (?:production|beta|ga|stable|place)\b|\bgenerally available\b|\bend[- ]to[- ]end\b"
-    r"|\b(?:fully|completely|entirely|successfully)\b|\bno (?:more|longer)\b|\bno one\b"
+    r"|\b(?:fully|completely|entirely|successfully)\b|\bno (?:more|longer)\b|\bno one\b|^\s*no \w+"
 )
 PARTICIPLE = re.compile(
     r"\b(?:implemented|enabled|finished|published|launched|shipped|released|completed|added|removed|deprecated"
@@ -136,7 +140,7 @@ PARTICIPLE = re.compile(
 )
 DELIVERABLE = re.compile(
     r"\b(?:rfc|mvp|prototype|preview|proposal|spec|specification|decision|policy|report|certification|audit"
-    r"|beta|alpha|v\d[\w.]*)\b|\b(?:stabili[sz]ation|migration|completion|removal|deprecation|adoption"
+    r"|beta|alpha)\b|\bsupport for\b|^\s*[\w\-]+ support\b|\b(?:a|an) new\b|\b(?:stabili[sz]ation|migration|completion|removal|deprecation|adoption"
     r"|rollout|roll-out|implementation|release|launch) of\b"
 )
 # Verbs that take a thing away: "Eliminate the performance impact" is done when it is gone.
@@ -161,7 +165,7 @@ GLUED_UNIT = re.compile(r"(?<![\w.])[$€£]?\d+(?:[.,]\d+)?\s?(?:" + _UNIT + r"
 NOT_AMOUNT = re.compile(
     r"\b(?:in|for|over|during|within|after|every|per|each|next|last|past|first)\s+(?:the\s+)?(?:\d+|"
     + WORD_NUMBER + r"|a|an)\s+(?:business\s+)?(?:days?|weeks?|months?|quarters?|years?|hours?|minutes?|sprints?)\b"
-    r"|\btop[- ]\d+|\btop (?:" + WORD_NUMBER + r")\b|\bas we \w+ (?:to|past|beyond) [\d,]+\+?"
+    r"|#\d+\b|\bnumber (?:one|1)\b|\btop[- ]\d+|\btop (?:" + WORD_NUMBER + r")\b|\bas we \w+ (?:to|past|beyond) [\d,]+\+?"
     r"|\bv\d[\w.]*|\bversion \d[\w.]*|\b\d+\.x\b|\b\d+(?:st|nd|rd|th)\b|\b[a-z]+\d+\b"
     r"|\bp\d\d?\b|\b\d+-(?:bit|month|week|day|year|quarter|hour)\b"
     r"|\b(?:one|1) (?:of|thing)\b"
@@ -172,7 +176,7 @@ NOT_AMOUNT = re.compile(
 )
 # Where a purpose starts: what follows says why, not what will be done.
 _PURPOSE = re.compile(
-    r"\s(?:in order to|so that|so as to|to help|for better|for more|for greater|which|while|whilst"
+    r"(?:,\s+(?:\w+ly\s+)?(?=[a-z]+ing\b))|\s(?:in order to|so that|so as to|to help|for better|for more(?! than)|for greater|which|while|whilst"
     r"|that (?:will|would|can|helps?)|by (?=[a-z]+ing\b)|to (?=(?P<verb>[a-z]+)\b))\s?"
 )
 _CLAUSES = re.compile(r"\s*(?:;|:|,|\band\b|&|\s[-–—]\s|\+)\s*")
@@ -237,13 +241,27 @@ def _lemma(word: str) -> str:
     return word
 
 
-_VERSION = re.compile(r"(?<=[A-Z][\w+#]) v?\d+(?:\.\d+)+\b|\b\d+\.\d+\.\d+\b")
+_DECIMAL = re.compile(r"\bv?\d+(?:\.\d+)+\b")
+
+
+def _versions(title: str) -> list[tuple[int, int]]:
+    """Spans of version numbers: x.y.z anywhere; x.y after a capitalized name that is not the
+    title's first word ("GNOME 3.0", "Jenkins Templating Engine 2.0"; not "Sell 2.5 million")."""
+    out = []
+    for m in _DECIMAL.finditer(title):
+        before = title[: m.start()].split()
+        name = before[-1] if before else ""
+        named = name[:1].isupper() and name[-1:].isalnum() and (
+            len(before) > 1 or any(c.isupper() for c in name[1:]) or _lemma(name.lower()) not in _VERBS)
+        if m.group(0).count(".") >= 2 or m.group(0).startswith("v") or named or name.lower() in ("version", "release"):
+            out.append((m.start(), m.end()))
+    return out
 _DURATION_DONE = re.compile(r"\bfor (?:\d+|" + WORD_NUMBER + r") \w+ (?:without|with no|straight|in a row|uninterrupted)\b")
 _NAMED = re.compile(r"(?<!^)(?<![.!?] )\b[A-Z][\w\-]*|\b\w*\d\w*[A-Za-z]\w*\b|[\w]+[_./`][\w]+|\b[a-z]+-[a-z]+\b|[\"“«][^\"”»]+[\"”»]")
 _VERBS = COMPLETION | ACTIVITY | DIRECTION
 # "I want to take the improv class", "We will launch ...": the goal is what follows.
-_INTENT = re.compile(r"^\s*(?:i|we|our team|the team)(?: (?:really|also))? (?:want to|will|would like to|plan to|need to"
-                     r"|are going to|am going to|intend to|commit to|shall)\s+")
+_INTENT = re.compile(r"^\s*(?:(?:i|we)'ll|(?:i|we|our team|the team)(?: (?:really|also))? (?:want to|will|would like to|plan to|need to"
+                     r"|are going to|am going to|intend to|commit to|shall))\s+(?:finally\s+)?")
 PURPOSE_VERBS = frozenset(("accelerate", "ensure", "allow", "match", "save", "reach", "win", "attract", "retain",
                            "generate", "capture", "unlock", "avoid", "prevent", "address", "serve", "meet"))
 
@@ -252,7 +270,7 @@ _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DAY = re.compile(r"\b" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?\b(?!\s*(?:%|[a-z]))|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?"
                   + _MONTH + r"(?![a-z])")
 _KINDS = (
-    (re.compile(r"\btop\b"), "a rank"), (re.compile(r"\bas we\b"), "the scope"),
+    (re.compile(r"\btop\b|#\d|number (?:one|1)"), "a rank"), (re.compile(r"\bas we\b"), "the scope"),
     (re.compile(r"^v\d|version|\d+\.\d+"), "a version"), (re.compile(_MONTH), "a day"),
     (re.compile(r"day|week|month|quarter|year|hour|minute|sprint|bit"), "a duration"),
     (re.compile(r"\d(?:st|nd|rd|th)$"), "an ordinal"), (re.compile(r"^(?:19|20)\d\d$"), "a year"),
@@ -264,13 +282,19 @@ def _kind(text: str) -> str:
     return next((what for pattern, what in _KINDS if pattern.search(text)), "a name")
 
 
+def _cut(title: str, spans: list[tuple[int, int]]) -> str:
+    for a, b in reversed(spans):
+        title = title[:a] + " " * (b - a) + title[b:]
+    return title
+
+
 def amounts(title: str) -> list[TitleNumber]:
     """The numbers in digits that are the title's commitment (GS103 compares them with the target):
     numbers() without the years, versions, durations, ranks and days that quantities() reads as
     something else."""
     if not _DIGIT.search(title):
         return []
-    low = _normal(_VERSION.sub(" ", title))
+    low = _normal(_cut(title, _versions(title)))
     low = _DAY.sub(" ", low)
     return numbers(NOT_AMOUNT.sub(" ", low))
 
@@ -278,8 +302,9 @@ def amounts(title: str) -> list[TitleNumber]:
 def quantities(title: str) -> tuple[list[str], list[tuple[str, str]]]:
     """The quantities a title states, and the numbers in it read as something else, each with
     what it was read as (a year, a version, a duration, a rank, a day)."""
-    versions = [m.group(0).strip() for m in _VERSION.finditer(title)]
-    low = _normal(_VERSION.sub(" ", title))
+    spans = _versions(title)
+    versions = [title[a:b] for a, b in spans]
+    low = _normal(_cut(title, spans))
     found = [m.group(0) for m in _DURATION_DONE.finditer(low)]
     days = [m.group(0).strip() for m in _DAY.finditer(low)]
     low = _DAY.sub(" ", low)
@@ -386,8 +411,18 @@ def _clause(clause: str, title: str) -> Verdict | None:
         return Verdict("activity", "make progress")
     if verb == "reach" and len(words) > lead + 1 and words[lead + 1] == "out":
         return Verdict("activity", "reach out")
-    if words[lead].endswith("ed") and verb in COMPLETION and verb != words[lead]:
+    if words[lead].endswith("ed") and verb in COMPLETION and verb != words[lead] and PARTICIPLE.match(words[lead]):
         return None  # "Provided reasons for yanked crates": said as done
+    if words[lead].endswith("ed") and verb != words[lead]:
+        verb = ""  # "Embedded devices", "Distributed parallelism": an adjective, not an imperative
+    if len(words) == lead + 2 and verb in COMPLETION and verb not in DIRECTION | ACTIVITY \
+            and re.search(r"(?:ment|tion|sion|ance|ence|ity|ness|ing)$", words[lead + 1]):
+        verb = ""  # "Package management": a topic, not an imperative
+    modal = re.search(r"\b(?:should|will|must|shall|would|can)\s+(?:\w+ly\s+)?(?:not\s+)?([a-z]+)", clause)
+    if modal and _lemma(modal.group(1)) in DIRECTION - COMPLETION:
+        return Verdict("direction", modal.group(1))  # "Performance should improve for all code"
+    if modal and _lemma(modal.group(1)) in ACTIVITY - COMPLETION - {"be"}:
+        return Verdict("activity", modal.group(1))  # "This goal will prioritize ..."
     rest = [w for w in words[lead + 1:] if w not in ("the", "a", "an", "our", "my", "their", "its", "out", "up",
                                                       "your")]
     quality = VAGUE_QUALITY.search(clause)
@@ -419,7 +454,7 @@ def _clause(clause: str, title: str) -> Verdict | None:
         head = _head(rest)
         if not rest or head is None:
             return Verdict("abstract", clause.strip())
-        if head in ABSTRACT and verb not in REMOVAL:
+        if head in ABSTRACT and verb not in REMOVAL and not _proper(head, title):
             return Verdict("abstract", f"{words[lead]} … {head}")
         if verb in GENERIC and not _named(clause, title) and not STATE.search(clause):
             return Verdict("abstract", f"{words[lead]} {' '.join(rest[:3])}")
@@ -430,6 +465,14 @@ def _clause(clause: str, title: str) -> Verdict | None:
     if STATE.search(clause) or PARTICIPLE.search(clause) or DELIVERABLE.search(clause):
         return None
     return Verdict("topic", clause.strip())
+
+
+def _proper(word: str, title: str) -> bool:
+    """Whether a word is capitalized as part of a name ("the Mozilla Network"), in a title that is
+    not written in title case throughout."""
+    words = re.findall(r"[A-Za-z][\w'\-]*", title)
+    capitalized = sum(w[0].isupper() for w in words)
+    return capitalized <= len(words) * 0.6 and bool(re.search(r"\b" + re.escape(word.capitalize()) + r"\b", title))
 
 
 def _named(clause: str, title: str) -> bool:

@@ -24,6 +24,10 @@ from goalspec.spec.vague import judge, quantities
     # what follows a purpose or a continuation is judged for what it is
     "Continue to triage all bugs within one week", "Ship improved font fallback to stable",
     "Publish the MSP pricing page to accelerate inbound demand",
+    # a name that is an abstract noun, "no" plus a thing, "support for", a new deliverable
+    "Launch the Mozilla Network into the world", "No jQuery", "Fingerprint support throughout the stack",
+    "Official support for defining pipelines in YAML", "We'll finally finish up polkit-in-kio",
+    "Sell 2.5 million seats", "Document best practices for core teams",
 ])
 def test_specific(title):
     assert judge(title) is None, judge(title).message()
@@ -48,6 +52,12 @@ def test_specific(title):
     ("Publish content on the marketing site to accelerate inbound demand", "abstract", "content"),
     ("Strengthen & stabilize the Foundation", "direction", "strengthen"),
     ("Adoption of the SDK grows", "direction", "grows"),
+    ("Performance should improve for all code", "direction", "improve"),
+    ("This goal will prioritize fixing parity issues", "activity", "prioritize"),
+    ("Web apps never lose core functionality for more than a few minutes", "quality", "a few"),
+    ("Embedded devices", "topic", "a topic"),
+    ("Package management", "topic", "a topic"),
+    ("Ensure API consistency", "abstract", "consistency"),
 ])
 def test_vague_and_why(title, kind, said):
     verdict = judge(title)
@@ -64,6 +74,8 @@ def test_vague_and_why(title, kind, said):
     ("Become a top 10 vendor", '"top 10" as a rank'),
     ("Grow the team as we scale to 150+ employees", "as the scope"),
     ("Improve onboarding by March 15", '"March 15" as a day'),
+    ("Become the #1 onboarding experience", '"#1" as a rank'),
+    ("NumPy 2.0 stabilization and downstream usage", '"2.0" as a version'),
 ])
 def test_numbers_that_are_not_the_commitment_are_said_as_what_they_are(title, read):
     verdict = judge(title)
