@@ -6,56 +6,84 @@ parents, is *measured_by* its KPI, *belongs_to* its team, is *owned_by* its
 owner; an incentive *pays_on* goals and is *for* a team or person; a lead
 definition is *agreed_by* teams; a KPI *counts* a lead definition. A reference
 to something that is not defined still gets a node, with ``defined=False``.
+
+The graph is kept as plain dicts and handed out as a networkx ``DiGraph`` on
+request (``graph``, ``goals``): importing networkx costs more than checking a
+small tree, and the questions every check asks (does this goal reach a company
+goal, is there a cycle) are a walk over the parent links. networkx is imported
+only when a command wants the graph itself (export, or a cycle to be named).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from goalspec.spec.validate import Project
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 GOAL, KPI, TEAM, PERSON, LEAD, INCENTIVE = "goal", "kpi", "team", "person", "lead", "incentive"
 SERVES = "serves"
 
+Node = tuple[str, str]
+
 
 @dataclass(frozen=True)
 class AlignmentGraph:
-    graph: nx.DiGraph
-    # The goal layer of ``graph``: goal nodes (sharing their attribute dicts) and
-    # the `serves` edges only. Traceability questions are asked of this one.
-    goals: nx.DiGraph
+    # Node attributes in the order nodes were first named; edges by (source, target)
+    # with their kind, the last one named winning, as in a networkx DiGraph.
+    nodes: dict[Node, dict]
+    edges: dict[tuple[Node, Node], str]
+    # The goal layer: each goal's parents and children (ids, first-named order, no repeats).
+    ups: dict[str, tuple[str, ...]]
+    downs: dict[str, tuple[str, ...]]
+
+    def parents(self, goal_id: str) -> tuple[str, ...]:
+        return self.ups.get(goal_id, ())
+
+    def children(self, goal_id: str) -> tuple[str, ...]:
+        return self.downs.get(goal_id, ())
+
+    def defined(self, node: Node) -> bool:
+        return bool(self.nodes.get(node, {}).get("defined"))
 
     @cached_property
     def company_goals(self) -> frozenset[str]:
-        return frozenset(n[1] for n, d in self.goals.nodes(data=True) if d.get("company"))
+        return frozenset(n[1] for n, d in self.nodes.items() if n[0] == GOAL and d.get("company"))
 
     @cached_property
     def traced(self) -> frozenset[str]:
         """Goal ids whose parent chain reaches a company goal."""
-        reached: set = set()
-        for company in self.company_goals:
-            node = (GOAL, company)
-            reached.add(node)
-            reached.update(nx.ancestors(self.goals, node))
-        return frozenset(n[1] for n in reached)
+        reached = set(self.company_goals)
+        todo = list(reached)
+        while todo:
+            for child in self.downs.get(todo.pop(), ()):
+                if child not in reached:
+                    reached.add(child)
+                    todo.append(child)
+        return frozenset(reached)
 
     @cached_property
     def cycles(self) -> list[list[str]]:
         """Each parent cycle once, as goal ids in chain order from its smallest id."""
-        found = []
+        if not self._on_or_below_cycle():
+            return []
+        import networkx as nx
+
+        goals, found = self.goals, []
         # The whole goal layer is searched: a goal on a cycle may still reach a
         # company goal through another parent.
-        for component in nx.strongly_connected_components(self.goals):
+        for component in nx.strongly_connected_components(goals):
             if len(component) == 1:
                 (only,) = component
-                if not self.goals.has_edge(only, only):
+                if not goals.has_edge(only, only):
                     continue
             start = min(component)
             chain, node = [start[1]], start
-            sub = self.goals.subgraph(component)
+            sub = goals.subgraph(component)
             while True:
                 node = min(sub.successors(node))
                 if node == start or node[1] in chain:
@@ -64,68 +92,110 @@ class AlignmentGraph:
             found.append(chain)
         return sorted(found)
 
+    def _on_or_below_cycle(self) -> bool:
+        """Whether peeling goals with no unpeeled parent leaves any (Kahn): only a cycle stops it."""
+        waiting = {g: len(ps) for g, ps in self.ups.items()}
+        ready = [g for g, n in waiting.items() if n == 0]
+        peeled = 0
+        while ready:
+            here = ready.pop()
+            peeled += 1
+            for child in self.downs.get(here, ()):
+                waiting[child] -= 1
+                if waiting[child] == 0:
+                    ready.append(child)
+        return peeled < len(waiting)
+
     def chain_up(self, goal_id: str) -> list[str]:
         """One path from a goal up to a company goal (first parent by id at each step), or []."""
-        path, node, seen = [goal_id], (GOAL, goal_id), {goal_id}
-        while node[1] not in self.company_goals:
-            ups = sorted(p for p in self.goals.successors(node) if p[1] in self.traced and p[1] not in seen)
+        path, here, seen = [goal_id], goal_id, {goal_id}
+        while here not in self.company_goals:
+            ups = sorted(p for p in self.parents(here) if p in self.traced and p not in seen)
             if not ups:
                 return []
-            node = ups[0]
-            seen.add(node[1])
-            path.append(node[1])
+            here = ups[0]
+            seen.add(here)
+            path.append(here)
         return path
+
+    @cached_property
+    def graph(self) -> nx.DiGraph:
+        """The whole alignment graph as a networkx DiGraph (node attributes shared with ``nodes``)."""
+        import networkx as nx
+
+        g = nx.DiGraph()
+        g.add_nodes_from(self.nodes.items())
+        g.add_edges_from((u, v, {"kind": kind}) for (u, v), kind in self.edges.items())
+        return g
+
+    @cached_property
+    def goals(self) -> nx.DiGraph:
+        """The goal layer of ``graph``: goal nodes and the `serves` edges only."""
+        import networkx as nx
+
+        g = nx.DiGraph()
+        g.add_nodes_from(((GOAL, gid), self.nodes.get((GOAL, gid), {})) for gid in self.ups)
+        g.add_edges_from(((GOAL, child), (GOAL, parent)) for child, parents in self.ups.items() for parent in parents)
+        return g
 
 
 def build_graph(project: Project) -> AlignmentGraph:
-    g, goals = nx.DiGraph(), nx.DiGraph()
-    goals.add_nodes_from((GOAL, gid) for gid in project.goals)
+    nodes: dict[Node, dict] = {}
+    edges: dict[tuple[Node, Node], str] = {}
+    ups: dict[str, dict[str, None]] = {gid: {} for gid in project.goals}
 
-    def node(kind: str, ident: str, **attrs) -> tuple[str, str]:
+    def node(kind: str, ident: str, **attrs) -> Node:
         key = (kind, ident)
-        if key not in g:
-            g.add_node(key, defined=False)
+        if key not in nodes:
+            nodes[key] = {"defined": False}
         if attrs:
-            g.nodes[key].update(attrs)
+            nodes[key].update(attrs)
         return key
 
-    def party(ident: str) -> tuple[str, str]:
+    def edge(source: Node, target: Node, kind: str) -> None:
+        edges[(source, target)] = kind  # a repeated edge counts once, with the last kind
+
+    def party(ident: str) -> Node:
         return node(TEAM if ident in project.teams else PERSON, ident)
 
     for tid, team in project.teams.items():
         node(TEAM, tid, defined=True, label=team.model.name)
-        g.add_edge(node(TEAM, tid), node(PERSON, team.model.lead), kind="led_by")
+        edge(node(TEAM, tid), node(PERSON, team.model.lead), "led_by")
     for pid, person in project.people.items():
         node(PERSON, pid, defined=True, label=person.model.name)
     for tid, team in project.teams.items():
         for member in team.model.members:
-            g.add_edge(node(PERSON, member.id), node(TEAM, tid), kind="member_of")
+            edge(node(PERSON, member.id), node(TEAM, tid), "member_of")
     for kid, kpi in project.kpis.items():
         k = node(KPI, kid, defined=True, label=kpi.model.name)
-        g.add_edge(k, party(kpi.model.owner), kind="owned_by")
+        edge(k, party(kpi.model.owner), "owned_by")
         source = kpi.model.source
         if source is not None and source.type == "leads" and source.definition:
-            g.add_edge(k, node(LEAD, source.definition), kind="counts")
+            edge(k, node(LEAD, source.definition), "counts")
     for gid, goal in project.goals.items():
         m = goal.model
         n = node(GOAL, gid, defined=True, label=m.title, company=m.is_company_goal)
         for parent in m.parents:
-            g.add_edge(n, node(GOAL, parent), kind=SERVES)
-            goals.add_edge(n, (GOAL, parent))
+            edge(n, node(GOAL, parent), SERVES)
+            ups[gid][parent] = None
+            ups.setdefault(parent, {})
         if m.kpi:
-            g.add_edge(n, node(KPI, m.kpi), kind="measured_by")
+            edge(n, node(KPI, m.kpi), "measured_by")
         if m.team:
-            g.add_edge(n, node(TEAM, m.team), kind="belongs_to")
-        g.add_edge(n, party(m.owner), kind="owned_by")
+            edge(n, node(TEAM, m.team), "belongs_to")
+        edge(n, party(m.owner), "owned_by")
     for lid, lead in project.leads.items():
         n = node(LEAD, lid, defined=True, label=lead.model.name)
         for team in lead.model.agreed_by:
-            g.add_edge(n, node(TEAM, team), kind="agreed_by")
+            edge(n, node(TEAM, team), "agreed_by")
     for iid, inc in project.incentives.items():
         n = node(INCENTIVE, iid, defined=True, label=inc.model.name)
-        g.add_edge(n, party(inc.model.for_), kind="for")
+        edge(n, party(inc.model.for_), "for")
         for goal_id in inc.model.goals:
-            g.add_edge(n, node(GOAL, goal_id), kind="pays_on")
-    for key in goals:
-        goals.nodes[key].update(g.nodes[key])
-    return AlignmentGraph(g, goals)
+            edge(n, node(GOAL, goal_id), "pays_on")
+    downs: dict[str, dict[str, None]] = {}
+    for child, parents in ups.items():
+        for parent in parents:
+            downs.setdefault(parent, {})[child] = None
+    return AlignmentGraph(nodes, edges, {g: tuple(p) for g, p in ups.items()},
+                          {g: tuple(c) for g, c in downs.items()})

@@ -237,3 +237,57 @@ def test_no_gs406_when_every_paid_goal_traces(tmp_path):
     r = check(tmp_path, goal("sales.a", "company.q3"), extra={"bonus.yaml": inc})
     assert r.diagnostics == ()
     assert r.graph.graph.edges[("incentive", "sales.bonus"), (GOAL, "sales.a")]["kind"] == "pays_on"
+
+
+# The walks the checker does itself agree with networkx's answers on the same graph
+# (networkx is imported only when a command asks for the graph or a cycle is named).
+
+from types import SimpleNamespace  # noqa: E402
+
+import networkx as nx  # noqa: E402
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+def _project(parents: dict[str, list[str]], company: set[str]):
+    def model(gid):
+        return SimpleNamespace(model=SimpleNamespace(title=gid, is_company_goal=gid in company, parents=parents[gid],
+                                                     kpi=None, team=None, owner="ben"))
+    return SimpleNamespace(teams={}, people={}, kpis={}, leads={}, incentives={},
+                           goals={gid: model(gid) for gid in parents})
+
+
+_IDS = [f"g{i}" for i in range(8)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.fixed_dictionaries({g: st.lists(st.sampled_from(_IDS + ["missing"]), max_size=3) for g in _IDS}),
+       st.sets(st.sampled_from(_IDS), max_size=3))
+def test_traced_and_cycles_agree_with_networkx(parents, company):
+    g = build_graph(_project(parents, company))
+    reference = nx.DiGraph()
+    reference.add_nodes_from((GOAL, gid) for gid in parents)
+    reference.add_edges_from(((GOAL, c), (GOAL, p)) for c, ps in parents.items() for p in ps)
+    expected = set()
+    for gid in company:
+        expected |= {n[1] for n in nx.ancestors(reference, (GOAL, gid))} | {gid}
+    assert g.traced == expected
+    knots = [{n[1] for n in comp} for comp in nx.strongly_connected_components(reference)
+             if len(comp) > 1 or reference.has_edge(next(iter(comp)), next(iter(comp)))]
+    # One chain per knot of goals, starting at the knot's smallest id.
+    assert sorted(chain[0] for chain in g.cycles) == sorted(min(k) for k in knots)
+    assert all(any(set(chain) <= k for k in knots) for chain in g.cycles)
+    assert set(g.goals.edges) == set(reference.edges) and set(g.goals.nodes) == set(reference.nodes)
+    for gid in parents:
+        assert set(g.parents(gid)) == {p[1] for p in reference.successors((GOAL, gid))}
+        assert set(g.children(gid)) == {c[1] for c in reference.predecessors((GOAL, gid))}
+
+
+def test_a_check_of_the_example_tree_imports_no_networkx(specs):
+    import subprocess
+    import sys
+    code = ("import sys; from goalspec.cli import main\n"
+            "try: main(['check', sys.argv[1]])\n"
+            "except SystemExit: pass\n"
+            "print('networkx' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, str(specs)], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "False"

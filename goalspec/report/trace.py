@@ -5,17 +5,16 @@ from __future__ import annotations
 import json
 
 from goalspec.check import Result
-from goalspec.graph import GOAL
 
 
 def chains(result: Result, goal_id: str) -> list[list[str]]:
     """Every parent path from the goal to a company goal, or to where it breaks off."""
-    goals, company = result.graph.goals, result.graph.company_goals
+    company = result.graph.company_goals
     found: list[list[str]] = []
 
     def walk(path: list[str]) -> None:
         here = path[-1]
-        ups = sorted(p[1] for p in goals.successors((GOAL, here))) if (GOAL, here) in goals else []
+        ups = sorted(result.graph.parents(here))
         if here in company or not ups:
             found.append(path)
             return

@@ -30,10 +30,10 @@ def parent_path(goal, index: int) -> str:
 
 
 def check(ctx: Context):
-    graph, project = ctx.graph.goals, ctx.project
+    graph, project = ctx.graph, ctx.project
     for gid, goal in ctx.goals():
         for i, parent in enumerate(goal.model.parents):
-            if graph.nodes[(GOAL, parent)].get("defined") or project.is_declared("Goal", parent):
+            if graph.defined((GOAL, parent)) or project.is_declared("Goal", parent):
                 continue
             close = difflib.get_close_matches(parent, list(project.goals), n=1, cutoff=0.6)
             hint = f"did you mean `{close[0]}`?" if close else "name a goal defined in the tree"

@@ -23,14 +23,12 @@ company goal, remove ``team:``.
     parent: company.msp-seats
 """
 
-from goalspec.graph import GOAL
 from goalspec.rules.base import Context
 
 
 def check(ctx: Context):
-    goals = ctx.graph.goals
+    graph = ctx.graph
     for gid, goal in ctx.goals():
-        node = (GOAL, gid)
-        if goals.out_degree(node) == 0 and not goals.nodes[node].get("company"):
+        if not graph.parents(gid) and gid not in graph.company_goals:
             yield goal.diag("GS402", None, "goal has no parent: it does not trace to a company goal",
                             "add `parent:` with the id of the goal this one serves")

@@ -140,7 +140,7 @@ class _Site:
     def goal(self, gid: str) -> dict:
         """What every page that lists a goal shows of it."""
         m = self.p.goals[gid].model
-        children = sorted(p[1] for p in self.g.goals.predecessors(("goal", gid)))
+        children = sorted(self.g.children(gid))
         return {
             "id": gid, "title": m.title, "url": goal_url(gid), "status": m.status, "weight": m.weight, "tags": m.tags,
             "company": m.is_company_goal, "traced": gid in self.g.traced,
