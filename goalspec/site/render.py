@@ -11,6 +11,7 @@ jinja's autoescaping; Markdown is rendered with raw HTML and images off.
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, Callable
@@ -71,6 +72,7 @@ class _Site:
         }
         self.incentives_by_goal: dict[str, list] = {}
         self._notes: dict[str, list[dict]] | None = None
+        self._decimals: dict[str, int] = {}
         for iid, inc in sorted(self.p.incentives.items()):
             ref = {"id": iid, "label": inc.model.name, "url": f"incentives.html#incentive-{iid}"}
             for goal_id in dict.fromkeys(inc.model.goals):
@@ -201,20 +203,27 @@ class _Site:
         series = self.data.series.get(kid or "")
         kpi = self.p.kpis.get(kid or "")
         today = self.r.context.today
-        seen = [p.day for p in series.points if p.day <= today] if series else []
-        if not seen or kpi is None:
+        # Points are in day order: the newest one up to today is found by bisection, not a scan per goal.
+        upto = bisect_right(series.points, today, key=lambda p: p.day) if series else 0
+        if not upto or kpi is None:
             return None
-        days = (today - seen[-1]).days
+        last = series.points[upto - 1].day
+        days = (today - last).days
         when = "today" if days == 0 else "1 day ago" if days == 1 else f"{days} days ago"
-        return {"date": seen[-1].isoformat(), "days": days, "text": when,
+        return {"date": last.isoformat(), "days": days, "text": when,
                 "stale": days > CADENCE_DAYS[kpi.model.cadence]}
 
     def kpi_number(self, kid: str, value: float | None) -> str | None:
         """A value of a KPI as precisely as the KPI's own values are written."""
         if value is None:
             return None
-        series = self.data.series.get(kid)
-        places = 0 if value == int(value) else decimals(series.points) if series and series.points else 2
+        if value == int(value):
+            places = 0
+        else:
+            if kid not in self._decimals:
+                series = self.data.series.get(kid)
+                self._decimals[kid] = decimals(series.points) if series and series.points else 2
+            places = self._decimals[kid]
         return f"{value:,.{places}f}"
 
     def rollup(self, gid: str) -> dict | None:
@@ -327,6 +336,18 @@ def pages(result: Result, built: str | None = None, history: dict[str, list[dict
         by_owner.setdefault(goal["owner"]["id"], []).append(goal)
         if goal["kpi"]:
             by_kpi.setdefault(goal["kpi"]["id"], []).append(goal)
+    # Who is in, leads and is paid by what, indexed once: a page per person must not scan every team.
+    leads_of_team: dict[str, list] = {}
+    for lid, lead in sorted(p.leads.items()):
+        for tid in dict.fromkeys(lead.model.agreed_by):
+            leads_of_team.setdefault(tid, []).append(s.lead_ref(lid))
+    incentives_for: dict[str, list] = {}
+    for iid, inc in sorted(p.incentives.items()):
+        incentives_for.setdefault(inc.model.for_, []).append(
+            {"id": iid, "label": inc.model.name, "url": f"incentives.html#incentive-{iid}"})
+    kpis_of: dict[str, list] = {}
+    for kid, kpi in sorted(p.kpis.items()):
+        kpis_of.setdefault(kpi.model.owner, []).append(s.kpi_ref(kid))
     teams = []
     for tid, team in sorted(p.teams.items()):
         m = team.model
@@ -335,19 +356,25 @@ def pages(result: Result, built: str | None = None, history: dict[str, list[dict
             "lead": s.party_ref(m.lead),
             "members": [{**s.party_ref(x.id), "role": x.role, "email": x.email} for x in m.members],
             "goals": by_team.get(tid, []),
-            "leads": [s.lead_ref(lid) for lid, lead in sorted(p.leads.items()) if tid in lead.model.agreed_by],
-            "incentives": [{"id": i, "label": inc.model.name, "url": f"incentives.html#incentive-{i}"}
-                           for i, inc in sorted(p.incentives.items()) if inc.model.for_ == tid],
+            "leads": leads_of_team.get(tid, []),
+            "incentives": incentives_for.get(tid, []),
         })
+    member_of: dict[str, list] = {}
+    led_by: dict[str, list] = {}
+    for t in teams:
+        ref = {"id": t["id"], "label": t["name"], "url": t["url"]}
+        for pid in dict.fromkeys(x["id"] for x in t["members"]):
+            member_of.setdefault(pid, []).append(ref)
+        led_by.setdefault(t["lead"]["id"], []).append(ref)
     people = []
     for pid, person in sorted(p.people.items()):
         m = person.model
         people.append({
             "id": pid, "name": m.name, "role": m.role, "email": m.email, "url": f"people/{pid}.html",
-            "teams": [s.party_ref(t["id"]) for t in teams if any(x["id"] == pid for x in t["members"])],
+            "teams": [s.party_ref(t["id"]) for t in member_of.get(pid, [])],
             "goals": by_owner.get(pid, []),
-            "kpis": [s.kpi_ref(k) for k, kpi in sorted(p.kpis.items()) if kpi.model.owner == pid],
-            "leads": [{"id": t["id"], "label": t["name"], "url": t["url"]} for t in teams if t["lead"]["id"] == pid],
+            "kpis": kpis_of.get(pid, []),
+            "leads": led_by.get(pid, []),
         })
     kpis = []
     for kid, kpi in sorted(p.kpis.items()):
@@ -367,6 +394,10 @@ def pages(result: Result, built: str | None = None, history: dict[str, list[dict
             "notes": notes,
             "fresh": s.freshness(kid),
         })
+    kpis_counting: dict[str, list] = {}
+    for k in kpis:
+        if k["lead"]:
+            kpis_counting.setdefault(k["lead"]["id"], []).append(s.kpi_ref(k["id"]))
     leads = []
     for lid, lead in sorted(p.leads.items()):
         m = lead.model
@@ -374,7 +405,7 @@ def pages(result: Result, built: str | None = None, history: dict[str, list[dict
             "id": lid, "name": m.name, "stage": m.stage, "description": m.description,
             "agreed_by": [s.party_ref(t) for t in m.agreed_by], "handed_to": s.party_ref(m.handed_to) if m.handed_to else None,
             "follow_up_within": m.follow_up_within, "criteria": s.criteria(m.criteria),
-            "kpis": [s.kpi_ref(k["id"]) for k in kpis if k["lead"] and k["lead"]["id"] == lid],
+            "kpis": kpis_counting.get(lid, []),
             "figures": s.lead_figures(lid), "case_sensitive": m.case_sensitive,
             "revisions": [_revision(r) for r in m.revisions],
         })
