@@ -1,9 +1,9 @@
 """Generate a synthetic, valid spec tree of N goals for benchmarks.
 
 The tree looks like a large company's: ~N/100 company goals, each with team
-goals four levels deep below it, 50 teams with 10 people each, one KPI per
-team and level, a lead definition, incentives, and a year of weekly check-ins
-per KPI. Output is deterministic for a given N and seed, and `goalspec check`
+goals four levels deep below it; people and teams grow with the goals (one team
+of 10 people per 40 goals, at least 5 teams); one KPI per team and level, a lead
+definition, an incentive per team, and a year of weekly check-ins per KPI. Output is deterministic for a given N and seed, and `goalspec check`
 finds no error in it (with --today 2027-01-15; the random data leaves some
 goals behind pace, so there are GS502/GS503 warnings, as in a real company).
 
@@ -18,7 +18,7 @@ import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
-TEAMS = 50
+GOALS_PER_TEAM = 40
 PEOPLE_PER_TEAM = 10
 GOALS_PER_FILE = 100
 DEPTH = 4
@@ -38,18 +38,18 @@ def generate(n_goals: int, out: Path, seed: int = 7, kpi_per_goal: bool = False)
     (out / "checkins").mkdir()
     (out / "goalspec.yaml").write_text(_doc(["kind: Organization", "name: Bench Corp", "fiscal_year_start: 4"]))
 
-    teams = [f"team-{t:02d}" for t in range(TEAMS)]
-    people = {t: [f"p{t[-2:]}-{i}" for i in range(PEOPLE_PER_TEAM)] for t in teams}
+    teams = [f"team-{t:04d}" for t in range(max(5, n_goals // GOALS_PER_TEAM))]
+    people = {t: [f"p{t[5:]}-{i}" for i in range(PEOPLE_PER_TEAM)] for t in teams}
     for t in teams:
         members = "\n".join(f"  - {{id: {p}, name: Person {p}, email: {p}@bench.example}}" for p in people[t])
         (out / "teams" / f"{t}.yaml").write_text(
             _doc([f"kind: Team", f"id: {t}", f"name: Team {t}", f"lead: {people[t][0]}", "members:", members]))
 
-    kpis = [f"kpi-{t[-2:]}-{level}" for t in teams for level in range(DEPTH + 1)]
+    kpis = [(t, f"kpi-{t[5:]}-{level}") for t in teams for level in range(DEPTH + 1)]
     kpi_docs, checkin_docs = [], []
     start = date(2026, 1, 5)
-    for k in kpis:
-        owner = people[f"team-{k[4:6]}"][1]
+    for team, k in kpis:
+        owner = people[team][1]
         kpi_docs.append(_doc([
             "kind: KPI", f"id: {k}", f"name: Measure {k}", "unit: seats", "direction: increase",
             "aggregation: sum", f"owner: {owner}", "cadence: weekly", "source: {type: checkins}",
@@ -62,7 +62,7 @@ def generate(n_goals: int, out: Path, seed: int = 7, kpi_per_goal: bool = False)
 
     goals = _goal_docs(n_goals, teams, people, rng)
     if kpi_per_goal:
-        goals = _own_kpis(goals, out, people, rng, start)
+        goals = _own_kpis(goals, out, teams, people, rng, start)
     for i in range(0, len(goals), GOALS_PER_FILE):
         folder = out / "goals" / f"part-{i // (GOALS_PER_FILE * 50):03d}"
         folder.mkdir(parents=True, exist_ok=True)
@@ -71,7 +71,7 @@ def generate(n_goals: int, out: Path, seed: int = 7, kpi_per_goal: bool = False)
     companies = [g for g in range(max(1, n_goals // 100))]
     (out / "shared.yaml").write_text("---\n".join([
         _doc(["kind: LeadDefinition", "id: sql", "name: Sales-qualified lead", "stage: SQL",
-              "agreed_by: [team-00, team-01]", "handed_to: team-01", "follow_up_within: 2d",
+              f"agreed_by: [{teams[0]}, {teams[1]}]", f"handed_to: {teams[1]}", "follow_up_within: 2d",
               "criteria:", "  all:", "    - {field: seats, op: gte, value: 250}",
               "    - {field: company_type, op: in, value: [MSP, VAR]}"]),
         *(_doc(["kind: Incentive", f"id: bonus-{t}", f"name: Bonus {t}", f"for: {t}",
@@ -89,7 +89,7 @@ def _goal_docs(n_goals: int, teams: list[str], people: dict[str, list[str]], rng
     for gid in levels[0]:
         value = rng.randint(1000, 90000)
         docs.append(_doc(["kind: Goal", f"id: {gid}", f"title: Sell {value} seats by the end of FY2027",
-                          f"owner: {people['team-00'][0]}", "kpi: kpi-00-0", f"target: {{value: {value}}}",
+                          f"owner: {people[teams[0]][0]}", f"kpi: kpi-{teams[0][5:]}-0", f"target: {{value: {value}}}",
                           "deadline: FY2027", "tags: [company]",
                           "description: |", "  Why this matters: **seats** are what we sell."]))
     for level in range(1, DEPTH + 1):
@@ -104,7 +104,7 @@ def _goal_docs(n_goals: int, teams: list[str], people: dict[str, list[str]], rng
             docs.append(_doc([
                 "kind: Goal", f"id: {gid}", f"title: Close {value} seats through partners by {deadline}",
                 f"owner: {rng.choice(people[team])}", f"team: {team}", f"parent: {parent}",
-                f"kpi: kpi-{team[-2:]}-{level}", f"target: {{value: {value}}}", f"deadline: {deadline}",
+                f"kpi: kpi-{team[5:]}-{level}", f"target: {{value: {value}}}", f"deadline: {deadline}",
                 f"weight: {rng.choice([0.25, 0.5, 1])}", "tags: [bench]",
             ]))
             ids.append(gid)
@@ -112,12 +112,12 @@ def _goal_docs(n_goals: int, teams: list[str], people: dict[str, list[str]], rng
     return docs
 
 
-def _own_kpis(goals: list[str], out: Path, people, rng: random.Random, start: date) -> list[str]:
+def _own_kpis(goals: list[str], out: Path, teams: list[str], people, rng: random.Random, start: date) -> list[str]:
     """Point each goal at a KPI of its own, and give that KPI 52 weekly values."""
     docs, checkins, rewritten = [], [], []
     for i, goal in enumerate(goals):
         kid = f"gk-{i}"
-        owner = people["team-00"][i % PEOPLE_PER_TEAM]
+        owner = people[teams[0]][i % PEOPLE_PER_TEAM]
         docs.append(_doc(["kind: KPI", f"id: {kid}", f"name: Measure of goal {i}", "unit: seats", "aggregation: sum",
                           f"owner: {owner}", "cadence: weekly", "source: {type: checkins}"]))
         weeks = "\n".join(f"  {start + timedelta(weeks=w)}: {rng.randint(10, 500)}" for w in range(52))

@@ -292,25 +292,36 @@ def amounts(title: str) -> list[TitleNumber]:
     """The numbers in digits that are the title's commitment (GS103 compares them with the target):
     numbers() without the years, versions, durations, ranks and days that quantities() reads as
     something else."""
-    if not _DIGIT.search(title):
-        return []
-    low = _normal(_cut(title, _versions(title)))
-    low = _DAY.sub(" ", low)
-    return numbers(NOT_AMOUNT.sub(" ", low))
+    return list(_read(title)[2]) if _DIGIT.search(title) else []
 
 
 def quantities(title: str) -> tuple[list[str], list[tuple[str, str]]]:
     """The quantities a title states, and the numbers in it read as something else, each with
     what it was read as (a year, a version, a duration, a rank, a day)."""
+    found, discounted, _ = _read(title)
+    return list(found), list(discounted)
+
+
+@lru_cache(maxsize=16384)
+def _read(title: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...], tuple[TitleNumber, ...]]:
+    """A title read once for GS101, GS103 and the site: (quantities, numbers read as something
+    else, amounts). Cached: three rules ask of each title."""
     spans = _versions(title)
     versions = [title[a:b] for a, b in spans]
     low = _normal(_cut(title, spans))
     found = [m.group(0) for m in _DURATION_DONE.finditer(low)]
     days = [m.group(0).strip() for m in _DAY.finditer(low)]
     low = _DAY.sub(" ", low)
-    others = [m.group(0).strip() for m in NOT_AMOUNT.finditer(low) if re.search(r"\d", m.group(0))]
-    scrubbed = NOT_AMOUNT.sub(" ", low)
-    found += [n.text for n in numbers(scrubbed)]
+    # One pass of the long NOT_AMOUNT pattern: its matches are both reported and blanked.
+    others, pieces, at = [], [], 0
+    for m in NOT_AMOUNT.finditer(low):
+        if _DIGIT.search(m.group(0)):
+            others.append(m.group(0).strip())
+        pieces += [low[at:m.start()], " "]
+        at = m.end()
+    scrubbed = "".join(pieces) + low[at:]
+    amounts_ = numbers(scrubbed)
+    found += [n.text for n in amounts_]
     found += [m.group(0) for m in GLUED_UNIT.finditer(scrubbed)]
     found += [m.group(0) for m in WORD_QUANTITY.finditer(scrubbed)]
     discounted = [(v, "a version") for v in versions] + [(d, "a day") for d in days] + [(o, _kind(o)) for o in others]
@@ -321,7 +332,7 @@ def quantities(title: str) -> tuple[list[str], list[tuple[str, str]]]:
             text = m.group(0).rstrip(".,-")
             if text not in seen:
                 discounted.append((text, _kind(text)))
-    return found, discounted
+    return tuple(found), tuple(discounted), tuple(amounts_)
 
 
 @lru_cache(maxsize=65536)  # large trees repeat titles ("Close N seats ...")
