@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import shutil
 from datetime import date
 from html.parser import HTMLParser
@@ -100,10 +101,13 @@ def test_pages_load_cleanly_and_nothing_leaves_the_machine(sites, page, name):
 
 @pytest.mark.parametrize("name,word,goal", [
     ("specs", "qualified", "marketing.qualified-calls"),
-    ("large", "73366", "company.g0"),
+    ("large", None, "company.g0"),  # the number in its title, drawn by the generator
 ])
 def test_search_finds_a_goal_by_a_word_of_its_title(sites, page, name, word, goal):
     site = sites[name]
+    if word is None:
+        text = next((site.parent / "tree500" / "goals").rglob("goals-00000.yaml")).read_text()
+        word = re.search(r"id: company\.g0\ntitle: Sell (\d+) seats", text).group(1)
     page.goto((site / "index.html").as_uri())
     page.fill("#q", word)
     page.press("#q", "Enter")
@@ -121,7 +125,7 @@ def test_map_nodes_are_links_that_work(sites, page):
     site = sites["large"]
     page.goto((site / "map.html").as_uri())
     assert page.locator(".tree li.node").count() == 500  # every goal once
-    assert page.locator(".map-incentives > li").count() == 50
+    assert page.locator(".map-incentives > li").count() == len(list((site.parent / "tree500" / "teams").glob("*.yaml")))
     page.locator(".tree > li.node > details > ul > li.node > .box a.title").first.click()  # deeper ones start folded
     assert "/goals/" in page.url
     assert page.locator("main h1").inner_text().strip()
@@ -169,13 +173,13 @@ def test_crawl_finds_no_broken_link_or_anchor(sites, name):
             elif fragment and target.suffix == ".html" and fragment not in parse(target).ids:
                 broken.append(f"{source.relative_to(site)}: anchor {link}")
     assert broken == []
-    assert len(pages) > (1000 if name == "large" else 20)
+    assert len(pages) > (500 if name == "large" else 20)  # every goal has a page
 
 
 @pytest.mark.parametrize("name,target", [
     ("specs", "index.html"), ("specs", "goals/marketing.qualified-calls.html"), ("specs", "map.html"),
     ("specs", "leads.html"), ("specs", "due.html"), ("specs", "search.html?q=msp"), ("large", "map.html"),
-    ("large", "goals/company.g0.html"), ("large", "kpis/kpi-00-0.html"),
+    ("large", "goals/company.g0.html"), ("large", "kpis/kpi-0000-0.html"),
 ])
 def test_no_serious_accessibility_violations(sites, page, name, target):
     path, _, query = target.partition("?")
@@ -216,7 +220,7 @@ def test_goal_pages_chart_progress_with_a_text_alternative(sites, page):
     assert page.locator("figure.chart polyline.pace").count() == 1
     caption = page.locator("figure.chart figcaption").inner_text()
     assert "against a target of" in caption
-    page.goto((sites["large"] / "kpis" / "kpi-00-0.html").as_uri())
+    page.goto((sites["large"] / "kpis" / "kpi-0000-0.html").as_uri())
     assert page.locator("figure.chart svg[role=img]").count() == 1
     assert page.locator("table.values tbody tr").count() > 0  # every value, in words and numbers
     assert page.watch.problems == []
