@@ -16,14 +16,14 @@ def rules_cmd(fmt: str) -> None:
     Example:
       goalspec rules
     """
-    from goalspec.rules import RULES
+    from goalspec.rules.catalogue import catalogue
 
     if fmt == "markdown":
         from goalspec.report.explain import rules_markdown
 
         click.echo(rules_markdown(), nl=False)
         return
-    for code, rule in RULES.items():
+    for code, rule in catalogue().items():
         click.echo(f"{code}  {rule.severity.value:<8} {rule.summary}")
 
 
@@ -37,12 +37,13 @@ def explain(code: str) -> None:
       goalspec explain GS101
     """
     from goalspec.report.explain import explain_text
-    from goalspec.rules import RULES
+    from goalspec.rules.catalogue import catalogue
 
     code = code.upper()
-    if code not in RULES:
+    rules = catalogue()
+    if code not in rules:
         # A code cut short (GS10) means one that starts with it, before any that merely looks alike.
-        close = [c for c in RULES if c.startswith(code)] or difflib.get_close_matches(code, list(RULES), n=1, cutoff=0.6)
+        close = [c for c in rules if c.startswith(code)] or difflib.get_close_matches(code, list(rules), n=1, cutoff=0.6)
         hint = f" Did you mean {close[0]}?" if close else " Run `goalspec rules` for the list."
         raise click.UsageError(f"no rule {code}.{hint}")
     click.echo(explain_text(code), nl=False)

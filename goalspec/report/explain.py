@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from goalspec.rules import RULES
+from goalspec.rules.catalogue import catalogue
 
 
 def explain_text(code: str) -> str:
-    rule = RULES[code]
+    rule = catalogue()[code]
     return f"{code} ({rule.severity.value}): {rule.summary}\n\n{rule.explain}\n"
 
 
@@ -22,10 +22,10 @@ def rules_markdown() -> str:
         "| code | default | summary |",
         "|---|---|---|",
     ]
-    for code, rule in RULES.items():
+    for code, rule in catalogue().items():
         summary = rule.summary.replace("|", "\\|")
         out.append(f"| [{code}](#{code.lower()}) | {rule.severity.value} | {summary} |")
     out.append("")
-    for code, rule in RULES.items():
+    for code, rule in catalogue().items():
         out += [f"## {code}", "", f"**{rule.summary}** Default severity: {rule.severity.value}.", "", rule.explain, ""]
     return "\n".join(out)

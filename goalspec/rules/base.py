@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -11,6 +10,7 @@ from typing import Callable, Iterable
 
 from goalspec.diagnostics import DEFAULT_SEVERITY, Diagnostic, Severity
 from goalspec.graph import AlignmentGraph
+from goalspec.rules.catalogue import describe
 from goalspec.spec.models import Goal
 from goalspec.spec.periods import day_or_none
 from goalspec.data.progress import Progress, all_progress
@@ -36,16 +36,10 @@ class Rule:
 
     @classmethod
     def from_module(cls, module: ModuleType) -> Rule:
-        doc = inspect.cleandoc(module.__doc__ or "")
-        summary, _, body = doc.partition("\n")
+        summary, explain = describe(module.__doc__)
         code = module.__name__.rpartition(".")[2].upper()
-        return cls(
-            code=code,
-            severity=DEFAULT_SEVERITY[code],
-            summary=summary.strip(),
-            explain=body.strip(),
-            check=getattr(module, "check", None),
-        )
+        return cls(code=code, severity=DEFAULT_SEVERITY[code], summary=summary, explain=explain,
+                   check=getattr(module, "check", None))
 
 
 @dataclass(frozen=True)

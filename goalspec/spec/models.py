@@ -83,7 +83,7 @@ Duration = Annotated[str, BeforeValidator(_text, json_schema_input_type=Union[st
 class Model(BaseModel):
     # NaN and infinity (YAML's `.nan`, `.inf`, and 1e400) are no measurement: a spec that holds
     # one gets GS003 here instead of reaching the progress model's arithmetic.
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False, defer_build=True)
 
 
 class Document(Model):
