@@ -21,7 +21,7 @@ from goalspec.spec.cache import FileCache
 from goalspec.check import Result, run
 from goalspec.spec.memory import no_cyclic_gc
 from goalspec.vcs.history import site_history
-from goalspec.site.output import environment, write
+from goalspec.site.output import Reuse, environment, write
 from goalspec.site.render import pages
 from goalspec.site.accountability import accountability_page
 from goalspec.site.templates import template_dirs
@@ -60,29 +60,31 @@ def built_date(environ: dict[str, str] | None = None) -> str | None:
 
 def build(tree: Path, out: Path, today: date, *, allow_errors: bool = False, templates: Path | None = None,
           cache: FileCache | None = None, progress: Callable[[int], Callable[[int], None]] | None = None,
-          rev: str | None = None, history: bool = True) -> Built:
+          rev: str | None = None, history: bool = True, reuse: Reuse | None = None) -> Built:
     """``progress``, given the number of pages, returns what to call as chunks of them are written.
 
     ``rev`` builds the tree as it was at a git revision (read through git, the working
     tree untouched); ``history`` adds each goal's commits to its page when the tree is
     in a git repository.
 
-    When ``out`` is a symbolic link, the link stays and the folder it points at is replaced."""
+    When ``out`` is a symbolic link, the link stays and the folder it points at is replaced.
+    ``reuse`` (serve) carries what the previous build rendered: unchanged pages are kept."""
     out = _destination(out)
     if templates is not None and not templates.is_dir():
         raise BuildError(f"templates folder {templates} does not exist")
     with no_cyclic_gc():
         if rev is None:
-            return _build(tree, tree, "HEAD", out, today, allow_errors, templates, cache, progress, history)
+            return _build(tree, tree, "HEAD", out, today, allow_errors, templates, cache, progress, history, reuse)
         try:
             with tree_at(tree, rev) as (folder, commit):
-                return _build(folder, tree, commit, out, today, allow_errors, templates, cache, progress, history)
+                return _build(folder, tree, commit, out, today, allow_errors, templates, cache, progress, history,
+                              reuse)
         except RevisionError as exc:
             raise BuildError(str(exc)) from None
 
 
 def _build(folder: Path, tree: Path, rev: str, out: Path, today: date, allow_errors: bool, templates: Path | None,
-           cache: FileCache | None, progress, history: bool) -> Built:
+           cache: FileCache | None, progress, history: bool, reuse: Reuse | None = None) -> Built:
     # ``folder`` is what is read (the tree, or a copy of it at ``rev``); ``tree`` is where
     # the tree is in the repository, for paths in messages and for git's history.
     result = replace(run(folder, today, cache, remote_data=True), root=tree)
@@ -94,16 +96,31 @@ def _build(folder: Path, tree: Path, rev: str, out: Path, today: date, allow_err
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(out)
     staging, lock = _staging(out)
+    if reuse is not None and reuse.templates != (seen := _template_files(templates)):
+        reuse.folder, reuse.templates = None, seen  # a template changed: every page is rendered anew
     try:
-        write(site_pages, env, staging, progress=progress(len(site_pages)) if progress else None)
+        write(site_pages, env, staging, progress=progress(len(site_pages)) if progress else None, reuse=reuse)
         _copy_assets(templates, staging / "assets")
         _swap(staging, out)
+        if reuse is not None:
+            reuse.folder = out
     except BaseException:
         _remove(staging)
         raise
     finally:
         os.close(lock)
     return Built(result, len(site_pages), True)
+
+
+def _template_files(templates: Path | None) -> tuple:
+    """Every template file and its size and modification time: what a rebuild must notice."""
+    seen = []
+    for folder in template_dirs(templates):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                info = path.stat()
+                seen.append((str(path), info.st_size, info.st_mtime_ns))
+    return tuple(seen)
 
 
 def _destination(out: Path) -> Path:

@@ -4,8 +4,11 @@ page, so the output is the same whatever the number of workers)."""
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
+import pickle
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -50,12 +53,33 @@ _shared: tuple | None = None
 CHUNK = 250  # pages per unit of work: small enough for a smooth progress bar, large enough to be cheap
 
 
+@dataclass
+class Reuse:
+    """What the previous build of a site rendered, for the next one to keep (`goalspec serve`).
+
+    A page's file depends only on its template and its context (plain data), so a
+    page whose fingerprint, a hash of both, is the one it had last time is linked
+    from the previous folder instead of rendered: a save re-renders only the pages
+    whose inputs changed."""
+
+    folder: Path | None = None            # where the previous build's files are
+    prints: dict[str, bytes] = field(default_factory=dict)  # page path -> fingerprint
+    templates: object = None              # what the template folders held (any change: render all)
+    rendered: int = 0                     # pages the last build rendered rather than linked
+
+
+def fingerprint(template: str, context: dict) -> bytes:
+    return hashlib.blake2b(pickle.dumps((template, context), protocol=5), digest_size=16).digest()
+
+
 def write(site_pages: list[Page], env: jinja2.Environment, dest: Path, jobs: int | None = None,
-          progress: Callable[[int], None] | None = None) -> None:
+          progress: Callable[[int], None] | None = None, reuse: Reuse | None = None) -> None:
     """Render every page into dest; ``progress`` is told how many pages each finished chunk held.
 
     Each file depends only on its page, so the result is the same whatever the
-    number of workers."""
+    number of workers. With ``reuse``, pages unchanged since the build it describes
+    are linked from its folder, and ``reuse`` then describes this build (its folder
+    is for the caller to set, once the files are where they stay)."""
     global _shared
     for folder in sorted({str(Path(p.path).parent) for p in site_pages}):
         (dest / folder).mkdir(parents=True, exist_ok=True)
@@ -63,33 +87,57 @@ def write(site_pages: list[Page], env: jinja2.Environment, dest: Path, jobs: int
         jobs = min(os.cpu_count() or 1, 4) if len(site_pages) >= PARALLEL_FROM else 1
     chunks = range(0, len(site_pages), CHUNK)
     done = progress or (lambda n: None)
+    previous = (reuse.folder, reuse.prints) if reuse is not None and reuse.folder is not None else None
+    prints: dict[str, bytes] = {}
+    rendered = 0
+
+    def finished(part: tuple[list[tuple[str, bytes]], int]) -> None:
+        nonlocal rendered
+        prints.update(part[0])
+        rendered += part[1]
+        done(len(part[0]))
+
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for start in chunks:
-            done(_render(site_pages[start:start + CHUNK], env, dest))
-        return
-    for name in sorted({p.template for p in site_pages}):
-        with blame(env, name):
-            env.get_template(name)  # compiled once, before the workers are forked
-    _shared = (site_pages, env, dest)
-    try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for count in pool.imap_unordered(_render_chunk, chunks):
-                done(count)
-    finally:
-        _shared = None
+            finished(_render(site_pages[start:start + CHUNK], env, dest, previous, reuse is not None))
+    else:
+        for name in sorted({p.template for p in site_pages}):
+            with blame(env, name):
+                env.get_template(name)  # compiled once, before the workers are forked
+        _shared = (site_pages, env, dest, previous, reuse is not None)
+        try:
+            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                for part in pool.imap_unordered(_render_chunk, chunks):
+                    finished(part)
+        finally:
+            _shared = None
+    if reuse is not None:
+        reuse.prints, reuse.rendered, reuse.folder = prints, rendered, None
 
 
-def _render_chunk(start: int) -> int:
-    site_pages, env, dest = _shared
-    return _render(site_pages[start:start + CHUNK], env, dest)
+def _render_chunk(start: int) -> tuple[list[tuple[str, bytes]], int]:
+    site_pages, env, dest, previous, keep = _shared
+    return _render(site_pages[start:start + CHUNK], env, dest, previous, keep)
 
 
-def _render(site_pages: list[Page], env: jinja2.Environment, dest: Path) -> int:
+def _render(site_pages: list[Page], env: jinja2.Environment, dest: Path,
+            previous: tuple[Path, dict[str, bytes]] | None, keep: bool) -> tuple[list[tuple[str, bytes]], int]:
+    """(each page's path and fingerprint (empty unless ``keep``), how many were rendered)."""
+    prints, rendered = [], 0
     for page in site_pages:
         context = {**page.context, **page.more()} if page.more else page.context  # goalspec's code: not blamed
+        mark = fingerprint(page.template, context) if keep else b""
+        prints.append((page.path, mark))
+        if previous is not None and previous[1].get(page.path) == mark:
+            try:
+                os.link(previous[0] / page.path, dest / page.path)
+                continue
+            except OSError:
+                pass  # gone, or another file system: render it
         with blame(env, page.template):
             text = env.get_template(page.template).render(root="../" * page.path.count("/"), page_path=page.path,
                                                           **context)
         with open(dest / page.path, "wb") as fh:
             fh.write(text.encode("utf-8"))
-    return len(site_pages)
+        rendered += 1
+    return prints, rendered

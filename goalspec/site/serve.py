@@ -24,7 +24,9 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable
 
+from goalspec.spec.cache import FileCache, MemoryCache
 from goalspec.site.build import BuildError, build
+from goalspec.site.output import Reuse
 from goalspec.site.templates import TemplateProblem
 
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
@@ -57,18 +59,24 @@ class Watcher(threading.Thread):
 
     ``also``: more folders whose saves rebuild, such as the templates."""
 
-    def __init__(self, tree: Path, rebuild: Callable[[], None], interval: float = 0.5, also: Iterable[Path] = ()):
+    def __init__(self, tree: Path, rebuild: Callable[[], None], interval: float = 0.1, also: Iterable[Path] = ()):
         super().__init__(daemon=True)
         self.folders = [tree, *also]
         self.rebuild, self.interval = rebuild, interval
         self.stop = threading.Event()
+        self._wait = interval
         self._seen = self._snapshot()
 
     def _snapshot(self) -> tuple:
-        return tuple(snapshot(folder) for folder in self.folders)
+        started = time.perf_counter()
+        seen = tuple(snapshot(folder) for folder in self.folders)
+        # A save shows within a tenth of a second; a tree so large that looking costs more
+        # is looked at less often, so that watching never takes more than a tenth of a core.
+        self._wait = max(self.interval, 10 * (time.perf_counter() - started))
+        return seen
 
     def run(self) -> None:
-        while not self.stop.wait(self.interval):
+        while not self.stop.wait(self._wait):
             now = self._snapshot()
             if now != self._seen:
                 self._seen = now
@@ -235,10 +243,15 @@ def serve(tree: Path, today: Callable[[], date], host: str, port: int, templates
         shutil.rmtree(work, ignore_errors=True)
         raise
 
+    # Kept across rebuilds: a save re-parses the files it changed and re-renders the pages they change.
+    cache, reuse = MemoryCache(FileCache.default()), Reuse()
+
     def rebuild() -> None:
         started = time.perf_counter()
         try:
-            built = build(tree, site.folder, today(), allow_errors=True, templates=templates)
+            built = build(tree, site.folder, today(), allow_errors=True, templates=templates, cache=cache,
+                          reuse=reuse)
+            cache.keep_used()
         except (BuildError, TemplateProblem) as exc:
             site.error = str(exc)
         except Exception as exc:  # a bug, but the next save may still build: say it and keep watching
@@ -247,7 +260,7 @@ def serve(tree: Path, today: Callable[[], date], host: str, port: int, templates
             site.error = None
             s = built.result.summary
             state = f"{s.errors} errors, {s.warnings} warnings" if s.errors or s.warnings else "no problems"
-            echo(f"rebuilt in {time.perf_counter() - started:.2f}s: {state}")
+            echo(f"rebuilt in {time.perf_counter() - started:.2f}s ({reuse.rendered} of {built.pages} pages rendered): {state}")
             return
         echo(f"not rebuilt: {site.error}")
 

@@ -108,6 +108,7 @@ class MemoryCache:
     def __init__(self, behind: FileCache | None = None):
         self._entries: dict[bytes, Any] = {}
         self._behind = behind
+        self._used: set[bytes] = set()
 
     def get(self, raw: bytes) -> Any | None:
         entry = self._entries.get(raw)
@@ -115,9 +116,18 @@ class MemoryCache:
             entry = self._behind.get(raw)
             if entry is not None:
                 self._entries[raw] = entry
+        if entry is not None:
+            self._used.add(raw)
         return entry
 
     def put(self, raw: bytes, entry: Any) -> None:
         self._entries[raw] = entry
+        self._used.add(raw)
         if self._behind is not None:
             self._behind.put(raw, entry)
+
+    def keep_used(self) -> None:
+        """Forget what was not asked for since the last call: a long `serve` session keeps
+        the files as they are now, not every version ever saved."""
+        self._entries = {raw: entry for raw, entry in self._entries.items() if raw in self._used}
+        self._used = set()

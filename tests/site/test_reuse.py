@@ -1,0 +1,108 @@
+"""serve's rebuilds keep what did not change: files re-parsed and pages re-rendered only when their inputs did."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+from goalspec.site.build import build
+from goalspec.site.output import Reuse
+from goalspec.spec.cache import MemoryCache
+from goalspec.spec.load import load_tree
+from paths import SPECS
+
+TODAY = date(2027, 1, 15)
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_a_rebuild_renders_only_the_pages_whose_inputs_changed(tmp_path):
+    tree = shutil.copytree(SPECS, tmp_path / "specs")
+    reuse = Reuse()
+    first = build(tree, tmp_path / "site", TODAY, reuse=reuse)
+    assert reuse.rendered == first.pages > 20
+
+    build(tree, tmp_path / "site", TODAY, reuse=reuse)
+    assert reuse.rendered == 0  # nothing changed: every page kept
+
+    # A goal's description is on its own page (and in the search index): not on the other pages.
+    _edit(tree / "goals" / "sales.yaml", "reviewed weekly with the CEO", "reviewed weekly with the CFO")
+    again = build(tree, tmp_path / "site", TODAY, reuse=reuse)
+    assert 1 <= reuse.rendered <= 3, reuse.rendered
+    assert "reviewed weekly with the CFO" in (tmp_path / "site" / "goals" / "sales.msp-seats.html").read_text()
+
+    fresh = build(tree, tmp_path / "fresh", TODAY)
+    assert again.pages == fresh.pages
+    assert _files(tmp_path / "site") == _files(tmp_path / "fresh")  # the same bytes as a build from scratch
+
+
+def test_a_title_changes_every_page_that_shows_it_and_no_other(tmp_path):
+    tree = shutil.copytree(SPECS, tmp_path / "specs")
+    reuse = Reuse()
+    build(tree, tmp_path / "site", TODAY, reuse=reuse)
+    _edit(tree / "goals" / "company.yaml", "Increase seats sold", "Grow seats sold")
+    built = build(tree, tmp_path / "site", TODAY, reuse=reuse)
+    assert 1 < reuse.rendered < built.pages
+    build(tree, tmp_path / "fresh", TODAY)
+    assert _files(tmp_path / "site") == _files(tmp_path / "fresh")
+
+
+def test_a_changed_template_renders_every_page(tmp_path):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    reuse = Reuse()
+    first = build(SPECS, tmp_path / "site", TODAY, templates=templates, reuse=reuse)
+    (templates / "404.html").write_text("{% extends 'base.html' %}{% block main %}<h1>Lost</h1>{% endblock %}")
+    build(SPECS, tmp_path / "site", TODAY, templates=templates, reuse=reuse)
+    assert reuse.rendered == first.pages
+
+
+def test_the_memory_cache_forgets_versions_no_longer_in_the_tree(tmp_path):
+    tree = shutil.copytree(SPECS, tmp_path / "specs")
+    cache = MemoryCache()
+    load_tree(tree, cache)
+    cache.keep_used()
+    before = len(cache._entries)
+    _edit(tree / "goals" / "sales.yaml", "reviewed weekly with the CEO", "reviewed weekly with the CFO")
+    load_tree(tree, cache)
+    assert len(cache._entries) == before + 1  # the new version beside the old, until the rebuild is done
+    cache.keep_used()
+    assert len(cache._entries) == before
+
+
+def test_serve_says_how_many_pages_a_save_rendered(tmp_path):
+    tree = shutil.copytree(SPECS, tmp_path / "specs")
+    proc = subprocess.Popen([sys.executable, "-m", "goalspec", "serve", str(tree), "--port", "0", "--today",
+                             "2027-01-15"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        lines = []
+
+        def until(pattern: str) -> re.Match:
+            while True:
+                line = proc.stdout.readline()
+                assert line, "".join(lines)
+                lines.append(line)
+                if m := re.search(pattern, line):
+                    return m
+
+        first = until(r"rebuilt in \S+ \((\d+) of (\d+) pages rendered\)")
+        assert first.group(1) == first.group(2)
+        until(r"serving ")
+        _edit(tree / "goals" / "sales.yaml", "reviewed weekly with the CEO", "reviewed weekly with the CFO")
+        second = until(r"rebuilt in \S+ \((\d+) of (\d+) pages rendered\)")
+        assert 1 <= int(second.group(1)) <= 3 and int(second.group(2)) == int(first.group(2))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
