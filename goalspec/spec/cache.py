@@ -107,13 +107,13 @@ class MemoryCache:
 
     def __init__(self, behind: FileCache | None = None):
         self._entries: dict[bytes, Any] = {}
-        self._behind = behind
+        self.behind = behind
         self._used: set[bytes] = set()
 
     def get(self, raw: bytes) -> Any | None:
         entry = self._entries.get(raw)
-        if entry is None and self._behind is not None:
-            entry = self._behind.get(raw)
+        if entry is None and self.behind is not None:
+            entry = self.behind.get(raw)
             if entry is not None:
                 self._entries[raw] = entry
         if entry is not None:
@@ -123,8 +123,13 @@ class MemoryCache:
     def put(self, raw: bytes, entry: Any) -> None:
         self._entries[raw] = entry
         self._used.add(raw)
-        if self._behind is not None:
-            self._behind.put(raw, entry)
+        if self.behind is not None:
+            self.behind.put(raw, entry)
+
+    def keep(self, raw: bytes, entry: Any) -> None:
+        """Remember an entry that is already behind (a forked worker wrote it there)."""
+        self._entries[raw] = entry
+        self._used.add(raw)
 
     def keep_used(self) -> None:
         """Forget what was not asked for since the last call: a long `serve` session keeps

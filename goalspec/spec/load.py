@@ -22,7 +22,7 @@ from typing import Any
 
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from goalspec.spec.cache import FileCache
+from goalspec.spec.cache import FileCache, MemoryCache
 # SEP: the key-path separator other stages import from here.
 from goalspec.spec.yamlerrors import explain_yaml_error, salvage
 from goalspec.spec.compose import (PATH_BUDGET_RATIO, PATH_BUDGET_SLACK, SEP, Converter, Reject,  # noqa: F401
@@ -113,8 +113,11 @@ def load_tree(root: Path, cache: FileCache | None = None, jobs: int | None = Non
         big = len(todo) > 1 and _total_size([paths[i] for i in todo]) >= PARALLEL_BYTES
         jobs = min(os.cpu_count() or 1, 4) if big else 1
     if jobs > 1 and len(todo) > 1 and "fork" in multiprocessing.get_all_start_methods():
-        for i, blob in zip(todo, _parse_in_workers([paths[i] for i in todo], [rels[i] for i in todo], cache, jobs)):
-            loaded[i] = _from_cache(marshal.loads(blob), rels[i])
+        for i, (blob, raw) in zip(todo, _parse_in_workers([paths[i] for i in todo], [rels[i] for i in todo], cache, jobs)):
+            entry = marshal.loads(blob)
+            loaded[i] = _from_cache(entry, rels[i])
+            if raw is not None and isinstance(cache, MemoryCache):  # what a worker remembers dies with it
+                cache.keep(raw, entry)
     else:
         for i in todo:
             loaded[i] = load_file(paths[i], rels[i], cache)
@@ -159,7 +162,24 @@ def _cached(path: Path, rel: str, cache: FileCache) -> tuple | None:
     return _from_cache(cache.get(raw), rel) if raw is not None else None
 
 
-def _parse_in_workers(paths: list[Path], rels: list[str], cache: FileCache | None, jobs: int) -> list[bytes]:
+class _Recording:
+    """A worker's stand-in for a memory cache: the disk cache behind it, and the content it
+    was asked about, which the parent keeps with the entry the worker hands back."""
+
+    def __init__(self, behind: FileCache | None):
+        self.behind, self.raw = behind, None
+
+    def get(self, raw: bytes) -> Any | None:
+        self.raw = raw
+        return self.behind.get(raw) if self.behind is not None else None
+
+    def put(self, raw: bytes, entry: Any) -> None:
+        self.raw = raw
+        if self.behind is not None:
+            self.behind.put(raw, entry)
+
+
+def _parse_in_workers(paths: list[Path], rels: list[str], cache: FileCache | None, jobs: int) -> list[tuple[bytes, bytes | None]]:
     global _pending
     _pending = (paths, rels, cache)
     try:
@@ -183,10 +203,17 @@ def _total_size(paths: list[Path]) -> int:
     return total
 
 
-def _load_every(task: tuple[int, int]) -> list[bytes]:
+def _load_every(task: tuple[int, int]) -> list[tuple[bytes, bytes | None]]:
     start, step = task
     paths, rels, cache = _pending
-    return [marshal.dumps(_to_cache(*load_file(path, rel, cache))) for path, rel in zip(paths[start::step], rels[start::step])]
+    if not isinstance(cache, MemoryCache):
+        return [(marshal.dumps(_to_cache(*load_file(path, rel, cache))), None)
+                for path, rel in zip(paths[start::step], rels[start::step])]
+    out = []
+    for path, rel in zip(paths[start::step], rels[start::step]):
+        recording = _Recording(cache.behind)
+        out.append((marshal.dumps(_to_cache(*load_file(path, rel, recording))), recording.raw))
+    return out
 
 
 def load_file(path: Path, rel: str, cache: FileCache | None = None) -> tuple[SourceFile, list[RawDocument], list[Diagnostic]]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from goalspec.spec.periods import Period, _add_months, _month_end, parse_period
 
@@ -112,7 +113,8 @@ _BASELINE = re.compile(r"\b(?:over|vs\.?|versus|than|as|from|since|compared (?:t
                        r"|last|previous|prior)\s+(?:the\s+)?$", re.I)
 
 
-def stated_times(title: str, deadline: Period, start: date, fiscal_year_start: int) -> list[list[Stated]]:
+@lru_cache(maxsize=1 << 16)  # serve re-checks the same titles on every save
+def stated_times(title: str, deadline: Period, start: date, fiscal_year_start: int) -> tuple[tuple[Stated, ...], ...]:
     """Each time the title states as its deadline, as the readings it allows (several when the
     calendar is ambiguous); the deadline agrees with a time when it agrees with any reading.
     Times led by "by", "in", "until", "the end of" ... are the deadline; a bare period ("Q3 goal")
@@ -134,7 +136,7 @@ def stated_times(title: str, deadline: Period, start: date, fiscal_year_start: i
             readings = _read(form, m, deadline, start, fiscal_year_start)
             if readings:
                 (led if (m.group("lead") or "").strip() or form in ("this", "eo", "within") else bare).append(readings)
-    return led or bare
+    return tuple(tuple(r) for r in led or bare)
 
 
 def _read(form: str, m: re.Match, deadline: Period, start: date, fy: int) -> list[Stated]:

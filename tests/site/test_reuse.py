@@ -106,3 +106,12 @@ def test_serve_says_how_many_pages_a_save_rendered(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_files_parsed_by_forked_workers_are_remembered_by_the_parent(tmp_path):
+    tree = shutil.copytree(SPECS, tmp_path / "specs")
+    cache = MemoryCache()
+    first = load_tree(tree, cache, jobs=2)
+    assert len(cache._entries) == len(first.files)
+    again = load_tree(tree, cache, jobs=2)  # every file from memory: nothing left for workers
+    assert again.documents == first.documents and again.diagnostics == first.diagnostics
