@@ -41,19 +41,21 @@ class Result:
 
 
 def run(root: Path, today: date, cache: FileCache | None = None, *, remote_data: bool = False,
-        base: BaseRevision | None = None) -> Result:
+        base: BaseRevision | None = None, jobs: int | None = None) -> Result:
     """Check a spec tree; every finding is collected, none stops the run.
 
     KPI values from check-ins, CSV files and SQLite files in the tree are always
     read; other databases only with ``remote_data``. ``base`` (check --base) is
     the tree at the base revision of a change, which GS601 compares with.
+    ``jobs=1`` parses in this process, never in forked workers (serve forks no thread's locks).
     """
     with no_cyclic_gc():
-        return _run(root, today, cache, remote_data, base)
+        return _run(root, today, cache, remote_data, base, jobs)
 
 
-def _run(root: Path, today: date, cache: FileCache | None, remote_data: bool, base: BaseRevision | None) -> Result:
-    loaded = load_tree(root, cache)
+def _run(root: Path, today: date, cache: FileCache | None, remote_data: bool, base: BaseRevision | None,
+         jobs: int | None = None) -> Result:
+    loaded = load_tree(root, cache, jobs)
     project, found = validate(loaded, KNOWN_CODES)
     graph = build_graph(project)
     ctx = Context(project, graph, today, remote_data, base)

@@ -60,7 +60,8 @@ def built_date(environ: dict[str, str] | None = None) -> str | None:
 
 def build(tree: Path, out: Path, today: date, *, allow_errors: bool = False, templates: Path | None = None,
           cache: FileCache | None = None, progress: Callable[[int], Callable[[int], None]] | None = None,
-          rev: str | None = None, history: bool = True, reuse: Reuse | None = None) -> Built:
+          rev: str | None = None, history: bool = True, reuse: Reuse | None = None,
+          jobs: int | None = None) -> Built:
     """``progress``, given the number of pages, returns what to call as chunks of them are written.
 
     ``rev`` builds the tree as it was at a git revision (read through git, the working
@@ -68,26 +69,29 @@ def build(tree: Path, out: Path, today: date, *, allow_errors: bool = False, tem
     in a git repository.
 
     When ``out`` is a symbolic link, the link stays and the folder it points at is replaced.
-    ``reuse`` (serve) carries what the previous build rendered: unchanged pages are kept."""
+    ``reuse`` (serve) carries what the previous build rendered: unchanged pages are kept.
+    ``jobs=1`` parses and renders in this process (serve: forking a process with threads risks a
+    child stuck on a lock another thread held)."""
     out = _destination(out)
     if templates is not None and not templates.is_dir():
         raise BuildError(f"templates folder {templates} does not exist")
     with no_cyclic_gc():
         if rev is None:
-            return _build(tree, tree, "HEAD", out, today, allow_errors, templates, cache, progress, history, reuse)
+            return _build(tree, tree, "HEAD", out, today, allow_errors, templates, cache, progress, history, reuse, jobs)
         try:
             with tree_at(tree, rev) as (folder, commit):
                 return _build(folder, tree, commit, out, today, allow_errors, templates, cache, progress, history,
-                              reuse)
+                              reuse, jobs)
         except RevisionError as exc:
             raise BuildError(str(exc)) from None
 
 
 def _build(folder: Path, tree: Path, rev: str, out: Path, today: date, allow_errors: bool, templates: Path | None,
-           cache: FileCache | None, progress, history: bool, reuse: Reuse | None = None) -> Built:
+           cache: FileCache | None, progress, history: bool, reuse: Reuse | None = None,
+           jobs: int | None = None) -> Built:
     # ``folder`` is what is read (the tree, or a copy of it at ``rev``); ``tree`` is where
     # the tree is in the repository, for paths in messages and for git's history.
-    result = replace(run(folder, today, cache, remote_data=True), root=tree)
+    result = replace(run(folder, today, cache, remote_data=True, jobs=jobs), root=tree)
     if result.failed and not allow_errors:
         return Built(result, 0, False)
     site_pages = pages(result, built_date(), site_history(tree, rev, result.project) if history else None)
@@ -99,7 +103,7 @@ def _build(folder: Path, tree: Path, rev: str, out: Path, today: date, allow_err
     if reuse is not None and reuse.templates != (seen := _template_files(templates)):
         reuse.folder, reuse.templates = None, seen  # a template changed: every page is rendered anew
     try:
-        write(site_pages, env, staging, progress=progress(len(site_pages)) if progress else None, reuse=reuse)
+        write(site_pages, env, staging, jobs, progress=progress(len(site_pages)) if progress else None, reuse=reuse)
         _copy_assets(templates, staging / "assets")
         _swap(staging, out)
         if reuse is not None:

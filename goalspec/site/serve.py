@@ -246,11 +246,11 @@ def serve(tree: Path, today: Callable[[], date], host: str, port: int, templates
     # Kept across rebuilds: a save re-parses the files it changed and re-renders the pages they change.
     cache, reuse = MemoryCache(FileCache.default()), Reuse()
 
-    def rebuild() -> None:
+    def rebuild(jobs: int | None = 1) -> None:
         started = time.perf_counter()
         try:
             built = build(tree, site.folder, today(), allow_errors=True, templates=templates, cache=cache,
-                          reuse=reuse)
+                          reuse=reuse, jobs=jobs)
             cache.keep_used()
         except (BuildError, TemplateProblem) as exc:
             site.error = str(exc)
@@ -267,7 +267,7 @@ def serve(tree: Path, today: Callable[[], date], host: str, port: int, templates
     watcher = Watcher(tree, rebuild, also=[templates] if templates is not None and templates.is_dir() else [])
     restore = _stop_on_signals()
     try:
-        rebuild()
+        rebuild(None)  # before any thread starts: forked workers are safe, and the first build needs them
         watcher.start()
         echo(f"serving {tree} at {url(host, server.server_address[1])} (Ctrl-C to stop)")
         server.serve_forever()

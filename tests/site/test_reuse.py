@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import importlib.util
+import multiprocessing
 import re
 import shutil
 import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+
+import pytest
 
 from goalspec.site.build import build
 from goalspec.site.output import Reuse
@@ -115,3 +119,22 @@ def test_files_parsed_by_forked_workers_are_remembered_by_the_parent(tmp_path):
     assert len(cache._entries) == len(first.files)
     again = load_tree(tree, cache, jobs=2)  # every file from memory: nothing left for workers
     assert again.documents == first.documents and again.diagnostics == first.diagnostics
+
+
+def test_jobs_1_builds_a_large_site_without_forking(tmp_path, monkeypatch):
+    """serve rebuilds from its watcher thread, while the server's threads run: a fork there could
+    leave a worker stuck on a lock another thread held, so its rebuilds never fork."""
+    spec = importlib.util.spec_from_file_location("gen_tree", SPECS.parent / "bench" / "gen_tree.py")
+    gen_tree = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen_tree)
+    gen_tree.generate(2500, tmp_path / "tree")  # past both thresholds: a megabyte of YAML, 400 pages
+
+    def no_fork(*args, **kwargs):
+        raise AssertionError("forked")
+
+    monkeypatch.setattr(multiprocessing, "get_context", no_fork)
+    reuse = Reuse()
+    built = build(tmp_path / "tree", tmp_path / "site", TODAY, reuse=reuse, jobs=1)
+    assert built.written and reuse.rendered == built.pages > 400
+    with pytest.raises(AssertionError, match="forked"):
+        build(tmp_path / "tree", tmp_path / "other", TODAY)
