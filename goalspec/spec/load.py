@@ -1,7 +1,9 @@
 """Find the spec files, parse them, and keep where every key and value is.
 
-Parsing uses ruamel.yaml's C parser and composer (libyaml marks, no round-trip
-objects), then converts each node tree into plain Python values (compose.py).
+Parsing uses ruamel.yaml's C parser (libyaml marks, no round-trip objects): a
+plain file is built from the parser's events in one pass (stream.py); any other
+goes through the composer, then each node tree is converted into plain Python
+values (compose.py), which report what the one pass gave up on.
 Nothing is constructed by the YAML library: scalars are converted by tag, and
 every tag outside YAML's core schema is a finding. So no spec can make goalspec
 build an object, call a function or run code. This module finds the files,
@@ -25,6 +27,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from goalspec.spec.cache import FileCache, MemoryCache
 # SEP: the key-path separator other stages import from here.
 from goalspec.spec.yamlerrors import explain_yaml_error, salvage
+from goalspec.spec.stream import documents
 from goalspec.spec.compose import (PATH_BUDGET_RATIO, PATH_BUDGET_SLACK, SEP, Converter, Reject,  # noqa: F401
                                    compose_all, unpack)
 from goalspec.diagnostics import START, Diagnostic, Pos, make
@@ -270,6 +273,11 @@ def _from_cache(entry: Any, rel: str) -> tuple[SourceFile, list[RawDocument], li
 
 def load_text(text: str, rel: str) -> tuple[SourceFile, list[RawDocument], list[Diagnostic]]:
     source = SourceFile(rel, _ignores(text))
+    budget = PATH_BUDGET_RATIO * len(text) + PATH_BUDGET_SLACK
+    plain = documents(text, budget)  # the common file, in one pass; None: the full way below
+    if plain is not None:
+        return source, [RawDocument(rel, i, data, positions) for i, (data, positions) in enumerate(plain)], \
+            [] if plain else [_no_document(rel)]
     try:
         nodes = compose_all(text)
     except MarkedYAMLError as exc:
@@ -281,7 +289,6 @@ def load_text(text: str, rel: str) -> tuple[SourceFile, list[RawDocument], list[
     except Reject as rej:
         return source, [], [_gs001(rel, rej.pos, rej.message, rej.hint)]
     docs, diags = [], []
-    budget = PATH_BUDGET_RATIO * len(text) + PATH_BUDGET_SLACK
     for index, node in enumerate(nodes):
         conv = Converter(rel, budget)
         try:
@@ -293,10 +300,14 @@ def load_text(text: str, rel: str) -> tuple[SourceFile, list[RawDocument], list[
         docs.append(RawDocument(rel, index, data, conv.positions))
         diags.extend(_in_document(d, rel, index, data) for d in conv.diagnostics)
     if not nodes:
-        # An empty file holds no object; say so instead of passing silently.
-        diags.append(make("GS002", rel, START, "file holds no YAML document",
-                          "add a document with apiVersion: goalspec/v1 and a kind, or delete the file"))
+        diags.append(_no_document(rel))
     return source, docs, diags
+
+
+def _no_document(rel: str) -> Diagnostic:
+    # An empty file holds no object; say so instead of passing silently.
+    return make("GS002", rel, START, "file holds no YAML document",
+                "add a document with apiVersion: goalspec/v1 and a kind, or delete the file")
 
 
 def object_key(kind: str | None, ident: str | None, data: Any = None) -> str:
