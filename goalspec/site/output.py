@@ -16,6 +16,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from goalspec.site.render import Page
+from goalspec.spec.cores import spare_cores
 from goalspec.site.templates import Environment, blame, template_dirs
 
 
@@ -84,7 +85,7 @@ def write(site_pages: list[Page], env: jinja2.Environment, dest: Path, jobs: int
     for folder in sorted({str(Path(p.path).parent) for p in site_pages}):
         (dest / folder).mkdir(parents=True, exist_ok=True)
     if jobs is None:
-        jobs = min(os.cpu_count() or 1, 4) if len(site_pages) >= PARALLEL_FROM else 1
+        jobs = spare_cores() if len(site_pages) >= PARALLEL_FROM else 1
     chunks = range(0, len(site_pages), CHUNK)
     done = progress or (lambda n: None)
     previous = (reuse.folder, reuse.prints) if reuse is not None and reuse.folder is not None else None

@@ -28,6 +28,7 @@ from goalspec.spec.cache import FileCache, MemoryCache
 # SEP: the key-path separator other stages import from here.
 from goalspec.spec.yamlerrors import explain_yaml_error, salvage
 from goalspec.spec.stream import documents
+from goalspec.spec.cores import spare_cores
 from goalspec.spec.compose import (PATH_BUDGET_RATIO, PATH_BUDGET_SLACK, SEP, Converter, Reject,  # noqa: F401
                                    compose_all, unpack)
 from goalspec.diagnostics import START, Diagnostic, Pos, make
@@ -102,7 +103,7 @@ def load_tree(root: Path, cache: FileCache | None = None, jobs: int | None = Non
     """Every spec file of the tree, in sorted path order, whatever the number of workers.
 
     Files the cache knows are taken from it. When what is left to parse is large,
-    forked workers parse it, one per core, each taking every ``jobs``-th file, and
+    forked workers parse it, one per idle core (spec/cores.py), each taking every ``jobs``-th file, and
     hand each file back in the cache's marshal form, which costs a fraction of
     parsing it.
     """
@@ -114,7 +115,7 @@ def load_tree(root: Path, cache: FileCache | None = None, jobs: int | None = Non
     todo = [i for i, hit in enumerate(loaded) if hit is None]
     if jobs is None:
         big = len(todo) > 1 and _total_size([paths[i] for i in todo]) >= PARALLEL_BYTES
-        jobs = min(os.cpu_count() or 1, 4) if big else 1
+        jobs = spare_cores() if big else 1
     if jobs > 1 and len(todo) > 1 and "fork" in multiprocessing.get_all_start_methods():
         for i, (blob, raw) in zip(todo, _parse_in_workers([paths[i] for i in todo], [rels[i] for i in todo], cache, jobs)):
             entry = marshal.loads(blob)

@@ -1,0 +1,35 @@
+"""Workers only where they win: on idle cores."""
+
+from __future__ import annotations
+
+import multiprocessing
+import shutil
+
+import pytest
+
+from goalspec.spec import cores
+from goalspec.spec.load import load_tree
+from paths import SPECS
+
+
+@pytest.mark.parametrize("affinity,load,want", [(2, 0.0, 2), (2, 0.4, 2), (2, 0.6, 1), (2, 3.0, 1), (8, 1.0, 4),
+                                                (1, 0.0, 1)])
+def test_spare_cores_are_the_idle_ones(monkeypatch, affinity, load, want):
+    monkeypatch.setattr(cores.os, "sched_getaffinity", lambda pid: set(range(affinity)))
+    monkeypatch.setattr(cores.os, "getloadavg", lambda: (load, load, load))
+    assert cores.spare_cores() == want
+
+
+def test_a_large_tree_on_a_busy_machine_is_parsed_without_workers(tmp_path, monkeypatch):
+    tree = shutil.copytree(SPECS, tmp_path / "specs")
+    (tree / "big.yaml").write_text("# " + "x" * (1024 * 1024) + "\napiVersion: goalspec/v1\nkind: Team\nid: big\nname: Big\n")
+    forks = []
+    real = multiprocessing.get_context
+    monkeypatch.setattr(multiprocessing, "get_context", lambda *a: forks.append(a) or real(*a))
+    monkeypatch.setattr(cores.os, "getloadavg", lambda: (8.0, 8.0, 8.0))
+    busy = load_tree(tree)
+    assert forks == []
+    monkeypatch.setattr(cores.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    monkeypatch.setattr(cores.os, "sched_getaffinity", lambda pid: {0, 1})
+    idle = load_tree(tree)
+    assert forks and idle.documents == busy.documents
