@@ -12,6 +12,7 @@ which reports it; so a finding never depends on which way a file went.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from ruamel.yaml.error import YAMLError
@@ -21,6 +22,18 @@ from ruamel.yaml.events import (AliasEvent, DocumentEndEvent, MappingEndEvent, M
 from goalspec.spec.compose import MAX_DEPTH, MAX_KEY, SEP, _Composer, _plain
 
 _COLUMN = 0xFFFF
+# Keys, key paths and short values repeat across thousands of documents ("title", "target/value",
+# an owner's id, a week's date): one shared copy each, a third of a large tree's memory.
+_intern = sys.intern
+_SHORT = 40
+
+
+def _typed(value: str, plain: bool) -> Any:
+    if plain:
+        value = _plain(value)
+        if type(value) is not str:
+            return value
+    return _intern(value) if len(value) <= _SHORT else value
 
 
 class _GiveUp(Exception):
@@ -66,19 +79,18 @@ def _documents(parser: _Composer, budget: int) -> list[tuple[Any, dict[str, int]
                         budget -= len(frame[1])  # what the converter charges per key path
                         if budget < 0:
                             raise _GiveUp
-                        frame[3], frame[4] = value, here
+                        frame[3], frame[4] = _intern(value), here
                         continue
                     frame[3] = None
-                    path = frame[1] + key
-                    positions[path] = (frame[4] << 40) | here
-                    frame[0][key] = _plain(event.value) if event.implicit[0] else event.value
+                    positions[_intern(frame[1] + key)] = (frame[4] << 40) | here
+                    frame[0][key] = _typed(event.value, event.implicit[0])
                 else:
                     items = frame[0]
                     budget -= len(frame[1]) + 6
                     if budget < 0:
                         raise _GiveUp
-                    positions[frame[1] + str(len(items))] = (here << 40) | here
-                    items.append(_plain(event.value) if event.implicit[0] else event.value)
+                    positions[_intern(frame[1] + str(len(items)))] = (here << 40) | here
+                    items.append(_typed(event.value, event.implicit[0]))
             else:
                 positions[""] = (here << 40) | here
                 root = _plain(event.value) if event.implicit[0] else event.value
@@ -96,14 +108,14 @@ def _documents(parser: _Composer, budget: int) -> list[tuple[Any, dict[str, int]
                     if key is None:
                         raise _GiveUp  # a mapping or list as a key
                     frame[3] = None
-                    path = frame[1] + key
+                    path = _intern(frame[1] + key)
                     positions[path] = (frame[4] << 40) | here
                     frame[0][key] = container
                 else:
                     budget -= len(frame[1]) + 6
                     if budget < 0:
                         raise _GiveUp
-                    path = frame[1] + str(len(frame[0]))
+                    path = _intern(frame[1] + str(len(frame[0])))
                     positions[path] = (here << 40) | here
                     frame[0].append(container)
                 prefix = path + SEP

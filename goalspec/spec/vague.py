@@ -302,7 +302,7 @@ def quantities(title: str) -> tuple[list[str], list[tuple[str, str]]]:
     return list(found), list(discounted)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=1 << 17)  # every title of a 100k tree: GS101, GS103 and the site each ask
 def _read(title: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...], tuple[TitleNumber, ...]]:
     """A title read once for GS101, GS103 and the site: (quantities, numbers read as something
     else, amounts). Cached: three rules ask of each title."""
