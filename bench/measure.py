@@ -4,8 +4,8 @@ A process is timed from the moment it is spawned until it has exited (the
 interpreter's start, every import and the shutdown included), as a user waiting
 at a terminal sees it. Memory is the largest sum, over the samples, of the
 resident sets of the process and all its descendants (forked workers included),
-sampled from /proc every few milliseconds; a process's own peak (from wait4) is
-the floor of that figure, for the short spikes between samples.
+sampled from /proc every 10 ms. (Not wait4's peak: Linux carries a process's peak
+across exec, so a command started from a large process would report that process's size.)
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ SAMPLE_S = 0.01
 @dataclass(frozen=True)
 class Run:
     seconds: float
-    mib: float  # summed over the process tree
+    mib: float  # summed over the process tree (0 when not sampled)
     cpu: float  # user + system seconds of the process and the children it waited for
 
 
@@ -77,4 +77,4 @@ def run(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = No
         if code not in (0, 1):  # 1: the check found what it reports as errors
             err.seek(0)
             raise RuntimeError(f"{' '.join(map(str, cmd))} exited {code}: {err.read().decode(errors='replace')[-2000:]}")
-    return Run(seconds, max(peak, usage.ru_maxrss * 1024) / 2**20, usage.ru_utime + usage.ru_stime)
+    return Run(seconds, peak / 2**20, usage.ru_utime + usage.ru_stime)

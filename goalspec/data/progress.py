@@ -84,7 +84,7 @@ def least_squares(xs: list[float], ys: list[float]) -> tuple[float, float] | Non
     return slope, my - slope * mx
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per goal: 100k of them
 class Progress:
     goal: str
     value: float | None          # the KPI over the goal's period so far

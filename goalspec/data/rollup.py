@@ -22,7 +22,7 @@ from goalspec.data.statuses import (ACHIEVED, AT_RISK_S, BEHIND_S, MISSED, NO_DA
 from goalspec.spec.validate import Project
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Child:
     goal: str
     weight: float  # the child's share of the roll-up: its weight over its siblings' sum
@@ -30,7 +30,7 @@ class Child:
     status: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Rollup:
     progress: float | None
     status: str
