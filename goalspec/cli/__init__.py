@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from goalspec import __version__
 from goalspec.cli import check, digest, edit, leads, report, rules, site
 from goalspec.cli.options import Group
+
+# pydantic looks for plugins (which observe every validation) among the entry points of
+# every installed package, on the first validation; goalspec's models want none.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})

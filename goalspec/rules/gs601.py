@@ -33,7 +33,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from goalspec.vcs.diff import percent
 from goalspec.spec.models import Goal, Revision
 from goalspec.spec.periods import day_or_none, parse_period
 from goalspec.data.progress import value_over
@@ -108,6 +107,8 @@ def _easier_target(ctx: Context, gid: str, goal: Obj[Goal], old: Obj[Goal]) -> s
     if a is not None and b is not None:
         if sign * (b - a) >= 0:
             return None
+        from goalspec.vcs.diff import percent  # only with --base: a plain check never loads the diff
+
         pct = percent(a, b)
         return f"{_verb(sign)} {number(a)} → {number(b)}{unit}" + (f" ({pct})" if pct else "")
     same_base = (was.percent, was.baseline, was.baseline_period) == (new.percent, new.baseline, new.baseline_period)
