@@ -96,6 +96,6 @@ def test_generated_documents_read_the_same_either_way(docs, style):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(st.sampled_from(list("ab:-[]{},'\"#&*!|>?<\n  1")), max_size=40))
+@given(st.text(st.sampled_from(list("ab:-[]{},'\"#&*!|>?<\n\r\t  1é~.%@`\ufeff")), max_size=40))
 def test_arbitrary_text_reads_the_same_either_way_or_goes_the_full_way(text):
     _same(text)
