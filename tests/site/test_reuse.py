@@ -141,3 +141,18 @@ def test_jobs_1_builds_a_large_site_without_forking(tmp_path, monkeypatch):
     monkeypatch.setattr(cores.os, "sched_getaffinity", lambda pid: {0, 1})
     with pytest.raises(AssertionError, match="forked"):
         build(tmp_path / "tree", tmp_path / "other", TODAY)
+
+
+def test_a_rebuild_draws_only_the_charts_whose_goal_moved(tmp_path):
+    from goalspec.site.chart import _goal_chart
+
+    tree = shutil.copytree(SPECS, tmp_path / "specs")
+    reuse = Reuse()
+    build(tree, tmp_path / "site", TODAY, reuse=reuse, jobs=1)
+    drawn = _goal_chart.cache_info().misses
+    _edit(tree / "goals" / "sales.yaml", "reviewed weekly with the CEO", "reviewed weekly with the CFO")
+    build(tree, tmp_path / "site", TODAY, reuse=reuse, jobs=1)
+    assert _goal_chart.cache_info().misses == drawn  # a description moves no chart
+    _edit(tree / "goals" / "sales.yaml", "title: Close 1200 seats", "title: Close 1200 MSP seats")
+    build(tree, tmp_path / "site", TODAY, reuse=reuse, jobs=1)
+    assert _goal_chart.cache_info().misses == drawn + 1  # its title is the chart's label
