@@ -33,13 +33,11 @@ Node = tuple[str, str]
 
 @dataclass(frozen=True)
 class AlignmentGraph:
-    # Node attributes in the order nodes were first named; edges by (source, target)
-    # with their kind, the last one named winning, as in a networkx DiGraph.
-    nodes: dict[Node, dict]
-    edges: dict[tuple[Node, Node], str]
+    project: Project
     # The goal layer: each goal's parents and children (ids, first-named order, no repeats).
     ups: dict[str, tuple[str, ...]]
     downs: dict[str, tuple[str, ...]]
+    company_goals: frozenset[str]
 
     def parents(self, goal_id: str) -> tuple[str, ...]:
         return self.ups.get(goal_id, ())
@@ -48,11 +46,23 @@ class AlignmentGraph:
         return self.downs.get(goal_id, ())
 
     def defined(self, node: Node) -> bool:
-        return bool(self.nodes.get(node, {}).get("defined"))
+        kind, ident = node
+        return ident in _OBJECTS.get(kind, lambda p: {})(self.project)
 
     @cached_property
-    def company_goals(self) -> frozenset[str]:
-        return frozenset(n[1] for n, d in self.nodes.items() if n[0] == GOAL and d.get("company"))
+    def nodes(self) -> dict[Node, dict]:
+        """Node attributes in the order nodes were first named (made on request: a check
+        asks only for the goal layer, and at 100k goals the whole graph is a tenth of its memory)."""
+        return self._layers[0]
+
+    @cached_property
+    def edges(self) -> dict[tuple[Node, Node], str]:
+        """Edges by (source, target) with their kind, the last one named winning, as in a networkx DiGraph."""
+        return self._layers[1]
+
+    @cached_property
+    def _layers(self) -> tuple[dict[Node, dict], dict[tuple[Node, Node], str]]:
+        return _nodes_and_edges(self.project)
 
     @cached_property
     def traced(self) -> frozenset[str]:
@@ -139,10 +149,28 @@ class AlignmentGraph:
         return g
 
 
+_OBJECTS = {GOAL: lambda p: p.goals, KPI: lambda p: p.kpis, TEAM: lambda p: p.teams, PERSON: lambda p: p.people,
+            LEAD: lambda p: p.leads, INCENTIVE: lambda p: p.incentives}
+
+
 def build_graph(project: Project) -> AlignmentGraph:
+    ups: dict[str, dict[str, None]] = {gid: {} for gid in project.goals}
+    for gid, goal in project.goals.items():
+        for parent in goal.model.parents:
+            ups[gid][parent] = None
+            ups.setdefault(parent, {})
+    downs: dict[str, dict[str, None]] = {}
+    for child, parents in ups.items():
+        for parent in parents:
+            downs.setdefault(parent, {})[child] = None
+    company = frozenset(gid for gid, goal in project.goals.items() if goal.model.is_company_goal)
+    return AlignmentGraph(project, {g: tuple(p) for g, p in ups.items()}, {g: tuple(c) for g, c in downs.items()},
+                          company)
+
+
+def _nodes_and_edges(project: Project) -> tuple[dict[Node, dict], dict[tuple[Node, Node], str]]:
     nodes: dict[Node, dict] = {}
     edges: dict[tuple[Node, Node], str] = {}
-    ups: dict[str, dict[str, None]] = {gid: {} for gid in project.goals}
 
     def node(kind: str, ident: str, **attrs) -> Node:
         key = (kind, ident)
@@ -177,8 +205,6 @@ def build_graph(project: Project) -> AlignmentGraph:
         n = node(GOAL, gid, defined=True, label=m.title, company=m.is_company_goal)
         for parent in m.parents:
             edge(n, node(GOAL, parent), SERVES)
-            ups[gid][parent] = None
-            ups.setdefault(parent, {})
         if m.kpi:
             edge(n, node(KPI, m.kpi), "measured_by")
         if m.team:
@@ -193,9 +219,4 @@ def build_graph(project: Project) -> AlignmentGraph:
         edge(n, party(inc.model.for_), "for")
         for goal_id in inc.model.goals:
             edge(n, node(GOAL, goal_id), "pays_on")
-    downs: dict[str, dict[str, None]] = {}
-    for child, parents in ups.items():
-        for parent in parents:
-            downs.setdefault(parent, {})[child] = None
-    return AlignmentGraph(nodes, edges, {g: tuple(p) for g, p in ups.items()},
-                          {g: tuple(c) for g, c in downs.items()})
+    return nodes, edges
