@@ -111,6 +111,7 @@ def validate(loaded: Loaded, known_codes: frozenset[str]) -> tuple[Project, list
     by_kind: dict[str, list[Obj]] = {k: [] for k in KINDS}
     declared: dict[str, set[str]] = {k: set() for k in KINDS}
     declared["Person"] = set()
+    shared: dict[frozenset[str], set[str]] = {}
 
     for doc in loaded.documents:
         kind = _kind_of(doc, diags)
@@ -126,6 +127,7 @@ def validate(loaded: Loaded, known_codes: frozenset[str]) -> tuple[Project, list
         except ValidationError as exc:
             diags.extend(_schema_findings(doc, kind, exc))
             continue
+        _share_fields_set(model, shared)
         by_kind[kind].append(Obj(model, doc))
 
     org = _organization(loaded, by_kind["Organization"], diags, known_codes)
@@ -150,6 +152,22 @@ def validate(loaded: Loaded, known_codes: frozenset[str]) -> tuple[Project, list
         declared={k: frozenset(v) for k, v in declared.items()},
     )
     return project, diags
+
+
+def _share_fields_set(model: BaseModel, shared: dict[frozenset[str], set[str]]) -> None:
+    """Give a frozen model (and the models inside it) one shared copy of its set of fields given.
+
+    pydantic keeps a set of the fields given per model, larger than the model itself; a
+    tree's goals give the same few sets, so 100k goals need a few dozen, not 200k. The
+    models are frozen, so pydantic never adds to the set (model_copy copies it first)."""
+    given = model.__pydantic_fields_set__
+    object.__setattr__(model, "__pydantic_fields_set__", shared.setdefault(frozenset(given), given))
+    for value in model.__dict__.values():
+        if isinstance(value, BaseModel):
+            _share_fields_set(value, shared)
+        elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
+            for item in value:
+                _share_fields_set(item, shared)
 
 
 def _kind_of(doc: RawDocument, diags: list[Diagnostic]) -> str | None:

@@ -101,3 +101,21 @@ def test_document_order_does_not_change_the_findings(tmp_path):
 
 def _key(result):
     return sorted((d.code, d.id, d.message) for d in result.diagnostics)
+
+
+def test_models_share_their_sets_of_fields_given_and_stay_frozen():
+    from pydantic import ValidationError as Frozen
+
+    from paths import SPECS
+
+    project = run(SPECS, date(2026, 12, 1)).project
+    goals = [g.model for g in project.goals.values()]
+    sets = {id(g.__pydantic_fields_set__) for g in goals}
+    assert len(sets) < len(goals)
+    assert all(g.model_fields_set == set(g.model_dump(exclude_unset=True)) for g in goals)
+    first = goals[0]
+    copied = first.model_copy(update={"title": "Sell 5 seats by Q4"})
+    assert "title" in copied.model_fields_set and copied.title != first.title
+    with pytest.raises(Frozen):
+        first.title = "x"
+    assert first.model_fields_set == set(first.model_dump(exclude_unset=True))
