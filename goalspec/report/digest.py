@@ -16,6 +16,7 @@ digest and the status table agree to the digit. What changed:
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -115,10 +116,12 @@ def build(tree: Path, today: date, since: date, team: str | None = None, cache: 
         return digest(now, then, since, commit, team)
 
 
-def digest(now: Result, then: Result | None, since: date, commit: str | None, team: str | None = None) -> Digest:
+def digest(now: Result, then: Result | None, since: date, commit: str | None, team: str | None = None, *,
+           table: list[dict] | None = None, was: list[dict] | None = None) -> Digest:
+    """``table`` and ``was``: the status rows of now and then, when the caller has them already."""
     project = now.project
-    was = {r["goal"]: r for r in rows(then)} if then is not None else {}
-    table = rows(now)
+    was = {r["goal"]: r for r in (rows(then) if was is None else was)} if then is not None else {}
+    table = rows(now) if table is None else [dict(r) for r in table]  # theirs stay as they are: another week's "was"
     names = {pid: p.model.name for pid, p in project.people.items()}
     for row in table:
         row["was"] = was.get(row["goal"])
@@ -135,7 +138,7 @@ def digest(now: Result, then: Result | None, since: date, commit: str | None, te
     org = project.organization.model if project.organization else None
     return Digest(org.name if org else "Goals", now.context.today, since, short(commit) if commit else None, team,
                   tuple(company), tuple(others), tuple(changes), notes,
-                  attention(now, team=team), now.context.data.last_updated,
+                  attention(now, team=team), _last_updated(now),
                   org.site.base_url if org and org.site and org.site.base_url else None)
 
 
@@ -146,7 +149,7 @@ def _changes(now: Result, then: Result | None, table: list[dict]) -> list[Change
         before = row["was"]
         if before is not None and before["status"] != row["status"]:
             out.append(Change("status", row["goal"], row["title"], f"{before['status']} → {row['status']}"))
-    if then is None:
+    if then is None or then.project is project:  # one tree, measured on two days: nothing was edited
         return out
     for d in diff_projects(then.project, project):
         if d.kind == "Goal":
@@ -169,6 +172,22 @@ def _changes(now: Result, then: Result | None, table: list[dict]) -> list[Change
                                       c.text + _reason(project, then.project, d.id, "criteria", "leads")))
     rank = ("closed", "status", "goalposts", "re-parented", "added", "removed", "lead definition")
     return sorted(out, key=lambda c: (rank.index(c.kind), c.subject))
+
+
+def _last_updated(result: Result) -> date | None:
+    """The newest KPI value up to the digest's day: values dated later (a tree outside git, measured
+    on a past week) are not news yet."""
+    today = result.context.today
+    days = []
+    for series in result.context.data.series.values():
+        upto = bisect_right(series.points, today, key=_day)
+        if upto:
+            days.append(series.points[upto - 1].day)
+    return max(days, default=None)
+
+
+def _day(point) -> date:
+    return point.day
 
 
 def _added(project, gid: str) -> str:
@@ -201,7 +220,8 @@ def _reason(project, before, oid: str, field: str, table: str = "goals") -> str:
 
 def _checkins(now: Result, then: Result | None, since: date, team: str | None, shown: set[str]) -> tuple[CheckinNote, ...]:
     project, today = now.project, now.context.today
-    known = _values(then) if then is not None else None
+    # The same tree on two days (not in git, or no commit between): only the days tell what is new.
+    known = _values(then) if then is not None and then.project is not project else None
     measured: dict[str, list[str]] = {}
     for gid, goal in sorted(project.goals.items()):
         if goal.model.kpi and gid in shown:

@@ -13,6 +13,7 @@ import re
 import secrets
 import shutil
 from dataclasses import dataclass, replace
+from functools import partial
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable
@@ -24,6 +25,9 @@ from goalspec.vcs.history import site_history
 from goalspec.site.output import environment, write
 from goalspec.site.render import pages
 from goalspec.site.accountability import accountability_page
+from goalspec.site.reviews import link_goal_pages, review_pages
+from goalspec.site.updates import update_pages
+from goalspec.report.weeks import WEEKS
 from goalspec.site.templates import template_dirs
 from goalspec.vcs.revision import RevisionError, tree_at
 
@@ -89,13 +93,19 @@ def _build(folder: Path, tree: Path, rev: str, out: Path, today: date, allow_err
     if result.failed and not allow_errors:
         return Built(result, 0, False)
     site_pages = pages(result, built_date(), site_history(tree, rev, result.project) if history else None)
-    site_pages.append(accountability_page(result, site_pages[0].context["site"]))
+    site = site_pages[0].context["site"]
+    site_pages.append(accountability_page(result, site))
+    reviewed, links = review_pages(result, site)
+    site_pages = link_goal_pages(site_pages, links) + reviewed
+    # The weekly updates are made while the other pages render (output.write's ``later``).
+    updates = partial(update_pages, result, tree, site, rev, cache)
     env = environment(templates)
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(out)
     staging, lock = _staging(out)
     try:
-        write(site_pages, env, staging, progress=progress(len(site_pages)) if progress else None)
+        expected = len(site_pages) + WEEKS + 2  # the weeks, their index and the feed
+        written = write(site_pages, env, staging, progress=progress(expected) if progress else None, later=updates)
         _copy_assets(templates, staging / "assets")
         _swap(staging, out)
     except BaseException:
@@ -103,7 +113,7 @@ def _build(folder: Path, tree: Path, rev: str, out: Path, today: date, allow_err
         raise
     finally:
         os.close(lock)
-    return Built(result, len(site_pages), True)
+    return Built(result, written, True)
 
 
 def _destination(out: Path) -> Path:

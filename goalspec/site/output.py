@@ -51,14 +51,17 @@ CHUNK = 250  # pages per unit of work: small enough for a smooth progress bar, l
 
 
 def write(site_pages: list[Page], env: jinja2.Environment, dest: Path, jobs: int | None = None,
-          progress: Callable[[int], None] | None = None) -> None:
+          progress: Callable[[int], None] | None = None,
+          later: Callable[[], list[Page]] | None = None) -> int:
     """Render every page into dest; ``progress`` is told how many pages each finished chunk held.
+    ``later`` makes more pages (the weekly updates, whose digests take a while to compute): with
+    workers, one of them makes them while the others render, and they are rendered last. Returns
+    the number of pages written.
 
     Each file depends only on its page, so the result is the same whatever the
     number of workers."""
     global _shared
-    for folder in sorted({str(Path(p.path).parent) for p in site_pages}):
-        (dest / folder).mkdir(parents=True, exist_ok=True)
+    _folders(site_pages, dest)
     if jobs is None:
         jobs = min(os.cpu_count() or 1, 4) if len(site_pages) >= PARALLEL_FROM else 1
     chunks = range(0, len(site_pages), CHUNK)
@@ -66,21 +69,36 @@ def write(site_pages: list[Page], env: jinja2.Environment, dest: Path, jobs: int
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for start in chunks:
             done(_render(site_pages[start:start + CHUNK], env, dest))
-        return
-    for name in sorted({p.template for p in site_pages}):
-        with blame(env, name):
-            env.get_template(name)  # compiled once, before the workers are forked
-    _shared = (site_pages, env, dest)
-    try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for count in pool.imap_unordered(_render_chunk, chunks):
-                done(count)
-    finally:
-        _shared = None
+        extra = later() if later is not None else []
+    else:
+        for name in sorted({p.template for p in site_pages}):
+            with blame(env, name):
+                env.get_template(name)  # compiled once, before the workers are forked
+        _shared = (site_pages, env, dest, later)
+        try:
+            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                making = pool.apply_async(_make_later) if later is not None else None  # queued first: starts at once
+                for count in pool.imap_unordered(_render_chunk, chunks):
+                    done(count)
+                extra = making.get() if making is not None else []
+        finally:
+            _shared = None
+    _folders(extra, dest)
+    done(_render(extra, env, dest))
+    return len(site_pages) + len(extra)
+
+
+def _folders(site_pages: list[Page], dest: Path) -> None:
+    for folder in sorted({str(Path(p.path).parent) for p in site_pages}):
+        (dest / folder).mkdir(parents=True, exist_ok=True)
+
+
+def _make_later() -> list[Page]:
+    return _shared[3]()
 
 
 def _render_chunk(start: int) -> int:
-    site_pages, env, dest = _shared
+    site_pages, env, dest, _ = _shared
     return _render(site_pages[start:start + CHUNK], env, dest)
 
 
