@@ -40,6 +40,7 @@ class Change:
     subject: str  # the goal or lead definition
     title: str
     text: str
+    shown: str = ""  # the text for everyone: titles instead of ids (the digest prints this one)
 
 
 @dataclass(frozen=True)
@@ -154,15 +155,20 @@ def _changes(now: Result, then: Result | None, table: list[dict]) -> list[Change
     for d in diff_projects(then.project, project):
         if d.kind == "Goal":
             if d.status in (ADDED, REMOVED):
-                out.append(Change("added" if d.status == ADDED else "removed", d.id, d.label,
-                                  _added(project, d.id) if d.status == ADDED else "removed from the tree"))
+                added = d.status == ADDED
+                out.append(Change("added" if added else "removed", d.id, d.label,
+                                  _added(project, d.id) if added else "removed from the tree",
+                                  _added_shown(project, d.id) if added else "removed"))
                 continue
             for c in d.changes:
                 if c.field == "status" and c.after in CLOSED:
                     goal = project.goals[d.id].model
                     out.append(Change("closed", d.id, d.label, _closed(goal)))
                 elif c.field == "parent":
-                    out.append(Change("re-parented", d.id, d.label, c.text.removeprefix("re-parented: ")))
+                    before, after = then.project.goals[d.id].model.parents, project.goals[d.id].model.parents
+                    out.append(Change("re-parented", d.id, d.label, c.text.removeprefix("re-parented: "),
+                                      f"now serves {_titled(project, then.project, after)} "
+                                      f"(before: {_titled(project, then.project, before)})"))
                 elif c.field in ("target", "deadline"):
                     out.append(Change("goalposts", d.id, d.label, c.text + _reason(project, then.project, d.id, c.field)))
         elif d.kind == "LeadDefinition":
@@ -195,6 +201,24 @@ def _added(project, gid: str) -> str:
     serves = f", serves {', '.join(goal.parents)}" if goal.parents else ", a company goal"
     owner = project.people.get(goal.owner)
     return f"new goal owned by {owner.model.name if owner else goal.owner}{serves}"
+
+
+def _added_shown(project, gid: str) -> str:
+    goal = project.goals[gid].model
+    owner = project.people.get(goal.owner)
+    who = owner.model.name if owner else goal.owner
+    if not goal.parents:
+        return f"a company goal, owned by {who}"
+    return f"owned by {who}, serving {_titled(project, project, goal.parents)}"
+
+
+def _titled(project, before, ids) -> str:
+    """Goal ids as their titles, quoted (an id neither tree knows stays as it is); "no goal" for none."""
+    out = []
+    for gid in ids:
+        goal = project.goals.get(gid) or before.goals.get(gid)
+        out.append(f"“{goal.model.title}”" if goal is not None else gid)
+    return " and ".join(out) or "no goal"
 
 
 def _closed(goal) -> str:

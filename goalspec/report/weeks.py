@@ -154,8 +154,9 @@ def _measure(base: Result, days: list[date]) -> dict[date, Result]:
     children = serving(project)
     company = sorted(graph.company_goals)
     out = {}
+    shared: dict = {}
     for day, d, p in zip(days, datas, progress):
-        at = Context(project, graph, day, remote_data=True)
+        at = Context(project, graph, day, remote_data=True, shared=None if leads else shared)
         # What does not depend on the day is shared with the tree's own context; the rest is primed.
         # Only company goals' roll-ups are in a digest.
         at.__dict__.update(data=d, progress=p, rollups=rollups(project, p, day, children, company),

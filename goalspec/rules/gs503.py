@@ -55,6 +55,16 @@ def missed_twice(ctx: Context, gid: str) -> list[tuple[date, date]] | None:
     kpi = project.kpis[goal.model.kpi].model
     until = min(ctx.today, p.last)
     periods = cadence_periods(p.first, until, kpi.cadence)[-2:]
+    if ctx.shared is None:
+        return _missed(p, kpi, periods)
+    # The answer depends on the day only through the periods: days with the same two share it.
+    key = ("GS503", gid, periods)
+    if key not in ctx.shared:
+        ctx.shared[key] = _missed(p, kpi, periods)
+    return ctx.shared[key]
+
+
+def _missed(p, kpi, periods) -> list[tuple[date, date]] | None:
     total_days = (p.last - p.first).days + 1
     missed = []
     for first, last in periods:

@@ -25,7 +25,7 @@ from goalspec.vcs.history import site_history
 from goalspec.site.output import environment, write
 from goalspec.site.render import pages
 from goalspec.site.accountability import accountability_page
-from goalspec.site.reviews import link_goal_pages, review_pages
+from goalspec.site.reviews import link_goal_pages, review_links, review_pages
 from goalspec.site.updates import update_pages
 from goalspec.report.weeks import WEEKS
 from goalspec.site.templates import template_dirs
@@ -95,17 +95,17 @@ def _build(folder: Path, tree: Path, rev: str, out: Path, today: date, allow_err
     site_pages = pages(result, built_date(), site_history(tree, rev, result.project) if history else None)
     site = site_pages[0].context["site"]
     site_pages.append(accountability_page(result, site))
-    reviewed, links = review_pages(result, site)
-    site_pages = link_goal_pages(site_pages, links) + reviewed
-    # The weekly updates are made while the other pages render (output.write's ``later``).
-    updates = partial(update_pages, result, tree, site, rev, cache)
+    site_pages = link_goal_pages(site_pages, review_links(result))
+    # The weekly updates and the reviews are made by a worker while the others render the pages
+    # (output.write's ``later``): their digests and tables take a while on a large tree.
+    later = partial(_later_pages, result, tree, site, rev, cache)
     env = environment(templates)
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(out)
     staging, lock = _staging(out)
     try:
-        expected = len(site_pages) + WEEKS + 2  # the weeks, their index and the feed
-        written = write(site_pages, env, staging, progress=progress(expected) if progress else None, later=updates)
+        expected = len(site_pages) + WEEKS + 2  # the weeks, their index and the feed (and the reviews: a few)
+        written = write(site_pages, env, staging, progress=progress(expected) if progress else None, later=later)
         _copy_assets(templates, staging / "assets")
         _swap(staging, out)
     except BaseException:
@@ -114,6 +114,10 @@ def _build(folder: Path, tree: Path, rev: str, out: Path, today: date, allow_err
     finally:
         os.close(lock)
     return Built(result, written, True)
+
+
+def _later_pages(result: Result, tree: Path, site: dict, rev: str, cache: FileCache | None) -> list:
+    return update_pages(result, tree, site, rev, cache) + review_pages(result, site)
 
 
 def _destination(out: Path) -> Path:

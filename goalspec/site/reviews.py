@@ -36,25 +36,38 @@ def review_path(label: str) -> str:
     return f"reviews/{label}.html"
 
 
-def reviews(result: Result) -> dict[str, dict[str, Any]]:
-    """Each reviewed quarter (by label, newest first) with its goals."""
+def _quarters(result: Result) -> dict[str, tuple[str, object]]:
+    """Each reviewed goal's quarter: its label and period, by goal id, in id order."""
     project, ctx = result.project, result.context
     fy, today = project.fiscal_year_start, ctx.today
-    people = {pid: p.model.name for pid, p in project.people.items()}
-    teams = {tid: t.model.name for tid, t in project.teams.items()}
-    found: dict[str, dict[str, Any]] = {}
+    out = {}
     for gid, goal in sorted(project.goals.items()):
-        m = goal.model
         deadline = ctx.deadlines.get(gid)
-        if m.status == "draft" or deadline is None:
+        if goal.model.status == "draft" or deadline is None:
             continue
         label = quarter_of(deadline, fy)
         period = parse_period(label, fy)
-        if period.first > today:
-            continue
+        if period.first <= today:
+            out[gid] = (label, period)
+    return out
+
+
+def review_links(result: Result) -> dict[str, dict[str, str]]:
+    """Each reviewed goal's link to its quarter's review, by goal id (for the goal pages)."""
+    return {gid: {"label": f"{label} in review", "url": review_path(label)}
+            for gid, (label, _) in _quarters(result).items()}
+
+
+def reviews(result: Result) -> dict[str, dict[str, Any]]:
+    """Each reviewed quarter (by label, newest first) with its goals."""
+    project = result.project
+    people = {pid: p.model.name for pid, p in project.people.items()}
+    teams = {tid: t.model.name for tid, t in project.teams.items()}
+    found: dict[str, dict[str, Any]] = {}
+    for gid, (label, period) in _quarters(result).items():
         review = found.setdefault(label, {"label": label, "title": f"{label} in review", "url": review_path(label),
                                           "first": period.first.isoformat(), "last": period.last.isoformat(),
-                                          "ended": period.last < today, "goals": []})
+                                          "ended": period.last < result.context.today, "goals": []})
         review["goals"].append(_row(result, gid, people, teams))
     for review in found.values():
         counts: dict[str, int] = {}
@@ -90,14 +103,13 @@ def _row(result: Result, gid: str, people: dict[str, str], teams: dict[str, str]
     }
 
 
-def review_pages(result: Result, site: dict[str, Any]) -> tuple[list[Page], dict[str, dict[str, str]]]:
-    """The review pages and their index, and each reviewed goal's link to its review (by goal id)."""
+def review_pages(result: Result, site: dict[str, Any]) -> list[Page]:
+    """The review pages and their index."""
     found = reviews(result)
     pages = [Page(r["url"], "review.html", {"site": site, "review": r, "today": result.context.today.isoformat()})
              for r in found.values()]
     pages.append(Page("reviews/index.html", "reviews.html", {"site": site, "reviews": list(found.values())}))
-    links = {row["id"]: {"label": r["title"], "url": r["url"]} for r in found.values() for row in r["goals"]}
-    return pages, links
+    return pages
 
 
 def link_goal_pages(site_pages: list[Page], links: dict[str, dict[str, str]]) -> list[Page]:
