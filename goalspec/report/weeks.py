@@ -4,7 +4,7 @@ A week ends on a Monday (the day the scheduled digest goes out, examples/weekly-
 digest is the one `goalspec digest --today MONDAY --since 7d` prints: the tree as it stood that
 Monday evening (the newest commit made on or before it), compared with the tree the Monday before.
 
-Cost is what matters here: the site of a 10,000-goal tree is built in seconds, and a dozen
+Cost is what matters here: the site of a 10,000-goal tree is built in seconds, and eight
 weeks must not multiply that. So:
 
 - a tree is loaded and validated once per distinct content (git's tree id of the spec folder), not
@@ -23,7 +23,7 @@ measured on that week's day.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -37,11 +37,10 @@ from goalspec.report.digest import Digest, digest
 from goalspec.report.status import rows
 from goalspec.rules import KNOWN_CODES, Context
 from goalspec.spec.cache import FileCache
-from goalspec.spec.load import load_tree
 from goalspec.spec.validate import Project, validate
-from goalspec.vcs.revision import RevisionError, git_text, locate, resolve, tree_at
+from goalspec.vcs.revision import RevisionError, git_text, load_at, locate, resolve, tree_at
 
-WEEKS = 12  # weekly updates on the site and in its feed: a quarter's worth
+WEEKS = 8  # weekly updates on the site and in its feed: two months (each week costs a check's worth of progress)
 
 
 def mondays(today: date, weeks: int = WEEKS) -> list[date]:
@@ -122,17 +121,26 @@ def _from_git(result: Result, tree: Path, days: list[date], head_tree: str, comm
         if folder_id == head_tree:  # the tree being built: its check is already there
             states = _measure(result, its_days)
         else:
-            with tree_at(tree, commits[its_days[0]][0]) as (folder, _):
-                states = _measure(_load(folder, tree, max(its_days), cache), its_days)
+            states = _measure(_load_at(tree, commits[its_days[0]][0], max(its_days), cache), its_days)
         for day in its_days:
             found[day] = (states[day], commits[day][0])
     return found
 
 
-def _load(folder: Path, tree: Path, day: date, cache: FileCache | None) -> Result:
-    """The tree in ``folder`` validated, its KPI values read: what a check gives, without the rules."""
-    loaded = load_tree(folder, cache)
+def _load_at(tree: Path, commit: str, day: date, cache: FileCache | None) -> Result:
+    """The tree at a commit, validated, its KPI values read: what a check gives, without the rules.
+    The specs are read from git's objects; the whole tree is written out only when a KPI reads a
+    file beside them (CSV, SQLite, lead records)."""
+    repo = locate(tree)
+    loaded = load_at(repo, commit, tree, cache)
     project, _ = validate(loaded, KNOWN_CODES)
+    if not any(k.model.source is not None and k.model.source.type != "checkins" for k in project.kpis.values()):
+        return _checked(project, loaded, tree, day)
+    with tree_at(tree, commit) as (folder, _):
+        return _checked(replace(project, root=folder), loaded, tree, day)  # its files are read from the copy
+
+
+def _checked(project: Project, loaded, tree: Path, day: date) -> Result:
     graph = build_graph(project)
     ctx = Context(project, graph, day, remote_data=True)
     ctx.data  # noqa: B018 (read now, while the folder with the tree's data files exists)

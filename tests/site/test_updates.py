@@ -176,8 +176,8 @@ values:
 
 def test_a_tree_is_loaded_once_per_distinct_content(repo, monkeypatch):
     loads = []
-    real = weeks_module.load_tree
-    monkeypatch.setattr(weeks_module, "load_tree", lambda folder, cache=None: loads.append(folder) or real(folder, cache))
+    real = weeks_module.load_at
+    monkeypatch.setattr(weeks_module, "load_at", lambda *args: loads.append(args[1]) or real(*args))
     repo.commit("not about the specs", {"README.md": "hello\n"})  # a new commit, the same spec tree
     result = run(repo.path / "specs", TODAY)
     found = weekly(result, repo.path / "specs")
@@ -198,3 +198,22 @@ def test_the_weekly_digest_is_the_digest_command(repo):
     assert len(recent) == 4
     for w in recent:
         assert as_json(w.digest) == as_json(digest_build(repo.path / "specs", w.day, w.digest.since)), w.day
+
+
+def test_a_past_tree_of_check_ins_is_read_from_git_objects(tmp_path, monkeypatch):
+    r = Repo(tmp_path / "plain")
+    first = "apiVersion: goalspec/v1\nkind: CheckIn\nkpi: seats\nby: ana\nvalues:\n  2026-07-06: 300\n"
+    r.commit("first", {f"specs/{k}": v for k, v in {**BASE, "checkins.yaml": first}.items()})
+    r.day = 14
+    r.commit("second", {"specs/checkins.yaml": first + "  2026-07-13: 500\n"})
+
+    def no_copy(*args):
+        raise AssertionError("a tree whose KPIs read no file is not written out")
+
+    monkeypatch.setattr(weeks_module, "tree_at", no_copy)
+    found = {w.day: w.digest for w in weekly(run(r.path / "specs", TODAY), r.path / "specs")}
+    assert [n.value for n in found[date(2026, 7, 6)].checkins] == [300]
+    # the week to 2026-07-13 is the first commit's: the value dated 07-13 was only committed on 07-15,
+    # so it is news in the week it was committed in
+    assert [n.value for n in found[date(2026, 7, 13)].checkins] == []
+    assert [n.value for n in found[date(2026, 7, 20)].checkins] == [500]
