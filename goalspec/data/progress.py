@@ -143,33 +143,38 @@ class Prepared:
     decimals: int
 
 
-def prepare(project: Project, data: Data, gid: str) -> Prepared | None:
+def prepare(project: Project, data: Data, gid: str, memo: dict | None = None) -> Prepared | None:
+    """``memo``: what goals on the same data share (a KPI's decimals), kept for the next goal."""
     goal: Goal = project.goals[gid].model
+    memo = {} if memo is None else memo
     if goal.target is not None and goal.deadline is not None and goal.target.done is True:
         try:
             if parse_target(goal.target).done:
-                return _prepare_milestone(project, data, gid)
+                return _prepare_milestone(project, data, gid, memo)
         except TargetProblem:
             return None
-    return _prepare_measured(project, data, gid)
+    return _prepare_measured(project, data, gid, memo)
 
 
-def _decimals(data: Data, kid: str | None) -> int:
-    series = data.series.get(kid or "")
-    return decimals(series.points) if series and series.points else 0
+def _decimals(data: Data, kid: str | None, memo: dict) -> int:
+    key = ("decimals", kid)
+    if key not in memo:
+        series = data.series.get(kid or "")
+        memo[key] = decimals(series.points) if series and series.points else 0
+    return memo[key]
 
 
-def _prepare_milestone(project: Project, data: Data, gid: str) -> Prepared | None:
+def _prepare_milestone(project: Project, data: Data, gid: str, memo: dict) -> Prepared | None:
     goal: Goal = project.goals[gid].model
     window = goal_window(project, gid)
     if window is None:
         return None
     series = data.series.get(goal.kpi or "") if goal.kpi in project.kpis else None
     return Prepared(gid, True, window[0], window[1], series.points if series else (), "last", "increase",
-                    None, goal.status, None, None, (), _decimals(data, goal.kpi))
+                    None, goal.status, None, None, (), _decimals(data, goal.kpi, memo))
 
 
-def _prepare_measured(project: Project, data: Data, gid: str) -> Prepared | None:
+def _prepare_measured(project: Project, data: Data, gid: str, memo: dict) -> Prepared | None:
     goal: Goal = project.goals[gid].model
     kpi_obj = project.kpis.get(goal.kpi or "")
     if kpi_obj is None or goal.target is None or goal.deadline is None:
@@ -191,7 +196,7 @@ def _prepare_measured(project: Project, data: Data, gid: str) -> Prepared | None
     plan = plan_line(goal.plan, first, deadline, start_value, target_value, fy)
     return Prepared(gid, False, first, deadline, points, kpi.aggregation, kpi.direction,
                     goal.status if goal.status in (ACHIEVED, MISSED) else None, goal.status, target_value,
-                    start_value, tuple(plan), _decimals(data, goal.kpi))
+                    start_value, tuple(plan), _decimals(data, goal.kpi, memo))
 
 
 def evaluate(g: Prepared, today: date, memo: dict | None = None) -> Progress:
@@ -420,7 +425,7 @@ def progress_on(project: Project, data: Data, days) -> list[dict[str, Progress]]
     out: list[dict[str, Progress]] = [{} for _ in days]
     memo: dict = {}
     for gid in sorted(project.goals):
-        prepared = prepare(project, data, gid)
+        prepared = prepare(project, data, gid, memo)
         if prepared is None:
             continue
         for found, day in zip(out, days):

@@ -69,7 +69,7 @@ def write(site_pages: list[Page], env: jinja2.Environment, dest: Path, jobs: int
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for start in chunks:
             done(_render(site_pages[start:start + CHUNK], env, dest))
-        extra = later() if later is not None else []
+        made = _render_later(later, env, dest) if later is not None else 0
     else:
         for name in sorted({p.template for p in site_pages}):
             with blame(env, name):
@@ -77,15 +77,15 @@ def write(site_pages: list[Page], env: jinja2.Environment, dest: Path, jobs: int
         _shared = (site_pages, env, dest, later)
         try:
             with multiprocessing.get_context("fork").Pool(jobs) as pool:
-                making = pool.apply_async(_make_later) if later is not None else None  # queued first: starts at once
+                # Queued first, so a worker starts on it at once; it renders what it made itself.
+                making = pool.apply_async(_make_later) if later is not None else None
                 for count in pool.imap_unordered(_render_chunk, chunks):
                     done(count)
-                extra = making.get() if making is not None else []
+                made = making.get() if making is not None else 0
         finally:
             _shared = None
-    _folders(extra, dest)
-    done(_render(extra, env, dest))
-    return len(site_pages) + len(extra)
+    done(made)
+    return len(site_pages) + made
 
 
 def _folders(site_pages: list[Page], dest: Path) -> None:
@@ -93,8 +93,15 @@ def _folders(site_pages: list[Page], dest: Path) -> None:
         (dest / folder).mkdir(parents=True, exist_ok=True)
 
 
-def _make_later() -> list[Page]:
-    return _shared[3]()
+def _make_later() -> int:
+    _, env, dest, later = _shared
+    return _render_later(later, env, dest)
+
+
+def _render_later(later: Callable[[], list[Page]], env: jinja2.Environment, dest: Path) -> int:
+    extra = later()
+    _folders(extra, dest)
+    return _render(extra, env, dest)
 
 
 def _render_chunk(start: int) -> int:

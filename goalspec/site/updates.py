@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from dataclasses import replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -66,7 +67,7 @@ def _entry(w: Week, site: dict[str, Any]) -> dict[str, Any]:
         "id": _urn(_namespace(site), w.day.isoformat()), "updated": f"{w.day.isoformat()}T00:00:00Z",
         "company": statuses, "changes": len(d.changes), "checkins": len(d.checkins),
         "attention": len(d.attention), "overdue": sum(i.overdue for i in d.attention),
-        "body": body(d, level=2, most=SHOWN),
+        "body": body(replace(d, site_url=None), level=2, most=SHOWN),  # it is on the site: no link to it
         "summary": _summary(statuses, len(d.changes), len(d.checkins), len(d.attention)),
     }
 
