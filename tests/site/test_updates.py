@@ -217,3 +217,24 @@ def test_a_past_tree_of_check_ins_is_read_from_git_objects(tmp_path, monkeypatch
     # so it is news in the week it was committed in
     assert [n.value for n in found[date(2026, 7, 13)].checkins] == []
     assert [n.value for n in found[date(2026, 7, 20)].checkins] == [500]
+
+
+def test_a_broken_update_template_is_reported_from_the_worker_that_made_the_weeks(repo, tmp_path):
+    from goalspec.site.output import environment, write
+    from goalspec.site.render import pages
+    from goalspec.site.templates import TemplateProblem
+
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "update.html").write_text('{% extends "base.html" %}{% block main %}\n{{ week.nope }}{% endblock %}')
+    result = run(repo.path / "specs", TODAY, remote_data=True)
+    site_pages = pages(result)
+    site = site_pages[0].context["site"]
+    for jobs in (1, 2):  # made and rendered in the parent, or in a forked worker: the same report
+        with pytest.raises(TemplateProblem) as caught:
+            write(site_pages, environment(tmp_path / "templates"), tmp_path / f"jobs{jobs}", jobs=jobs,
+                  later=lambda: update_pages(result, repo.path / "specs", site))
+        assert str(caught.value) == f"{tmp_path}/templates/update.html:2: 'dict object' has no attribute 'nope'"
+    written = write(site_pages, environment(None), tmp_path / "ok", jobs=2,
+                    later=lambda: update_pages(result, repo.path / "specs", site))
+    assert written == len(site_pages) + 6 + 2
+    assert (tmp_path / "ok" / "updates" / "2026-08-10.html").is_file() and (tmp_path / "ok" / "feed.xml").is_file()
