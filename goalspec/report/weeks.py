@@ -61,14 +61,14 @@ def weekly(result: Result, tree: Path, rev: str | None = None, cache: FileCache 
     tree existed are left out. ``result`` is the build's check of the tree (at ``rev``, else as it is)."""
     days = mondays(result.context.today, weeks)
     days.append(days[-1] - timedelta(days=7))  # the week before the oldest: what it is compared with
-    git = _commits(tree, rev, days)
-    if git is None:  # not in git: the tree as it is, from the week of its oldest value
+    history = _commits(tree, rev, days)
+    if history is None:  # not in git: the tree as it is, from the week of its oldest value
         oldest = min((s.points[0].day for s in result.context.data.series.values() if s.points), default=None)
-        kept = [d for d in days if oldest is not None and d >= oldest - timedelta(days=6)] or days[:2]
+        kept = [d for d in days if oldest is not None and d >= oldest] or days[:2]  # a week ends on its day
         states = _measure(result, kept)
         found = {d: (states[d], None) for d in kept}
     else:
-        found = _from_git(result, tree, days, *git, cache)
+        found = _from_git(result, tree, days, *history, cache)
     tables = {day: rows(state) for day, (state, _) in found.items()}  # each day's rows, now one week and then the next
     out = []
     for now_day, then_day in zip(days, days[1:]):
@@ -89,6 +89,7 @@ def _commits(tree: Path, rev: str | None, days: list[date]) -> tuple[str, dict[d
         head = resolve(repo, rev or "HEAD")
     except RevisionError:
         return None
+
     def folder_id(commit: str) -> str:
         return git_text(repo.top, "rev-parse", "--verify", "--quiet",
                         f"{commit}:{repo.prefix}" if repo.prefix else f"{commit}^{{tree}}").strip()

@@ -156,18 +156,18 @@ kind: CheckIn
 kpi: seats
 by: ana
 values:
-  2026-07-20: 300
+  2026-07-16: 300
   2026-08-03: 700
 """
     tree = write_tree(tmp_path / "tree", {**BASE, "checkins.yaml": checkins})
     result = run(tree, TODAY)
     found = weekly(result, tree)
-    # from the week holding the oldest value (the week to Monday 2026-07-20) to the newest
+    # from the week holding the oldest value (Thursday 2026-07-16: the week to Monday 2026-07-20) to the newest
     assert [w.day for w in found] == [date(2026, 8, 10), date(2026, 8, 3), date(2026, 7, 27), date(2026, 7, 20)]
     by_day = {w.day: w.digest for w in found}
     assert [n.value for n in by_day[date(2026, 8, 3)].checkins] == [700]  # only what is dated in the week
     assert [n.value for n in by_day[date(2026, 7, 20)].checkins] == [300]
-    assert by_day[date(2026, 7, 20)].data_last_updated == date(2026, 7, 20)  # later values are not news yet
+    assert by_day[date(2026, 7, 20)].data_last_updated == date(2026, 7, 16)  # later values are not news yet
     assert all(w.digest.baseline is None and not w.digest.changes or
                all(c.kind == "status" for c in w.digest.changes) for w in found)
     assert build(tree, tmp_path / "site", TODAY).written
