@@ -17,7 +17,7 @@ from goalspec.site.build import build
 from goalspec.site.updates import update_pages
 from gitrepo import Repo, isolated_git  # noqa: F401 (fixture)
 from revisions import FIRST, SECOND
-from trees import BASE, ORG, write_tree
+from trees import BASE, write_tree
 
 TODAY = date(2026, 8, 15)  # a Saturday: the newest week ends on Monday 2026-08-10
 SEATS = """apiVersion: goalspec/v1
