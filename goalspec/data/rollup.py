@@ -57,9 +57,12 @@ def serving(project: Project) -> dict[str, list[str]]:
     return children
 
 
-def rollups(project: Project, progress: dict[str, Progress], today: date) -> dict[str, Rollup]:
-    """The roll-up of every goal that has children; draft and cancelled goals are left out."""
-    children = serving(project)
+def rollups(project: Project, progress: dict[str, Progress], today: date,
+            children: dict[str, list[str]] | None = None, only: list[str] | None = None) -> dict[str, Rollup]:
+    """The roll-up of every goal that has children (of the goals in ``only``, when given, and what
+    theirs need); draft and cancelled goals are left out. ``children`` is ``serving(project)`` when
+    the caller has it already (it does not depend on the day)."""
+    children = serving(project) if children is None else children
     out: dict[str, Rollup] = {}
 
     def rollup(gid: str, seen: frozenset[str]) -> Rollup | None:
@@ -72,13 +75,14 @@ def rollups(project: Project, progress: dict[str, Progress], today: date) -> dic
         rows = []
         for kid in kids:
             own = progress.get(kid)
-            below = rollup(kid, seen | {gid})
             if own is not None and own.status not in UNMEASURED:
                 share, status = own.progress, own.status
-            elif below is not None and below.progress is not None:
-                share, status = below.progress, below.status
-            else:
-                share, status = None, own.status if own is not None else NO_DATA
+            else:  # only then does the child's own roll-up count
+                below = rollup(kid, seen | {gid})
+                if below is not None and below.progress is not None:
+                    share, status = below.progress, below.status
+                else:
+                    share, status = None, own.status if own is not None else NO_DATA
             rows.append(Child(kid, project.goals[kid].model.weight / total, share, status))
         measured = [c for c in rows if c.progress is not None]
         weight = sum(c.weight for c in measured)
@@ -87,7 +91,7 @@ def rollups(project: Project, progress: dict[str, Progress], today: date) -> dic
         out[gid] = result
         return result
 
-    for gid in children:
+    for gid in children if only is None else only:
         rollup(gid, frozenset())
     return dict(sorted(out.items()))
 

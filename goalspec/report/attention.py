@@ -40,6 +40,8 @@ class Item:
     text: str
     due: date | None
     overdue: bool
+    # The same in words for everyone (the digest): titles and names instead of ids, no command line.
+    say: str = ""
 
     def as_dict(self) -> dict:
         out = asdict(self)
@@ -69,7 +71,10 @@ def attention(result: Result, team: str | None = None, owner: str | None = None)
                 else f"refresh the {kid} data (its {source} source)")
         since = f"last value {seen[-1].isoformat()}" if seen else "no value yet"
         text = f"{what}: {kpi.cadence}, {since}, due {due.isoformat()}"
-        items.append((_item(result, kpi.owner, "check-in", kid, text, due, due < today), team_of))
+        verb = "record the latest value of" if source == "checkins" else "refresh the data of"
+        last = f"the last value is from {seen[-1].isoformat()}" if seen else "there is no value yet"
+        say = f"{verb} “{kpi.name}”, due {due.isoformat()} (it is updated {kpi.cadence}; {last})"
+        items.append((_item(result, kpi.owner, "check-in", kid, text, due, due < today, say), team_of))
 
     for gid, goal in sorted(project.goals.items()):
         m = goal.model
@@ -79,18 +84,23 @@ def attention(result: Result, team: str | None = None, owner: str | None = None)
         if deadline is not None and deadline < today:
             text = (f"{gid}: deadline {deadline.isoformat()} has passed; record the outcome with "
                     f"`goalspec close {gid} --outcome achieved|missed|cancelled --note \"...\"`")
-            items.append((_item(result, m.owner, "close", gid, text, deadline, True), m.team))
+            say = (f"close “{m.title}”: its deadline, {deadline.isoformat()}, has passed; record whether it was "
+                   "achieved, missed or cancelled, and what was learned")
+            items.append((_item(result, m.owner, "close", gid, text, deadline, True, say), m.team))
             continue
         pair = missed_twice(ctx, gid)
         if pair is not None:
             kpi = project.kpis[m.kpi].model
             shown = " and ".join(f"{a.isoformat()}..{b.isoformat()}" for a, b in pair)
             text = f"{gid}: target missed in two consecutive {WORD[kpi.cadence]} ({shown}); say what changes"
-            items.append((_item(result, m.owner, "behind twice", gid, text, None, False), m.team))
+            say = f"“{m.title}” fell short of its pace in {_periods(pair, kpi.cadence)}: say what changes"
+            items.append((_item(result, m.owner, "behind twice", gid, text, None, False, say), m.team))
         p = ctx.progress.get(gid)
         if p is not None and p.status == AT_RISK_S:
             text = f"{gid}: at risk ({_pct(p.progress)} done, {_pct(p.expected)} expected by now)"
-            items.append((_item(result, m.owner, "at risk", gid, text, None, False), m.team))
+            say = (f"“{m.title}” is at risk: {_pct(p.progress)} done, {_pct(p.expected)} expected by now; "
+                   "say how it gets back on pace")
+            items.append((_item(result, m.owner, "at risk", gid, text, None, False, say), m.team))
 
     for _, summary in sorted(ctx.data.leads.items()):
         for f in summary.follow_ups:
@@ -99,7 +109,10 @@ def attention(result: Result, team: str | None = None, owner: str | None = None)
             names = ", ".join(f.late[:SHOWN_IDS]) + (f" and {len(f.late) - SHOWN_IDS} more" if len(f.late) > SHOWN_IDS else "")
             text = (f"{len(f.late)} {f.definition} lead{'s' if len(f.late) != 1 else ''} not followed up within "
                     f"{f.within}: {names}")
-            items.append((_item(result, f.team, "follow-up", f.definition, text, None, True), f.team))
+            lead = project.leads.get(f.definition)
+            say = (f"{_leads(lead.model.name if lead else f.definition, len(f.late))} handed over and not followed "
+                   f"up within {_within(f.within)}: {names}")
+            items.append((_item(result, f.team, "follow-up", f.definition, text, None, True, say), f.team))
 
     kept = [i for i, t in items if (team is None or _concerns(result, i, t, team)) and (owner is None or i.person == owner)]
     return tuple(sorted(kept, key=lambda i: (not i.overdue, i.name, i.person, i.due or date.max,
@@ -121,12 +134,43 @@ def _running_kpis(result: Result) -> dict[str, tuple[date, str | None]]:
     return out
 
 
-def _item(result: Result, party: str, kind: str, subject: str, text: str, due: date | None, overdue: bool) -> Item:
+def _item(result: Result, party: str, kind: str, subject: str, text: str, due: date | None, overdue: bool,
+          say: str) -> Item:
     project = result.project
     team = project.teams.get(party)
     person = team.model.lead if team is not None else party  # a team owes through its lead
     found = project.people.get(person)
-    return Item(person, found.model.name if found else person, kind, subject, text, due, overdue)
+    return Item(person, found.model.name if found else person, kind, subject, text, due, overdue, say)
+
+
+def _periods(pair: list[tuple[date, date]], cadence: str) -> str:
+    """Two cadence periods in words: "October and November 2026", "the weeks of 2026-11-16 and
+    2026-11-23", "2026-Q2 and 2026-Q3"."""
+    (a, _), (b, _) = pair
+    if cadence == "monthly":
+        first = a.strftime("%B") if a.year == b.year else a.strftime("%B %Y")
+        return f"{first} and {b.strftime('%B %Y')}"
+    if cadence == "quarterly":
+        return f"{a.year}-Q{(a.month - 1) // 3 + 1} and {b.year}-Q{(b.month - 1) // 3 + 1}"
+    return f"the weeks of {a.isoformat()} and {b.isoformat()}"
+
+
+def _leads(name: str, n: int) -> str:
+    """"11 sales-qualified MSP leads", from the definition's name ("Sales-qualified MSP lead")."""
+    name = name[:1].lower() + name[1:]
+    plural = "" if n == 1 else "s"
+    return f"{n} {name}{plural}" if name.lower().endswith("lead") else f"{n} {name} lead{plural}"
+
+
+_UNITS = {"h": "hour", "d": "day", "w": "week"}
+
+
+def _within(text: str) -> str:
+    """A follow-up time in words: `2d` is "2 days"."""
+    number, unit = text[:-1], text[-1:]
+    if not number.isdigit() or unit not in _UNITS:
+        return text
+    return f"{number} {_UNITS[unit]}{'' if number == '1' else 's'}"
 
 
 def _concerns(result: Result, item: Item, team_of: str | None, team: str) -> bool:

@@ -16,6 +16,7 @@ digest and the status table agree to the digit. What changed:
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -39,6 +40,7 @@ class Change:
     subject: str  # the goal or lead definition
     title: str
     text: str
+    shown: str = ""  # the text for everyone: titles instead of ids (the digest prints this one)
 
 
 @dataclass(frozen=True)
@@ -115,10 +117,12 @@ def build(tree: Path, today: date, since: date, team: str | None = None, cache: 
         return digest(now, then, since, commit, team)
 
 
-def digest(now: Result, then: Result | None, since: date, commit: str | None, team: str | None = None) -> Digest:
+def digest(now: Result, then: Result | None, since: date, commit: str | None, team: str | None = None, *,
+           table: list[dict] | None = None, was: list[dict] | None = None) -> Digest:
+    """``table`` and ``was``: the status rows of now and then, when the caller has them already."""
     project = now.project
-    was = {r["goal"]: r for r in rows(then)} if then is not None else {}
-    table = rows(now)
+    was = {r["goal"]: r for r in (rows(then) if was is None else was)} if then is not None else {}
+    table = rows(now) if table is None else [dict(r) for r in table]  # theirs stay as they are: another week's "was"
     names = {pid: p.model.name for pid, p in project.people.items()}
     for row in table:
         row["was"] = was.get(row["goal"])
@@ -135,7 +139,7 @@ def digest(now: Result, then: Result | None, since: date, commit: str | None, te
     org = project.organization.model if project.organization else None
     return Digest(org.name if org else "Goals", now.context.today, since, short(commit) if commit else None, team,
                   tuple(company), tuple(others), tuple(changes), notes,
-                  attention(now, team=team), now.context.data.last_updated,
+                  attention(now, team=team), _last_updated(now),
                   org.site.base_url if org and org.site and org.site.base_url else None)
 
 
@@ -146,20 +150,25 @@ def _changes(now: Result, then: Result | None, table: list[dict]) -> list[Change
         before = row["was"]
         if before is not None and before["status"] != row["status"]:
             out.append(Change("status", row["goal"], row["title"], f"{before['status']} → {row['status']}"))
-    if then is None:
+    if then is None or then.project is project:  # one tree, measured on two days: nothing was edited
         return out
     for d in diff_projects(then.project, project):
         if d.kind == "Goal":
             if d.status in (ADDED, REMOVED):
-                out.append(Change("added" if d.status == ADDED else "removed", d.id, d.label,
-                                  _added(project, d.id) if d.status == ADDED else "removed from the tree"))
+                added = d.status == ADDED
+                out.append(Change("added" if added else "removed", d.id, d.label,
+                                  _added(project, d.id) if added else "removed from the tree",
+                                  _added_shown(project, d.id) if added else "removed"))
                 continue
             for c in d.changes:
                 if c.field == "status" and c.after in CLOSED:
                     goal = project.goals[d.id].model
                     out.append(Change("closed", d.id, d.label, _closed(goal)))
                 elif c.field == "parent":
-                    out.append(Change("re-parented", d.id, d.label, c.text.removeprefix("re-parented: ")))
+                    before, after = then.project.goals[d.id].model.parents, project.goals[d.id].model.parents
+                    out.append(Change("re-parented", d.id, d.label, c.text.removeprefix("re-parented: "),
+                                      f"now serves {_titled(project, then.project, after)} "
+                                      f"(before: {_titled(project, then.project, before)})"))
                 elif c.field in ("target", "deadline"):
                     out.append(Change("goalposts", d.id, d.label, c.text + _reason(project, then.project, d.id, c.field)))
         elif d.kind == "LeadDefinition":
@@ -171,11 +180,45 @@ def _changes(now: Result, then: Result | None, table: list[dict]) -> list[Change
     return sorted(out, key=lambda c: (rank.index(c.kind), c.subject))
 
 
+def _last_updated(result: Result) -> date | None:
+    """The newest KPI value up to the digest's day: values dated later (a tree outside git, measured
+    on a past week) are not news yet."""
+    today = result.context.today
+    days = []
+    for series in result.context.data.series.values():
+        upto = bisect_right(series.points, today, key=_day)
+        if upto:
+            days.append(series.points[upto - 1].day)
+    return max(days, default=None)
+
+
+def _day(point) -> date:
+    return point.day
+
+
 def _added(project, gid: str) -> str:
     goal = project.goals[gid].model
     serves = f", serves {', '.join(goal.parents)}" if goal.parents else ", a company goal"
     owner = project.people.get(goal.owner)
     return f"new goal owned by {owner.model.name if owner else goal.owner}{serves}"
+
+
+def _added_shown(project, gid: str) -> str:
+    goal = project.goals[gid].model
+    owner = project.people.get(goal.owner)
+    who = owner.model.name if owner else goal.owner
+    if not goal.parents:
+        return f"a company goal, owned by {who}"
+    return f"owned by {who}, serving {_titled(project, project, goal.parents)}"
+
+
+def _titled(project, before, ids) -> str:
+    """Goal ids as their titles, quoted (an id neither tree knows stays as it is); "no goal" for none."""
+    out = []
+    for gid in ids:
+        goal = project.goals.get(gid) or before.goals.get(gid)
+        out.append(f"“{goal.model.title}”" if goal is not None else gid)
+    return " and ".join(out) or "no goal"
 
 
 def _closed(goal) -> str:
@@ -201,7 +244,8 @@ def _reason(project, before, oid: str, field: str, table: str = "goals") -> str:
 
 def _checkins(now: Result, then: Result | None, since: date, team: str | None, shown: set[str]) -> tuple[CheckinNote, ...]:
     project, today = now.project, now.context.today
-    known = _values(then) if then is not None else None
+    # The same tree on two days (not in git, or no commit between): only the days tell what is new.
+    known = _values(then) if then is not None and then.project is not project else None
     measured: dict[str, list[str]] = {}
     for gid, goal in sorted(project.goals.items()):
         if goal.model.kpi and gid in shown:

@@ -62,7 +62,7 @@ def blocks(d: Digest) -> list[dict]:
         needs += [f"*{escape(name)}*"] + [f"• {escape(item_line(i))}" for i in items]
     out += _sections("Needs attention", needs or ["Nothing is due."])
     if d.goals:
-        out += _sections("All goals", [f"{_ICON.get(r['status'], ':white_circle:')} {escape(goal_line(r))}"
+        out += _sections("Every other goal", [f"{_ICON.get(r['status'], ':white_circle:')} {escape(goal_line(r))}"
                                        for r in d.goals])
     tail = escape(footer(d)) + (f" <{d.site_url}|The goals site>" if d.site_url else "")
     last = {"type": "context", "elements": [{"type": "mrkdwn", "text": _cut(tail, MAX_TEXT)}]}

@@ -32,6 +32,18 @@ def _unit(row: dict) -> str:
     return "" if not unit else unit if unit == "%" else f" {unit}"
 
 
+def amount(value: float, places: int, unit: str | None) -> str:
+    """A figure with its unit, as a sentence says it: "1 webinar", "4 webinars", "12%"."""
+    number = figure(value, places)
+    if not unit:
+        return number
+    if unit == "%":
+        return number + unit
+    if value == 1 and unit.endswith("s") and not unit.endswith("ss"):
+        unit = unit[:-1]  # a count of one thing
+    return f"{number} {unit}"
+
+
 def standing(row: dict) -> str:
     """Where a goal stands, in the figures `goalspec status` shows."""
     places, unit = row["places"], _unit(row)
@@ -39,6 +51,10 @@ def standing(row: dict) -> str:
         done = f"done on {row['done_on']}" if row["done_on"] else "not done yet"
         return f"{row['status']} · {done} · deadline {row['deadline']}"
     parts = [row["status"]]
+    if row["status"] == "achieved" and row["value"] is not None and row["target"] is not None:
+        # Done: how far along and the forecast are no news any more.
+        parts.append(f"{_num(row['value'], places)} of {_num(row['target'], places)}{unit}")
+        return " · ".join(parts)
     if row["value"] is not None and row["target"] is not None:
         parts.append(f"{_num(row['value'], places)} of {_num(row['target'], places)}{unit} "
                      f"({pct(row['progress'])} done, {pct(row['expected'])} expected by now)")
@@ -69,17 +85,19 @@ def rollup(row: dict) -> str | None:
         counts[child["status"]] = counts.get(child["status"], 0) + 1
     said = " · ".join(f"{n} {s}" for s, n in sorted(counts.items()))
     n = len(up["children"])
-    return f"{n} team goal{'s' if n != 1 else ''} rolled up: {pct(up['progress'])}, {up['status']} ({said})"
+    said = said.replace(" · ", ", ")
+    return (f"the {n} goal{'s' if n != 1 else ''} serving it: {pct(up['progress'])} done together, "
+            f"{up['status']} ({said})")
 
 
 def change_line(c: Change) -> str:
-    return f"{c.subject} ({c.title}): {c.text}"
+    if c.kind == "removed":
+        return c.title  # under "Removed goals": nothing more to say
+    return f"{c.title}: {c.shown or c.text}"
 
 
 def checkin_line(n: CheckinNote) -> str:
-    unit = "" if not n.unit else n.unit if n.unit == "%" else f" {n.unit}"
-    value = figure(n.value, 2)
-    text = f"{n.day.isoformat()} {n.kpi_name}: {value}{unit}"
+    text = f"{n.day.isoformat()} {n.kpi_name}: {amount(n.value, 2, n.unit)}"
     if n.by:
         text += f", by {n.by}"
     if n.confidence is not None:
@@ -90,7 +108,13 @@ def checkin_line(n: CheckinNote) -> str:
 
 
 def item_line(i: Item) -> str:
-    return f"{'OVERDUE ' if i.overdue else ''}{i.kind}: {i.text}"
+    return f"{'OVERDUE: ' if i.overdue else ''}{said(i)}"
+
+
+def said(i: Item) -> str:
+    """The item as the digest says it: in words, its first letter up."""
+    text = i.say or f"{i.kind}: {i.text}"
+    return text[:1].upper() + text[1:]
 
 
 def by_person(items: tuple[Item, ...]) -> list[tuple[str, list[Item]]]:
@@ -102,14 +126,15 @@ def by_person(items: tuple[Item, ...]) -> list[tuple[str, list[Item]]]:
 
 
 def goal_line(row: dict) -> str:
-    return f"{row['goal']} ({row['name']}): {standing(row)}"
+    return f"{row['title']} ({row['name']}): {standing(row)}"
 
 
 def footer(d: Digest) -> str:
     updated = d.data_last_updated.isoformat() if d.data_last_updated else "never"
-    base = f"git {d.baseline}" if d.baseline else "the tree as it is (not in git)"
-    return (f"As of {d.today.isoformat()}, compared with {d.since.isoformat()} ({base}); data last updated "
-            f"{updated}.")
+    base = (f"the goals as committed then, {d.baseline}" if d.baseline else
+            "the goals as they are: not in git, so only the dates of values tell what is new")
+    return (f"As of {d.today.isoformat()}, compared with {d.since.isoformat()} ({base}). The newest KPI value is "
+            f"from {updated}.")
 
 
 def grouped_changes(d: Digest) -> list[tuple[str, list[Change]]]:
@@ -141,7 +166,7 @@ def as_text(d: Digest) -> str:
         out.append(f"  {name}:")
         out += [f"  - {item_line(i)}" for i in items]
     if d.goals:
-        out += ["", "ALL GOALS (what needs attention first)"]
+        out += ["", "EVERY OTHER GOAL (what needs attention first)"]
         out += [f"  - {goal_line(r)}" for r in d.goals]
     out += ["", footer(d)]
     if d.site_url:
@@ -174,10 +199,10 @@ def as_markdown(d: Digest) -> str:
         out += ["Nothing is due.", ""]
     for name, items in by_person(d.attention):
         out += [f"**{_md(name)}**", ""]
-        out += [f"- {'**overdue** ' if i.overdue else ''}{_md(i.kind)}: {_md(i.text)}" for i in items] + [""]
+        out += [f"- {'**overdue:** ' if i.overdue else ''}{_md(said(i))}" for i in items] + [""]
     if d.goals:
-        out += ["## All goals", "", "| goal | owner | status | progress | expected |", "|---|---|---|---:|---:|"]
-        out += [f"| {_md(r['goal'])} | {_md(r['name'])} | {r['status']} | {pct(r['progress'])} | {pct(r['expected'])} |"
+        out += ["## Every other goal", "", "| goal | owner | status | progress | expected by now |", "|---|---|---|---:|---:|"]
+        out += [f"| {_md(r['title'])} | {_md(r['name'])} | {r['status']} | {pct(r['progress'])} | {pct(r['expected'])} |"
                 for r in d.goals]
         out.append("")
     out.append(_md(footer(d)))

@@ -61,6 +61,9 @@ class Context:
     remote_data: bool = False
     # Only with check --base: rules that compare with the base revision stay silent without it.
     base: BaseRevision | None = None
+    # What contexts of one tree on several days (the site's weekly updates) share: figures that do
+    # not depend on the day, computed on the first day that asks (see gs503.missed_twice).
+    shared: dict | None = None
 
     @property
     def fy(self) -> int:

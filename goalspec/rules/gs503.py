@@ -55,24 +55,36 @@ def missed_twice(ctx: Context, gid: str) -> list[tuple[date, date]] | None:
     kpi = project.kpis[goal.model.kpi].model
     until = min(ctx.today, p.last)
     periods = cadence_periods(p.first, until, kpi.cadence)[-2:]
-    total_days = (p.last - p.first).days + 1
     missed = []
     for first, last in periods:
-        value = aggregate(within(p.points, first, last), kpi.aggregation)
-        if value is None:
-            return None
-        if p.plan:  # the plan is the pace: what it says by the period's end (for a sum, within the period)
-            owed = planned(p.plan, last)
-            if kpi.aggregation == "sum":
-                owed -= planned(p.plan, first - timedelta(days=1))
-        elif kpi.aggregation == "sum":
-            owed = p.target * ((last - first).days + 1) / total_days
-        elif p.start_value is not None:
-            share = ((last - p.first).days + 1) / total_days
-            owed = p.start_value + (p.target - p.start_value) * share
-        else:
-            return None
-        if p.meets(value, owed):
+        if ctx.shared is None:
+            short = _short(p, kpi, first, last)
+        else:  # a period's answer does not depend on the day: the weeks of one tree share it
+            key = ("GS503", gid, first, last)
+            if key not in ctx.shared:
+                ctx.shared[key] = _short(p, kpi, first, last)
+            short = ctx.shared[key]
+        if not short:
             return None
         missed.append((first, last))
     return missed if len(missed) == 2 else None
+
+
+def _short(p, kpi, first: date, last: date) -> bool:
+    """Whether the goal fell short of its pace in one complete period (False too when it cannot tell)."""
+    total_days = (p.last - p.first).days + 1
+    value = aggregate(within(p.points, first, last), kpi.aggregation)
+    if value is None:
+        return False
+    if p.plan:  # the plan is the pace: what it says by the period's end (for a sum, within the period)
+        owed = planned(p.plan, last)
+        if kpi.aggregation == "sum":
+            owed -= planned(p.plan, first - timedelta(days=1))
+    elif kpi.aggregation == "sum":
+        owed = p.target * ((last - first).days + 1) / total_days
+    elif p.start_value is not None:
+        share = ((last - p.first).days + 1) / total_days
+        owed = p.start_value + (p.target - p.start_value) * share
+    else:
+        return False
+    return not p.meets(value, owed)

@@ -13,6 +13,7 @@ import re
 import secrets
 import shutil
 from dataclasses import dataclass, replace
+from functools import partial
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable
@@ -24,6 +25,9 @@ from goalspec.vcs.history import site_history
 from goalspec.site.output import Reuse, environment, write
 from goalspec.site.render import pages
 from goalspec.site.accountability import accountability_page
+from goalspec.site.reviews import link_goal_pages, review_links, review_pages
+from goalspec.site.updates import update_pages
+from goalspec.report.weeks import WEEKS
 from goalspec.site.templates import template_dirs
 from goalspec.vcs.revision import RevisionError, tree_at
 
@@ -95,7 +99,12 @@ def _build(folder: Path, tree: Path, rev: str, out: Path, today: date, allow_err
     if result.failed and not allow_errors:
         return Built(result, 0, False)
     site_pages = pages(result, built_date(), site_history(tree, rev, result.project) if history else None)
-    site_pages.append(accountability_page(result, site_pages[0].context["site"]))
+    site = site_pages[0].context["site"]
+    site_pages.append(accountability_page(result, site))
+    site_pages = link_goal_pages(site_pages, review_links(result))
+    # The weekly updates and the reviews are made by a worker while the others render the pages
+    # (output.write's ``later``): their digests and tables take a while on a large tree.
+    later = partial(_later_pages, result, tree, site, rev, cache)
     env = environment(templates)
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(out)
@@ -103,7 +112,9 @@ def _build(folder: Path, tree: Path, rev: str, out: Path, today: date, allow_err
     if reuse is not None and reuse.templates != (seen := _template_files(templates)):
         reuse.folder, reuse.templates = None, seen  # a template changed: every page is rendered anew
     try:
-        write(site_pages, env, staging, jobs, progress=progress(len(site_pages)) if progress else None, reuse=reuse)
+        expected = len(site_pages) + WEEKS + 2  # the weeks, their index and the feed (and the reviews: a few)
+        written = write(site_pages, env, staging, jobs, progress=progress(expected) if progress else None,
+                        reuse=reuse, later=later)
         _copy_assets(templates, staging / "assets")
         _swap(staging, out)
         if reuse is not None:
@@ -113,7 +124,11 @@ def _build(folder: Path, tree: Path, rev: str, out: Path, today: date, allow_err
         raise
     finally:
         os.close(lock)
-    return Built(result, len(site_pages), True)
+    return Built(result, written, True)
+
+
+def _later_pages(result: Result, tree: Path, site: dict, rev: str, cache: FileCache | None) -> list:
+    return update_pages(result, tree, site, rev, cache) + review_pages(result, site)
 
 
 def _template_files(templates: Path | None) -> tuple:

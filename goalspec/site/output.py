@@ -74,50 +74,79 @@ def fingerprint(template: str, context: dict) -> bytes:
 
 
 def write(site_pages: list[Page], env: jinja2.Environment, dest: Path, jobs: int | None = None,
-          progress: Callable[[int], None] | None = None, reuse: Reuse | None = None) -> None:
+          progress: Callable[[int], None] | None = None, reuse: Reuse | None = None,
+          later: Callable[[], list[Page]] | None = None) -> int:
     """Render every page into dest; ``progress`` is told how many pages each finished chunk held.
+    ``later`` makes more pages (the weekly updates, whose digests take a while to compute): with
+    workers, one of them makes them while the others render, and they are rendered last. Returns
+    the number of pages written.
 
     Each file depends only on its page, so the result is the same whatever the
     number of workers. With ``reuse``, pages unchanged since the build it describes
     are linked from its folder, and ``reuse`` then describes this build (its folder
     is for the caller to set, once the files are where they stay)."""
     global _shared
-    for folder in sorted({str(Path(p.path).parent) for p in site_pages}):
-        (dest / folder).mkdir(parents=True, exist_ok=True)
+    _folders(site_pages, dest)
     if jobs is None:
         jobs = spare_cores() if len(site_pages) >= PARALLEL_FROM else 1
     chunks = range(0, len(site_pages), CHUNK)
     done = progress or (lambda n: None)
     previous = (reuse.folder, reuse.prints) if reuse is not None and reuse.folder is not None else None
+    keep = reuse is not None
     prints: dict[str, bytes] = {}
-    rendered = 0
+    rendered = written = 0
 
     def finished(part: tuple[list[tuple[str, bytes]], int]) -> None:
-        nonlocal rendered
+        nonlocal rendered, written
         prints.update(part[0])
         rendered += part[1]
+        written += len(part[0])
         done(len(part[0]))
 
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for start in chunks:
-            finished(_render(site_pages[start:start + CHUNK], env, dest, previous, reuse is not None))
+            finished(_render(site_pages[start:start + CHUNK], env, dest, previous, keep))
+        if later is not None:
+            finished(_render_later(later, env, dest, previous, keep))
     else:
         for name in sorted({p.template for p in site_pages}):
             with blame(env, name):
                 env.get_template(name)  # compiled once, before the workers are forked
-        _shared = (site_pages, env, dest, previous, reuse is not None)
+        _shared = (site_pages, env, dest, previous, keep, later)
         try:
             with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                # Queued first, so a worker starts on it at once; it renders what it made itself.
+                making = pool.apply_async(_make_later) if later is not None else None
                 for part in pool.imap_unordered(_render_chunk, chunks):
                     finished(part)
+                if making is not None:
+                    finished(making.get())
         finally:
             _shared = None
     if reuse is not None:
         reuse.prints, reuse.rendered, reuse.folder = prints, rendered, None
+    return written
+
+
+def _folders(site_pages: list[Page], dest: Path) -> None:
+    for folder in sorted({str(Path(p.path).parent) for p in site_pages}):
+        (dest / folder).mkdir(parents=True, exist_ok=True)
+
+
+def _make_later() -> tuple[list[tuple[str, bytes]], int]:
+    _, env, dest, previous, keep, later = _shared
+    return _render_later(later, env, dest, previous, keep)
+
+
+def _render_later(later: Callable[[], list[Page]], env: jinja2.Environment, dest: Path,
+                  previous: tuple[Path, dict[str, bytes]] | None, keep: bool) -> tuple[list[tuple[str, bytes]], int]:
+    extra = later()
+    _folders(extra, dest)
+    return _render(extra, env, dest, previous, keep)
 
 
 def _render_chunk(start: int) -> tuple[list[tuple[str, bytes]], int]:
-    site_pages, env, dest, previous, keep = _shared
+    site_pages, env, dest, previous, keep, _ = _shared
     return _render(site_pages[start:start + CHUNK], env, dest, previous, keep)
 
 

@@ -79,7 +79,9 @@ def test_formats_say_the_same_and_escape(repo):
     for out in (text, md):
         assert "Two <big> deals" in out.replace("\\<", "<").replace("\\>", ">")
         assert "on track → at risk" in out
-        assert "company.q3 → company.q4" in out
+        # titles, not ids, for everyone reading it
+        assert "now serves “Sell 1500 seats by the end of Q4” (before: “Sell 1100 seats by the end of Q3”)" in out
+        assert "company.q3" not in out and "sales.q3" not in out
     assert "Two &lt;big&gt; deals slipped to September &amp; October." in html
     assert "<big>" not in html
     doc = json.loads(as_json(d))
@@ -166,3 +168,17 @@ def test_example_tree_reads_as_an_update(specs):
     assert "on track · 827 of 1,222 seats (68% done, 67% expected by now)" in text
     assert "Second half of November; one of the two large MSPs signed." in text
     assert "NEEDS ATTENTION" in text and "Ben Okafor" in text
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html", "slack"])
+def test_example_digest_speaks_in_titles_and_names(specs, fmt):
+    """What a CEO sends to the whole company as it is: titles, names and units, no ids, codes or commands."""
+    out = CliRunner().invoke(main, ["digest", str(specs), "--today", "2026-12-07", "--since", "2026-10-01", "--format", fmt])
+    assert out.exit_code == 0, out.output
+    text = out.output
+    for jargon in ("company.msp-seats", "sales.msp-seats", "marketing.qualified-calls", "marketing.msp-webinars",
+                   "sales-qualified-msp", "qualified-calls data", "goalspec ", "GS5", "GS3", "2d"):
+        assert jargon not in text, jargon
+    assert "1 webinar," in text and "1 webinars" not in text
+    assert "sales-qualified MSP leads handed over and not followed up within 2 days" in text
+    assert "fell short of its pace in October and November 2026" in text

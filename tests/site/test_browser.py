@@ -87,12 +87,18 @@ def _first(folder: Path, pattern: str) -> str:
     return sorted(folder.glob(pattern))[0].relative_to(folder).as_posix()
 
 
+def _newest(folder: Path, pattern: str) -> str:
+    return sorted(folder.glob(pattern))[-1].relative_to(folder).as_posix()
+
+
 @pytest.mark.parametrize("name", ["specs", "large"])
 def test_pages_load_cleanly_and_nothing_leaves_the_machine(sites, page, name):
     site = sites[name]
     targets = ["index.html", "map.html", "leads.html", "incentives.html", "findings.html", "due.html", "search.html?q=seats",
                "404.html", _first(site, "goals/*.html"), _first(site, "teams/*.html"),
-               _first(site, "people/*.html"), _first(site, "kpis/*.html")]
+               _first(site, "people/*.html"), _first(site, "kpis/*.html"), "updates/index.html",
+               _first(site, "updates/2*.html"), _newest(site, "updates/2*.html"), "reviews/index.html",
+               _first(site, "reviews/*-Q*.html")]
     for target in targets:
         page.goto((site / target.split("?")[0]).as_uri() + ("?" + target.split("?")[1] if "?" in target else ""))
         assert page.locator("main h1").count() == 1, target
@@ -174,14 +180,20 @@ def test_crawl_finds_no_broken_link_or_anchor(sites, name):
                 broken.append(f"{source.relative_to(site)}: anchor {link}")
     assert broken == []
     assert len(pages) > (500 if name == "large" else 20)  # every goal has a page
+    assert (site / "updates" / "index.html") in pages and (site / "reviews" / "index.html") in pages
 
 
 @pytest.mark.parametrize("name,target", [
     ("specs", "index.html"), ("specs", "goals/marketing.qualified-calls.html"), ("specs", "map.html"),
     ("specs", "leads.html"), ("specs", "due.html"), ("specs", "search.html?q=msp"), ("large", "map.html"),
     ("large", "goals/company.g0.html"), ("large", "kpis/kpi-0000-0.html"),
+    ("specs", "updates/index.html"), ("specs", "updates/newest"), ("specs", "reviews/index.html"),
+    ("specs", "reviews/2026-Q4.html"), ("large", "updates/newest"), ("large", "reviews/first"),
 ])
 def test_no_serious_accessibility_violations(sites, page, name, target):
+    if target.endswith(("/newest", "/first")):  # the weeks and quarters depend on the day and the history
+        folder, _, which = target.partition("/")
+        target = (_newest if which == "newest" else _first)(sites[name], f"{folder}/*[0-9].html")
     path, _, query = target.partition("?")
     page.goto((sites[name] / path).as_uri() + (f"?{query}" if query else ""))
     page.add_script_tag(path=str(AXE))
@@ -206,7 +218,8 @@ def test_keyboard_reaches_the_content_first(sites, page):
 def test_reads_on_a_phone(sites, browser):
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
-    for target in ("index.html", "goals/company.msp-seats.html", "leads.html"):
+    for target in ("index.html", "goals/company.msp-seats.html", "leads.html", _newest(sites["specs"], "updates/2*.html"),
+                   "reviews/2026-Q4.html"):
         page.goto((sites["specs"] / target).as_uri())
         assert page.evaluate("document.documentElement.scrollWidth") <= 360, target
     context.close()

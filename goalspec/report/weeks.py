@@ -1,0 +1,185 @@
+"""The weekly digests of the last ``WEEKS`` weeks, for the site's updates section and its feed.
+
+A week ends on a Monday (the day the scheduled digest goes out, examples/weekly-digest.yml) and its
+digest is the one `goalspec digest --today MONDAY --since 7d` prints: the tree as it stood that
+Monday evening (the newest commit made on or before it), compared with the tree the Monday before.
+
+Cost is what matters here: the site of a 10,000-goal tree is built in seconds, and eight
+weeks must not multiply that. So:
+
+- a tree is loaded and validated once per distinct content (git's tree id of the spec folder), not
+  per week nor per commit: weeks without a change to the specs share one load, and a week whose
+  tree is the one being built shares the build's own check; parsing goes through the file cache;
+- no rule runs for a past week: a digest needs statuses and progress, not findings;
+- KPI values are read once per tree and cut at each week's day (progress only counts values up
+  to its day), and every goal's progress is prepared once and evaluated per day
+  (``data.progress.progress_on``); only lead records, whose follow-up lateness depends on the
+  day, are read again per week, and only in trees that count leads.
+
+Outside git there is one tree, the current one, and the weeks come from its values: from the week
+of the oldest KPI value (or only the latest week when there is none), each the tree as it is,
+measured on that week's day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from pathlib import Path
+
+from goalspec.check import Result, Summary
+from goalspec.data.progress import all_progress, progress_on
+from goalspec.data.rollup import rollups, serving
+from goalspec.data.sources import Data
+from goalspec.data.values import read_kpi_sources
+from goalspec.graph import build_graph
+from goalspec.report.digest import Digest, digest
+from goalspec.report.status import rows
+from goalspec.rules import KNOWN_CODES, Context
+from goalspec.spec.cache import FileCache
+from goalspec.spec.validate import Project, validate
+from goalspec.vcs.revision import RevisionError, git_text, load_at, locate, resolve, tree_at
+
+WEEKS = 8  # weekly updates on the site and in its feed: two months (each week costs a check's worth of progress)
+
+
+def mondays(today: date, weeks: int = WEEKS) -> list[date]:
+    """The last ``weeks`` Mondays up to ``today`` (today when it is one), newest first."""
+    last = today - timedelta(days=today.weekday())
+    return [last - timedelta(days=7 * k) for k in range(weeks)]
+
+
+@dataclass(frozen=True)
+class Week:
+    day: date  # the Monday the week ends on
+    digest: Digest
+
+
+def weekly(result: Result, tree: Path, rev: str | None = None, cache: FileCache | None = None,
+           weeks: int = WEEKS) -> list[Week]:
+    """The digests of the last ``weeks`` weeks up to the result's day, newest first; weeks before the
+    tree existed are left out. ``result`` is the build's check of the tree (at ``rev``, else as it is)."""
+    days = mondays(result.context.today, weeks)
+    days.append(days[-1] - timedelta(days=7))  # the week before the oldest: what it is compared with
+    history = _commits(tree, rev, days)
+    if history is None:  # not in git: the tree as it is, from the week of its oldest value
+        oldest = min((s.points[0].day for s in result.context.data.series.values() if s.points), default=None)
+        kept = [d for d in days if oldest is not None and d >= oldest] or days[:2]  # a week ends on its day
+        states = _measure(result, kept)
+        found = {d: (states[d], None) for d in kept}
+    else:
+        found = _from_git(result, tree, days, *history, cache)
+    tables = {day: rows(state) for day, (state, _) in found.items()}  # each day's rows, now one week and then the next
+    out = []
+    for now_day, then_day in zip(days, days[1:]):
+        now, _ = found.get(now_day, (None, None))
+        if now is None:
+            continue
+        then, commit = found.get(then_day, (None, None))
+        out.append(Week(now_day, digest(now, then, then_day, commit, table=tables[now_day], was=tables.get(then_day))))
+    return out
+
+
+def _commits(tree: Path, rev: str | None, days: list[date]) -> tuple[str, dict[date, tuple[str, str] | None]] | None:
+    """The id of the spec folder's tree in the commit built, and per day the newest commit on or
+    before it with that folder's id in it (None when the folder did not exist yet); None when the
+    tree is not in git."""
+    try:
+        repo = locate(tree)
+        head = resolve(repo, rev or "HEAD")
+    except RevisionError:
+        return None
+
+    def folder_id(commit: str) -> str:
+        return git_text(repo.top, "rev-parse", "--verify", "--quiet",
+                        f"{commit}:{repo.prefix}" if repo.prefix else f"{commit}^{{tree}}").strip()
+
+    out: dict[date, tuple[str, str] | None] = {}
+    for day in days:
+        commit = git_text(repo.top, "rev-list", "-1", f"--before={day.isoformat()}T23:59:59+00:00", head).strip()
+        folder = None
+        if commit:
+            try:
+                folder = folder_id(commit)
+            except RevisionError:
+                folder = None  # the spec folder did not exist in that commit
+        out[day] = (commit, folder) if folder else None
+    try:
+        built = folder_id(head)
+    except RevisionError:
+        built = ""
+    return built, out
+
+
+def _from_git(result: Result, tree: Path, days: list[date], head_tree: str, commits: dict,
+              cache: FileCache | None) -> dict:
+    by_tree: dict[str, list[date]] = {}
+    for day in days:
+        if commits[day] is not None:
+            by_tree.setdefault(commits[day][1], []).append(day)
+    found: dict[date, tuple[Result, str]] = {}
+    for folder_id, its_days in by_tree.items():
+        if folder_id == head_tree:  # the tree being built: its check is already there
+            states = _measure(result, its_days)
+        else:
+            states = _measure(_load_at(tree, commits[its_days[0]][0], max(its_days), cache), its_days)
+        for day in its_days:
+            found[day] = (states[day], commits[day][0])
+    return found
+
+
+def _load_at(tree: Path, commit: str, day: date, cache: FileCache | None) -> Result:
+    """The tree at a commit, validated, its KPI values read: what a check gives, without the rules.
+    The specs are read from git's objects; the whole tree is written out only when a KPI reads a
+    file beside them (CSV, SQLite, lead records)."""
+    repo = locate(tree)
+    loaded = load_at(repo, commit, tree, cache)
+    project, _ = validate(loaded, KNOWN_CODES)
+    if not any(k.model.source is not None and k.model.source.type != "checkins" for k in project.kpis.values()):
+        return _checked(project, loaded, tree, day)
+    with tree_at(tree, commit) as (folder, _):
+        return _checked(replace(project, root=folder), loaded, tree, day)  # its files are read from the copy
+
+
+def _checked(project: Project, loaded, tree: Path, day: date) -> Result:
+    graph = build_graph(project)
+    ctx = Context(project, graph, day, remote_data=True)
+    ctx.data  # noqa: B018 (read now, while the folder with the tree's data files exists)
+    return Result(tree, (), Summary(0, 0, len(project.goals), len(project.kpis), len(loaded.files)), project,
+                  graph, ctx)
+
+
+def _measure(base: Result, days: list[date]) -> dict[date, Result]:
+    """The tree of ``base`` on each day: its KPI values and progress as they stood then."""
+    project, graph, ctx = base.project, base.graph, base.context
+    data = ctx.data
+    leads = _counts_leads(project)
+    if leads:
+        datas = [_with_leads(project, data, day) for day in days]
+        progress = [all_progress(project, d, day) for d, day in zip(datas, days)]
+    else:
+        datas = [data] * len(days)
+        progress = progress_on(project, data, days)
+    children = serving(project)
+    company = sorted(graph.company_goals)
+    out = {}
+    shared: dict = {}
+    for day, d, p in zip(days, datas, progress):
+        at = Context(project, graph, day, remote_data=True, shared=None if leads else shared)
+        # What does not depend on the day is shared with the tree's own context; the rest is primed.
+        # Only company goals' roll-ups are in a digest.
+        at.__dict__.update(data=d, progress=p, rollups=rollups(project, p, day, children, company),
+                           deadlines=ctx.deadlines, starts=ctx.starts, targets=ctx.targets)
+        out[day] = Result(base.root, (), base.summary, project, graph, at)
+    return out
+
+
+def _counts_leads(project: Project) -> bool:
+    return any(k.model.source is not None and k.model.source.type == "leads" for k in project.kpis.values())
+
+
+def _with_leads(project: Project, data: Data, day: date) -> Data:
+    """The data with lead records counted as of ``day``: which follow-ups were late then."""
+    series, summaries = read_kpi_sources(project, True, day)
+    return Data({**data.series, **series}, summaries)
+
