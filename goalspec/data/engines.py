@@ -51,6 +51,7 @@ def _duck_connect(path: Path):
     con = duckdb.connect(":memory:")
     literal = "'" + str(path).replace("'", "''") + "'"
     con.execute(f"SET allowed_paths=[{literal}]")
+    con.execute("SET enable_progress_bar=false")  # a million records would draw it on stderr
     con.execute("SET enable_external_access=false")  # no other file, no network, no extension
     con.execute("SET lock_configuration=true")
     return con, literal

@@ -27,7 +27,8 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from goalspec.data.leads import Classifier, Summary
-from goalspec.data.sqlcriteria import WHITESPACE, Column, NotCompilable, Storage, _NonAscii, _Trim, _TypeOf, to_sql
+from goalspec.data.sqlcriteria import Column, NotCompilable, Storage, _NonAscii, _sure, to_sql
+from goalspec.data.sqllets import Lets
 from goalspec.data.sources import SourceProblem, parse_day
 
 
@@ -57,11 +58,15 @@ class Table:
     def exprs(self) -> list[ColumnElement]:
         return list(self.source.columns)
 
-    def fields(self) -> dict[str, Column]:
+    def fields(self, lets: Lets | None = None) -> dict[str, Column]:
         out: dict[str, Column] = {}
-        for name, expr, storage in zip(self.columns, self.exprs, self.storage):
-            out.setdefault(name, Column(expr, storage))  # the first of two same-named columns, as in Python
+        for name, column in zip(self.columns, self.readings(lets)):
+            out.setdefault(name, column)  # the first of two same-named columns, as in Python
         return out
+
+    def readings(self, lets: Lets | None = None) -> list[Column]:
+        """Each column, read once per record through ``lets`` when given."""
+        return [Column(expr, storage, lets, i) for i, (expr, storage) in enumerate(zip(self.exprs, self.storage))]
 
 
 def sql_text(statement: sa.Executable, dialect: sa.engine.Dialect) -> str:
@@ -79,24 +84,26 @@ class Plan:
 
     def __init__(self, classifier: Classifier, table: Table):
         self.c, self.t = classifier, table
-        fields = table.fields()
+        lets = Lets(table.source, table.dialect.name)
+        columns = table.readings(lets)
+        self.raw = [c.raw for c in columns]  # every column passes through the layers, in order
+        fields = table.fields(lets)
         parts = [to_sql(d.criteria, fields, d.case_sensitive) for _, d in classifier.definitions]
         self.tests = [p.test for p in parts]
         unsure = [p.unsure for p in parts if p.unsure is not None]
-        exprs = table.exprs
         self.day = None
         if classifier._date is not None:
-            self.day = _day_key(exprs[classifier._date], table.storage[classifier._date])
+            self.day = _day_key(columns[classifier._date])
         self.states: dict[int, ColumnElement] = {}
         if classifier._agreements:
             as_of = _epoch_of(classifier.as_of)
-            handed = _moment(exprs[classifier._handed], table.storage[classifier._handed])
-            followed = (_moment(exprs[classifier._followed], table.storage[classifier._followed])
-                        if classifier._followed is not None else None)
+            handed = _moment(columns[classifier._handed])
+            followed = _moment(columns[classifier._followed]) if classifier._followed is not None else None
             unsure += [m.unsure for m in (handed, followed) if m is not None and m.unsure is not None]
             for k, within in classifier._agreements:
                 self.states[k] = _state(self.tests[k], handed, followed, within.total_seconds(), as_of)
-        self.unsure = sa.or_(*unsure) if unsure else None
+        self.unsure = lets.let("unsure", lambda: _sure(sa.or_(*unsure))) if unsure else None
+        self.records = lets.relation()
         try:  # a dialect without one of the functions used (regular expressions, say) says so here
             for statement in (self.counts(), self.flagged()):
                 statement.compile(dialect=table.dialect)
@@ -112,7 +119,7 @@ class Plan:
         if self.day is not None:
             cols.append(self.day.label("day"))
         cols += [state.label(f"s{k}") for k, state in self.states.items()]
-        inner = sa.select(*cols).select_from(self.t.source)
+        inner = sa.select(*cols).select_from(self.records)
         if self.unsure is not None:
             inner = inner.where(sa.not_(self.unsure))
         inner = inner.subquery("sure")
@@ -123,7 +130,7 @@ class Plan:
         """The records Python must see: unsure ones in full, late ones for their id, in record order."""
         if self.unsure is None and not self.states:
             return None
-        numbered = sa.select(sa.func.row_number().over().label("n"), *self.t.exprs).select_from(self.t.source)
+        numbered = sa.select(sa.func.row_number().over().label("n"), *self.raw).select_from(self.records)
         wanted = sa.case((self.unsure, 1), else_=0) if self.unsure is not None else sa.literal(0)
         late = [sa.case((state == _LATE, 1), else_=0).label(f"l{k}") for k, state in self.states.items()]
         rows = numbered.add_columns(wanted.label("u"), *late).subquery("numbered")
@@ -142,8 +149,8 @@ class Plan:
     def flagged(self) -> sa.Select:
         """Every record with the definitions it meets (1/0) and whether SQL is unsure of it."""
         unsure = sa.case((self.unsure, 1), else_=0) if self.unsure is not None else sa.literal(0)
-        return sa.select(*self.t.exprs, *[self._flag(k) for k in range(len(self.tests))],
-                         unsure.label("u")).select_from(self.t.source)
+        return sa.select(*self.raw, *[self._flag(k) for k in range(len(self.tests))],
+                         unsure.label("u")).select_from(self.records)
 
     def statements(self, track_filled: bool) -> list[sa.Executable]:
         out = [self.counts()]
@@ -224,16 +231,15 @@ def stream(classifier: Classifier, table: Table, first_row: int = 1) -> Iterator
 
 # -- days and moments in SQL -------------------------------------------------------------------------
 
-def _day_key(x: ColumnElement, storage: Storage) -> ColumnElement:
+def _day_key(c: Column) -> ColumnElement:
     """The text (or date) Python's parse_day reads a record's day from; NULL for an undated record."""
-    if storage in ("text", "dynamic"):
-        t = x if storage == "text" else sa.cast(x, sa.String())
-        key = sa.func.substr(_Trim(t, sa.literal(WHITESPACE, sa.String())), 1, 10)
-        return sa.case((sa.or_(x.is_(None), t == ""), sa.null()), else_=key)
-    if storage == "day":
-        return x
-    if storage == "moment":
-        return sa.cast(x, sa.Date())
+    if c.storage in ("text", "dynamic"):
+        return c.let("day key", lambda: sa.case((sa.or_(c.raw.is_(None), c.text == ""), sa.null()),
+                                                else_=sa.func.substr(c.trimmed, 1, 10)))
+    if c.storage == "day":
+        return c.raw
+    if c.storage == "moment":
+        return c.let("day", lambda: sa.cast(c.raw, sa.Date()))
     raise NotCompilable("the date column is neither text nor dates")
 
 
@@ -253,43 +259,57 @@ def _epoch_of(moment: datetime) -> float:
     return (moment - datetime(1970, 1, 1)).total_seconds()
 
 
-def _moment(x: ColumnElement, storage: Storage) -> _Moment:
-    """Python's ``moment()`` in SQL for ISO text with whole seconds; any other time is Python's to read."""
-    if storage in ("day", "moment"):
-        return _Moment(x.is_(None), sa.false(), _TypedEpoch(x), None)
-    if storage not in ("text", "dynamic"):
-        return _Moment(x.is_(None), sa.false(), sa.null(), x.is_not(None))
-    t = x if storage == "text" else sa.cast(x, sa.String())
-    s = _Trim(t, sa.literal(WHITESPACE, sa.String()))
-    none = sa.or_(x.is_(None), s == "")
-    part = lambda a, n: sa.cast(sa.func.substr(s, a, n), sa.BigInteger())  # noqa: E731
+def _moment(c: Column) -> _Moment:
+    """Python's ``moment()`` in SQL for ISO text with whole seconds; any other time is Python's to read.
+
+    Each piece (the shape, the date's and time's parts, the epoch) is read once per record."""
+    if c.storage in ("day", "moment"):
+        return _Moment(c.raw.is_(None), sa.false(), c.let("epoch", lambda: _TypedEpoch(c.raw)), None)
+    if c.storage not in ("text", "dynamic"):
+        return _Moment(c.raw.is_(None), sa.false(), sa.null(), c.raw.is_not(None))
+    s = c.trimmed
+    none = c.let("no moment", lambda: _sure(sa.or_(c.raw.is_(None), s == "")))
+    shaped = c.let("moment shaped", lambda: _sure(s.regexp_match(_MOMENT)))
+    width = c.let("moment length", lambda: sa.func.length(s))
+
+    def part(a: int, n: int, when=None) -> ColumnElement:
+        # CASE: the casts only meet text of the right shape (and, for a time, of the right length).
+        guard = shaped if when is None else sa.and_(shaped, when)
+        return c.let(f"moment {a}", lambda: sa.case((guard, sa.cast(sa.func.substr(s, a, n), sa.BigInteger())),
+                                                   else_=0 if when is not None else sa.null()))
     y, m, d = part(1, 4), part(6, 2), part(9, 2)
-    timed = sa.func.length(s) >= 19
-    hh, mi, ss = (sa.case((timed, part(a, 2)), else_=0) for a in (12, 15, 18))
-    offset = sa.func.length(s) == 25
-    sign = sa.case((sa.func.substr(s, 20, 1) == "-", -1), else_=1)
-    oh, om = (sa.case((offset, part(a, 2)), else_=0) for a in (21, 24))
-    leap = sa.or_(sa.and_(y % 4 == 0, y % 100 != 0), y % 400 == 0)
-    days_in = sa.case((m.in_((4, 6, 9, 11)), 30), (m == 2, sa.case((leap, 29), else_=28)), else_=31)
-    shaped = s.regexp_match(_MOMENT)
-    valid = sa.case((shaped, sa.case((sa.and_(y >= 1, m.between(1, 12), d.between(1, days_in), hh <= 23, mi <= 59,
-                                              ss <= 59, oh <= 23, om <= 59), sa.true()), else_=sa.false())),
-                    else_=sa.false())
-    before = y - 1
-    # toordinal() in integer arithmetic (exact in every dialect: no division leaves a remainder)
-    ordinal = (before * 365 + (before - before % 4) / 4 - (before - before % 100) / 100
-               + (before - before % 400) / 400 + sa.case(*[(m == i + 1, c) for i, c in enumerate(_CUMULATIVE)])
-               + sa.case((sa.and_(m > 2, leap), 1), else_=0) + d)
-    epoch = sa.case((valid, (ordinal - 719163) * 86400 + hh * 3600 + mi * 60 + ss - sign * (oh * 3600 + om * 60)),
-                    else_=sa.null())
-    # Python reads many more ISO forms (fractions, compact dates, weeks): text that starts like a
-    # date and is not read here goes to Python.
-    maybe = sa.or_(_NonAscii(t), s.regexp_match(r"^[0-9]{4}"))
-    unsure = sa.and_(sa.not_(none), sa.not_(valid), maybe)
-    if storage == "dynamic":
-        unsure = sa.or_(unsure, _TypeOf(x).in_(("integer", "real", "blob")))
-    unreadable = sa.and_(sa.not_(none), sa.not_(valid))
-    return _Moment(none, unreadable, epoch, unsure)
+    hh, mi, ss = (part(a, 2, width >= 19) for a in (12, 15, 18))
+    oh, om = (part(a, 2, width == 25) for a in (21, 24))
+    sign = c.let("moment sign", lambda: sa.case((sa.func.substr(s, 20, 1) == "-", -1), else_=1))
+
+    def leap():
+        return sa.or_(sa.and_(y % 4 == 0, y % 100 != 0), y % 400 == 0)
+
+    def valid():
+        days_in = sa.case((m.in_((4, 6, 9, 11)), 30), (m == 2, sa.case((leap(), 29), else_=28)), else_=31)
+        return _sure(sa.and_(shaped, y >= 1, m.between(1, 12), d.between(1, days_in), hh <= 23, mi <= 59, ss <= 59,
+                             oh <= 23, om <= 59))
+    ok = c.let("moment valid", valid)
+
+    def epoch():
+        before = y - 1
+        # toordinal() in integer arithmetic (exact in every dialect: no division leaves a remainder)
+        ordinal = (before * 365 + (before - before % 4) / 4 - (before - before % 100) / 100
+                   + (before - before % 400) / 400 + sa.case(*[(m == i + 1, k) for i, k in enumerate(_CUMULATIVE)])
+                   + sa.case((sa.and_(m > 2, leap()), 1), else_=0) + d)
+        return sa.case((ok, (ordinal - 719163) * 86400 + hh * 3600 + mi * 60 + ss - sign * (oh * 3600 + om * 60)),
+                       else_=sa.null())
+    unreadable = c.let("moment unreadable", lambda: sa.and_(sa.not_(none), sa.not_(ok)))
+
+    def unsure():
+        # Python reads many more ISO forms (fractions, compact dates, weeks): text that starts like a
+        # date and is not read here goes to Python.
+        maybe = sa.or_(_NonAscii(c.text), s.regexp_match(r"^[0-9]{4}"))
+        out = sa.and_(unreadable, maybe)
+        if c.storage == "dynamic":
+            out = sa.or_(out, c.kind.in_(("integer", "real", "blob")))
+        return out
+    return _Moment(none, unreadable, c.let("epoch", epoch), c.let("moment?", unsure))
 
 
 class _TypedEpoch(FunctionElement):
