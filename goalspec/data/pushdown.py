@@ -272,6 +272,9 @@ def _moment(c: Column) -> _Moment:
     shaped = c.let("moment shaped", lambda: _sure(s.regexp_match(_MOMENT)))
     width = c.let("moment length", lambda: sa.func.length(s))
 
+    if c.dialect == "duckdb":
+        return _duck_moment(c, s, none, shaped, width)
+
     def part(a: int, n: int, when=None) -> ColumnElement:
         # CASE: the casts only meet text of the right shape (and, for a time, of the right length).
         guard = shaped if when is None else sa.and_(shaped, when)
@@ -310,6 +313,37 @@ def _moment(c: Column) -> _Moment:
             out = sa.or_(out, c.kind.in_(("integer", "real", "blob")))
         return out
     return _Moment(none, unreadable, c.let("epoch", epoch), c.let("moment?", unsure))
+
+
+def _duck_moment(c: Column, s: ColumnElement, none: ColumnElement, shaped: ColumnElement,
+                 width: ColumnElement) -> _Moment:
+    """The same reading through DuckDB's TIMESTAMP cast, the ranges Python insists on checked first."""
+    def valid():
+        two = lambda a: sa.func.substr(s, a, 2)  # noqa: E731  (digits, by the shape: text order is number order)
+        timed = sa.or_(width < 19, sa.and_(two(12) <= "23", two(15) <= "59", two(18) <= "59"))
+        offset = sa.or_(width != 25, sa.and_(two(21) <= "23", two(24) <= "59"))
+        return _sure(sa.and_(shaped, sa.func.substr(s, 1, 4) >= "0001", timed, offset, _Stamp(s).is_not(None)))
+    ok = c.let("moment valid", valid)
+
+    def epoch():
+        part = lambda a: sa.cast(sa.func.substr(s, a, 2), sa.BigInteger())  # noqa: E731
+        shift = sa.case((width == 25, sa.case((sa.func.substr(s, 20, 1) == "-", -1), else_=1)
+                         * (part(21) * 3600 + part(24) * 60)), else_=0)
+        return sa.case((ok, _TypedEpoch(_Stamp(s)) - shift), else_=sa.null())
+    unreadable = c.let("moment unreadable", lambda: sa.and_(sa.not_(none), sa.not_(ok)))
+    unsure = c.let("moment?", lambda: sa.and_(unreadable, sa.or_(_NonAscii(c.text), s.regexp_match(r"^[0-9]{4}"))))
+    return _Moment(none, unreadable, c.let("epoch", epoch), unsure)
+
+
+class _Stamp(FunctionElement):
+    """DuckDB: the first nineteen characters of ISO text (a day, or a day and a time) as a TIMESTAMP."""
+    type = sa.DateTime()
+    inherit_cache = True
+
+
+@compiles(_Stamp)
+def _stamp(element, compiler, **kw):
+    return f"TRY_CAST(substr({compiler.process(list(element.clauses)[0], **kw)}, 1, 19) AS TIMESTAMP)"
 
 
 class _TypedEpoch(FunctionElement):

@@ -62,6 +62,10 @@ class Column:
         return make() if self.lets is None else self.lets.let((self.key, what), make)
 
     @property
+    def dialect(self) -> str | None:
+        return None if self.lets is None else self.lets.dialect
+
+    @property
     def raw(self) -> ColumnElement:
         """The cell as stored (through the layers, when there are any)."""
         return self.let("raw", lambda: self.expr)
@@ -170,6 +174,17 @@ def _contains_instr(element, compiler, **kw):
 def _contains_pg(element, compiler, **kw):
     x, part = (compiler.process(c, **kw) for c in element.clauses)
     return f"(strpos({x}, {part}) > 0)"
+
+
+class _IsDate(FunctionElement):
+    """DuckDB: the text is a calendar day its DATE cast reads (the caller has checked the shape)."""
+    type = sa.Boolean()
+    inherit_cache = True
+
+
+@compiles(_IsDate)
+def _is_date(element, compiler, **kw):
+    return f"(TRY_CAST({compiler.process(list(element.clauses)[0], **kw)} AS DATE) IS NOT NULL)"
 
 
 class _TypeOf(FunctionElement):
@@ -350,12 +365,14 @@ def _day_in_text(c: Column) -> tuple[ColumnElement, ColumnElement]:
     t = c.text
     d = c.let("first ten", lambda: sa.func.substr(t, 1, 10))
     shaped = c.let("day shaped", lambda: _sure(d.regexp_match(_DAY)))
-    # CASE, not AND: the casts must only meet text of the right shape.
-    y, m, dd = (c.let(f"day {a}", lambda a=a, n=n: sa.case((shaped, sa.cast(sa.func.substr(d, a, n), sa.Integer())),
-                                                            else_=sa.null()))
-                for a, n in ((1, 4), (6, 2), (9, 2)))
 
     def valid():
+        if c.dialect == "duckdb":  # its cast reads exactly the calendar days YYYY-MM-DD names, year 0 aside
+            return _sure(sa.and_(shaped, d >= "0001", _IsDate(d)))
+        # CASE, not AND: the casts must only meet text of the right shape.
+        y, m, dd = (c.let(f"day {a}", lambda a=a, n=n: sa.case(
+            (shaped, sa.cast(sa.func.substr(d, a, n), sa.Integer())), else_=sa.null()))
+            for a, n in ((1, 4), (6, 2), (9, 2)))
         leap = sa.or_(sa.and_(y % 4 == 0, y % 100 != 0), y % 400 == 0)
         days = sa.case((m.in_((4, 6, 9, 11)), 30), (m == 2, sa.case((leap, 29), else_=28)), else_=31)
         return _sure(sa.and_(shaped, y >= 1, m.between(1, 12), dd.between(1, days)))

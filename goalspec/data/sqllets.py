@@ -32,6 +32,7 @@ class Lets:
 
     def __init__(self, source: sa.FromClause, dialect_name: str):
         self.source = source
+        self.dialect = dialect_name  # where a reading has a faster spelling (DuckDB's casts), it is used
         self.fenced = dialect_name in _FENCED
         self.layers: list[dict[str, ColumnElement]] = []
         self._names: dict[Hashable, ColumnClause] = {}

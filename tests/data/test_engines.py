@@ -128,3 +128,41 @@ def test_a_definition_the_engine_cannot_run_falls_back_with_one_note(tmp_path):
     assert out.exit_code == 0, out.output
     assert out.stderr.count("note: evaluated in Python: field `company_type` holds values SQL cannot compare") == 1
     assert "3 lead records in" in out.output and "  SQL          sales-qualified-msp              3" in out.output
+
+
+def test_each_column_is_read_once_in_the_compiled_sql():
+    # seats is a number in both definitions, switch_by a day, the hand-over times in the follow-up terms:
+    # each reading is written once, in the layers under the statements, whichever leaves use it
+    args = ["leads", "classify", str(SPECS / "data" / "leads.csv"), "--tree", str(SPECS), "--today", "2026-11-23",
+            "--summary", "--explain-sql", "--engine", "database"]
+    sql = CliRunner().invoke(main, args).output.split(";\n")[0]  # the counts; then the rows Python must see
+    assert sql.count("~ '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)$'") == 1  # the number's shape, for seats
+    assert sql.count("~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'") == 1  # the day's shape, for switch_by
+    assert sql.count("AS TIMESTAMP)") == 4  # each time column's validity and epoch, once each
+    assert sql.count("regexp_replace(") == 5  # the trim, once for each of the five columns the summary reads
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "sqlite"])
+def test_follow_up_times_at_their_edges_read_as_python_reads_them(tmp_path, engine):
+    edges = ["2026-07-01T24:00:00", "2026-07-01T23:59:60", "2027-02-29T10:00:00", "2028-02-29T10:00:00",
+             "0000-01-01", "2026-07-01T10:00:00+24:00", "2026-07-01T10:00:00Z", "2026-07-01 10:00:00-02:30",
+             "2026-07-02T09:59:59+23:59", "2026-07-03", " 2026-07-01T10:00:00 ", "2026-13-01T10:00:00", "soon", ""]
+    rows = generated_leads(2 * len(edges) ** 2 // 4, seed=17)
+    for i, r in enumerate(rows):
+        r.update(company_type="MSP", seats="300", switch_by="2027-01-01", handed_over_at=edges[i % len(edges)],
+                 first_follow_up_at=edges[(i // len(edges)) % len(edges)])
+    path = write_csv(tmp_path / "leads.csv", rows)
+    if engine == "duckdb":
+        source = engines.Source("leads.csv", path=path)
+    else:
+        with sqlite3.connect(tmp_path / "crm.db") as conn:
+            conn.execute(f"CREATE TABLE leads ({', '.join(COLUMNS)})")
+            conn.executemany(f"INSERT INTO leads VALUES ({', '.join('?' * len(COLUMNS))})",
+                             [[r[c] for c in COLUMNS] for r in rows])
+        conn.close()
+        source = engines.Source("crm", root=tmp_path, url="sqlite:///crm.db", query="SELECT * FROM leads")
+    database = engines.summary(source, definitions(), python=False, **OPTIONS)
+    python = engines.summary(source, definitions(), python=True, **OPTIONS)
+    assert database.engine != "Python" and database.note is None
+    same(database, python)
+    assert python.follow_ups[0].late and python.follow_ups[0].unreadable and python.follow_ups[0].in_time
