@@ -267,7 +267,7 @@ def explain(source: Source, definitions: Sequence[tuple[str, LeadDefinition]], *
         with source.table() as table:
             classifier = Classifier(definitions, _layout(source, table), **options)
             plan = Plan(classifier, table)
-            statements = plan.statements(track_filled=False) if summary_only or source.path else [plan.flagged()]
+            statements = [plan.summary()] if summary_only or source.path else [plan.flagged()]
             head = f"-- {table.engine}: {source.name}"
             return head + "\n" + "\n\n".join(sql_text(s, table.dialect) + ";" for s in statements) + "\n"
     except (NotCompilable, Fallback) as exc:

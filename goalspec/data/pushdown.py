@@ -26,7 +26,7 @@ from sqlalchemy.dialects.postgresql.base import PGDialect
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
-from goalspec.data.leads import Classifier, Summary
+from goalspec.data.leads import LATE_SHOWN, Classifier, Summary
 from goalspec.data.sqlcriteria import Column, NotCompilable, Storage, _NonAscii, _sure, to_sql
 from goalspec.data.sqllets import Lets
 from goalspec.data.sources import SourceProblem, parse_day
@@ -105,7 +105,7 @@ class Plan:
         self.unsure = lets.let("unsure", lambda: _sure(sa.or_(*unsure))) if unsure else None
         self.records = lets.relation()
         try:  # a dialect without one of the functions used (regular expressions, say) says so here
-            for statement in (self.counts(), self.flagged()):
+            for statement in (self.summary(), self.flagged()):
                 statement.compile(dialect=table.dialect)
         except sa.exc.CompileError as exc:
             raise NotCompilable(f"{table.engine} cannot run the criteria: {exc}") from None
@@ -113,38 +113,49 @@ class Plan:
     def _flag(self, k: int) -> ColumnElement:
         return sa.case((self.tests[k], 1), else_=0).label(f"f{k}")
 
-    def counts(self) -> sa.Select:
-        """Records per combination of definitions met, day and follow-up outcome."""
+    def summary(self, track_filled: bool = False) -> sa.Select:
+        """The whole summary in one pass over the records, grouped (GROUP BY).
+
+        Records are grouped by the definitions they meet, their day and each follow-up outcome.
+        A record Python must see stands in a group of its own, named by its number (``pick``)
+        and carrying its cells: one whose values SQL cannot read exactly, and, for each
+        follow-up agreement, the first ``LATE_SHOWN`` leads followed up late, whose ids the
+        summary names (a running count, in record order, finds them). With ``track_filled``,
+        each group also says which columns hold a value somewhere in it (GS409 asks).
+        """
         cols = [self._flag(k) for k in range(len(self.tests))]
         if self.day is not None:
             cols.append(self.day.label("day"))
         cols += [state.label(f"s{k}") for k, state in self.states.items()]
-        inner = sa.select(*cols).select_from(self.records)
         if self.unsure is not None:
-            inner = inner.where(sa.not_(self.unsure))
-        inner = inner.subquery("sure")
-        keys = list(inner.columns)
-        return sa.select(*keys, sa.func.count().label("n")).group_by(*keys)
-
-    def singles(self) -> sa.Select | None:
-        """The records Python must see: unsure ones in full, late ones for their id, in record order."""
-        if self.unsure is None and not self.states:
-            return None
-        numbered = sa.select(sa.func.row_number().over().label("n"), *self.raw).select_from(self.records)
-        wanted = sa.case((self.unsure, 1), else_=0) if self.unsure is not None else sa.literal(0)
-        late = [sa.case((state == _LATE, 1), else_=0).label(f"l{k}") for k, state in self.states.items()]
-        rows = numbered.add_columns(wanted.label("u"), *late).subquery("numbered")
-        cond = [rows.c.u == 1] + [rows.c[f"l{k}"] == 1 for k in self.states]
-        return sa.select(rows).where(sa.or_(*cond)).order_by(rows.c.n)
-
-    def filled(self) -> sa.Select:
-        """Which columns hold a value on some record (GS409 asks)."""
-        cols = []
-        for i, (expr, storage) in enumerate(zip(self.t.exprs, self.t.storage)):
-            has = sa.and_(expr.is_not(None), sa.cast(expr, sa.String()) != "") if storage in ("text", "dynamic") \
-                else expr.is_not(None)
-            cols.append(sa.func.max(sa.case((has, 1), else_=0)).label(f"c{i}"))
-        return sa.select(*cols).select_from(self.t.source)
+            cols.append(sa.case((self.unsure, 1), else_=0).label("u"))
+        keys_of = [c.name for c in cols]
+        picking = self.unsure is not None or bool(self.states)
+        if track_filled:
+            cols += [sa.case((_has_value(x, storage), 1), else_=0).label(f"h{i}")
+                     for i, (x, storage) in enumerate(zip(self.raw, self.t.storage))]
+        if picking:
+            cols += [x.label(f"r{i}") for i, x in enumerate(self.raw)]
+        rows = sa.select(*cols).select_from(self.records).subquery("flagged")
+        filled = [sa.func.max(rows.c[f"h{i}"]).label(f"h{i}") for i in range(len(self.raw))] if track_filled else []
+        if not picking:
+            keys = [rows.c[n] for n in keys_of]
+            return sa.select(*keys, *filled, sa.func.count().label("n")).group_by(*keys)
+        sure = rows.c.u == 0 if self.unsure is not None else sa.true()
+        # ROWS … CURRENT ROW with no ORDER BY: record order, streamed (no sort, nothing held)
+        runs = [sa.func.sum(sa.case((sa.and_(rows.c[f"s{k}"] == _LATE, sure), 1), else_=0))
+                .over(rows=(None, 0)).label(f"late{k}") for k in self.states]
+        numbered = sa.select(rows, sa.func.row_number().over().label("number"), *runs).subquery("numbered")
+        c = numbered.c
+        wanted = [c.u == 1] if self.unsure is not None else []
+        wanted += [sa.and_(c[f"s{k}"] == _LATE, c[f"late{k}"] <= LATE_SHOWN) for k in self.states]
+        picked = sa.or_(*wanted)
+        inner = sa.select(*[c[n] for n in keys_of], sa.case((picked, c.number), else_=sa.null()).label("pick"),
+                          *[sa.case((picked, c[f"r{i}"]), else_=sa.null()).label(f"r{i}") for i in range(len(self.raw))],
+                          *[c[f"h{i}"] for i in range(len(self.raw)) if track_filled]).subquery("picked")
+        keys = [inner.c[n] for n in keys_of] + [inner.c.pick] + [inner.c[f"r{i}"] for i in range(len(self.raw))]
+        filled = [sa.func.max(inner.c[f"h{i}"]).label(f"h{i}") for i in range(len(self.raw))] if track_filled else []
+        return sa.select(*keys, *filled, sa.func.count().label("n")).group_by(*keys)
 
     def flagged(self) -> sa.Select:
         """Every record with the definitions it meets (1/0) and whether SQL is unsure of it."""
@@ -152,66 +163,66 @@ class Plan:
         return sa.select(*self.raw, *[self._flag(k) for k in range(len(self.tests))],
                          unsure.label("u")).select_from(self.records)
 
-    def statements(self, track_filled: bool) -> list[sa.Executable]:
-        out = [self.counts()]
-        if self.singles() is not None:
-            out.append(self.singles())
-        if track_filled:
-            out.append(self.filled())
-        return out
+
+def _has_value(x: ColumnElement, storage: Storage) -> ColumnElement:
+    if storage in ("text", "dynamic"):
+        return sa.and_(x.is_not(None), sa.cast(x, sa.String()) != "")
+    return x.is_not(None)
 
 
 def summarize(classifier: Classifier, table: Table, *, track_filled: bool) -> Summary:
     """The summary computed by the database; raises NotCompilable, or SourceProblem from the run."""
     plan = Plan(classifier, table)
-    n_defs, fetched = len(plan.tests), 0
+    statement = plan.summary(track_filled)
+    names = [c.name for c in statement.selected_columns]
+    at = {name: i for i, name in enumerate(names)}
+    n_defs, width, fetched = len(plan.tests), len(table.columns), 0
     combos: dict[tuple[bool, ...], int] = {}
     daily: dict[tuple[tuple[bool, ...], date], int] = {}
-    follow: dict[int, list] = {k: [0, 0, 0, [], 0] for k in plan.states}
+    follow: dict[int, list] = {k: [0, 0, 0, [], 0, 0] for k in plan.states}
     undated = 0
     keys: dict[Any, date] = {}
-    for row in table.run(plan.counts()):
+    singles: list[tuple[int, Sequence[Any]]] = []  # records Python evaluates, in record order below
+    filled = [False] * width
+    id_at = classifier._id
+    state_at = [(k, at[f"s{k}"]) for k in plan.states]
+    for row in table.run(statement):
         fetched += 1
-        flags = tuple(bool(v) for v in row[:n_defs])
+        if track_filled:
+            for i in range(width):
+                filled[i] = filled[i] or bool(row[at[f"h{i}"]])
         n = row[-1]
+        if "u" in at and row[at["u"]]:
+            singles.append((row[at["pick"]], row[at["r0"]:at["r0"] + width]))
+            continue
+        flags = tuple(bool(v) for v in row[:n_defs])
         combos[flags] = combos.get(flags, 0) + n
-        at = n_defs
         if plan.day is not None:
-            key = row[at]
-            at += 1
+            key = row[at["day"]]
             if key is None:
                 undated += n
             else:
                 if key not in keys:
                     keys[key] = parse_day(key)  # ValueError: the Python pass names the row
                 daily[flags, keys[key]] = daily.get((flags, keys[key]), 0) + n
-        for k, state in zip(plan.states, row[at:-1]):
-            tally = follow[k]
+        for k, i in state_at:
+            state, tally = row[i], follow[k]
             if state in (_IN_TIME, _WAITING, _LATE):
                 tally[0] += n
             if state in (_IN_TIME, _WAITING):
                 tally[state] += n
+            elif state == _LATE:
+                tally[5] += n
+                if row[at["pick"]] is not None:
+                    cells = row[at["r0"]:at["r0"] + width]
+                    ident = "" if id_at is None or cells[id_at] is None else str(cells[id_at])
+                    tally[3].append((row[at["pick"]], ident))
             elif state == _UNREADABLE:
                 tally[4] += n
-    classifier.absorb(combos, daily, undated, {k: tuple(v) for k, v in follow.items()}, set())
-    singles = plan.singles()
-    if singles is not None:
-        width = len(table.columns)
-        id_at = classifier._id
-        for row in table.run(singles):
-            fetched += 1
-            number, cells, unsure, late = row[0], row[1:1 + width], row[1 + width], row[2 + width:]
-            if unsure:
-                classifier.add(number, cells)
-                continue
-            for k, is_late in zip(plan.states, late):
-                if is_late:
-                    ident = "" if id_at is None or cells[id_at] is None else str(cells[id_at])
-                    classifier._follow[k][3].append((number, ident))
-    if track_filled:
-        (row,) = list(table.run(plan.filled()))
-        fetched += 1
-        classifier.absorb({}, {}, 0, {}, {c for c, v in zip(table.columns, row) if v})
+    classifier.absorb(combos, daily, undated, {k: tuple(v) for k, v in follow.items()},
+                      {c for c, hit in zip(table.columns, filled) if hit})
+    for number, cells in sorted(singles, key=lambda pair: pair[0]):
+        classifier.add(number, cells)
     summary = classifier.summary()
     return dataclasses.replace(summary, engine=table.engine, fetched=fetched)
 
