@@ -27,7 +27,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from goalspec.data.leads import LATE_SHOWN, Classifier, Summary
-from goalspec.data.sqlcriteria import Column, NotCompilable, Storage, _NonAscii, _sure, to_sql
+from goalspec.data.sqlcriteria import Column, NotCompilable, Storage, _NonAscii, _sure, only_if, to_sql
 from goalspec.data.sqllets import Lets
 from goalspec.data.sources import SourceProblem, parse_day
 
@@ -141,6 +141,17 @@ class Plan:
         if not picking:
             keys = [rows.c[n] for n in keys_of]
             return sa.select(*keys, *filled, sa.func.count().label("n")).group_by(*keys)
+        if not self.states:
+            # No follow-up agreement, so no order to keep: each record Python must see is its own group by
+            # its cells and flags alone (two equal ones share a group, and count twice).
+            inner = sa.select(*[rows.c[n] for n in keys_of], sa.null().label("pick"),
+                              *[sa.case((rows.c.u == 1, rows.c[f"r{i}"]), else_=sa.null()).label(f"r{i}")
+                                for i in range(len(self.raw))],
+                              *[rows.c[f"h{i}"] for i in range(len(self.raw)) if track_filled]).subquery("picked")
+            keys = [inner.c[n] for n in keys_of] + [inner.c.pick] + [inner.c[f"r{i}"] for i in range(len(self.raw))]
+            filled = [sa.func.max(inner.c[f"h{i}"]).label(f"h{i}") for i in range(len(self.raw))] if track_filled \
+                else []
+            return sa.select(*keys, *filled, sa.func.count().label("n")).group_by(*keys)
         sure = rows.c.u == 0 if self.unsure is not None else sa.true()
         # ROWS … CURRENT ROW with no ORDER BY: record order, streamed (no sort, nothing held)
         runs = [sa.func.sum(sa.case((sa.and_(rows.c[f"s{k}"] == _LATE, sure), 1), else_=0))
@@ -193,7 +204,9 @@ def summarize(classifier: Classifier, table: Table, *, track_filled: bool) -> Su
                 filled[i] = filled[i] or bool(row[at[f"h{i}"]])
         n = row[-1]
         if "u" in at and row[at["u"]]:
-            singles.append((row[at["pick"]], row[at["r0"]:at["r0"] + width]))
+            cells = row[at["r0"]:at["r0"] + width]
+            # numbered when record order matters (late leads); else equal records came as one group of n
+            singles += [(row[at["pick"]] or 0, cells)] * (1 if row[at["pick"]] is not None else n)
             continue
         flags = tuple(bool(v) for v in row[:n_defs])
         combos[flags] = combos.get(flags, 0) + n
@@ -319,7 +332,7 @@ def _moment(c: Column) -> _Moment:
         # Python reads many more ISO forms (fractions, compact dates, weeks): text that starts like a
         # date and is not read here goes to Python.
         maybe = sa.or_(_NonAscii(c.text), s.regexp_match(r"^[0-9]{4}"))
-        out = sa.and_(unreadable, maybe)
+        out = only_if(unreadable, maybe)
         if c.storage == "dynamic":
             out = sa.or_(out, c.kind.in_(("integer", "real", "blob")))
         return out
@@ -342,7 +355,7 @@ def _duck_moment(c: Column, s: ColumnElement, none: ColumnElement, shaped: Colum
                          * (part(21) * 3600 + part(24) * 60)), else_=0)
         return sa.case((ok, _TypedEpoch(_Stamp(s)) - shift), else_=sa.null())
     unreadable = c.let("moment unreadable", lambda: sa.and_(sa.not_(none), sa.not_(ok)))
-    unsure = c.let("moment?", lambda: sa.and_(unreadable, sa.or_(_NonAscii(c.text), s.regexp_match(r"^[0-9]{4}"))))
+    unsure = c.let("moment?", lambda: only_if(unreadable, sa.or_(_NonAscii(c.text), s.regexp_match(r"^[0-9]{4}"))))
     return _Moment(none, unreadable, c.let("epoch", epoch), unsure)
 
 

@@ -220,6 +220,12 @@ def _either(parts: list[ColumnElement | None]) -> ColumnElement | None:
     return sa.or_(*present) if present else None
 
 
+def only_if(cheap: ColumnElement, costly: ColumnElement) -> ColumnElement:
+    """``cheap AND costly``, the costly test made only where the cheap one holds (a CASE: DuckDB
+    evaluates both sides of an AND in a projection, and most cells are plain)."""
+    return sa.case((cheap, costly), else_=sa.false())
+
+
 def _sure(expr: ColumnElement) -> ColumnElement:
     """TRUE or FALSE, never NULL: NOT over a NULL would be NULL, and `not` must stay exact."""
     return sa.case((expr, sa.true()), else_=sa.false())
@@ -337,7 +343,7 @@ def _number_in_text(c: Column) -> tuple[ColumnElement, ColumnElement]:
 
     def unsure():
         lowered = sa.func.lower(n)
-        return sa.and_(c.text.is_not(None), sa.not_(plain),
+        return only_if(sa.and_(c.text.is_not(None), sa.not_(plain)),
                        sa.or_(_NonAscii(c.text), n.regexp_match(_ANY_NUMBER), lowered.contains("inf", autoescape=True),
                               lowered.contains("nan", autoescape=True)))
     return got, c.let("text number?", unsure)
@@ -378,7 +384,7 @@ def _day_in_text(c: Column) -> tuple[ColumnElement, ColumnElement]:
         return _sure(sa.and_(shaped, y >= 1, m.between(1, 12), dd.between(1, days)))
     ok = c.let("day valid", valid)
     got = c.let("text day", lambda: sa.case((ok, d), else_=sa.null()))
-    unsure = c.let("text day?", lambda: sa.and_(t.is_not(None), sa.not_(ok),
+    unsure = c.let("text day?", lambda: only_if(sa.and_(t.is_not(None), sa.not_(ok)),
                                                 sa.or_(_NonAscii(t), d.regexp_match(_OTHER_ISO_DAY))))
     return got, unsure
 

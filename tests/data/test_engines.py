@@ -194,3 +194,17 @@ def test_late_leads_are_counted_in_the_database_and_only_the_first_are_fetched(t
     text = CliRunner().invoke(main, ["leads", "classify", str(path), "--tree", str(SPECS), "--summary",
                                      "--today", "2026-11-23", "--engine", "database"]).output
     assert "600 late" in text and "L0049 and 550 more" in text
+
+
+def test_equal_records_python_must_read_count_once_each_without_a_follow_up_agreement(tmp_path):
+    rows = generated_leads(50, seed=29)
+    for r in rows[:3]:  # three equal records with an exponent, which Python reads
+        r.update(lead_id="same", company="same", seats="1e3", company_type="MSP", switch_by="2027-01-01")
+    path = write_csv(tmp_path / "leads.csv", rows)
+    source = engines.Source("leads.csv", path=path)
+    options = dict(date_column="booked_on", handed_over_column="none", track_filled=True)
+    database = engines.summary(source, definitions(), python=False, **options)
+    python = engines.summary(source, definitions(), python=True, **options)
+    assert database.engine == "DuckDB" and not database.follow_ups
+    same(database, python)
+    assert database.counts["sales-qualified-msp"] >= 3
