@@ -342,18 +342,20 @@ def _moment(c: Column) -> _Moment:
 def _duck_moment(c: Column, s: ColumnElement, none: ColumnElement, shaped: ColumnElement,
                  width: ColumnElement) -> _Moment:
     """The same reading through DuckDB's TIMESTAMP cast, the ranges Python insists on checked first."""
+    stamp = c.let("moment stamp", lambda: sa.case((shaped, _Stamp(s)), else_=sa.null()))
+
     def valid():
         two = lambda a: sa.func.substr(s, a, 2)  # noqa: E731  (digits, by the shape: text order is number order)
         timed = sa.or_(width < 19, sa.and_(two(12) <= "23", two(15) <= "59", two(18) <= "59"))
         offset = sa.or_(width != 25, sa.and_(two(21) <= "23", two(24) <= "59"))
-        return _sure(sa.and_(shaped, sa.func.substr(s, 1, 4) >= "0001", timed, offset, _Stamp(s).is_not(None)))
+        return _sure(sa.and_(stamp.is_not(None), sa.func.substr(s, 1, 4) >= "0001", timed, offset))
     ok = c.let("moment valid", valid)
 
     def epoch():
         part = lambda a: sa.cast(sa.func.substr(s, a, 2), sa.BigInteger())  # noqa: E731
         shift = sa.case((width == 25, sa.case((sa.func.substr(s, 20, 1) == "-", -1), else_=1)
                          * (part(21) * 3600 + part(24) * 60)), else_=0)
-        return sa.case((ok, _TypedEpoch(_Stamp(s)) - shift), else_=sa.null())
+        return sa.case((ok, _TypedEpoch(stamp) - shift), else_=sa.null())
     unreadable = c.let("moment unreadable", lambda: sa.and_(sa.not_(none), sa.not_(ok)))
     unsure = c.let("moment?", lambda: only_if(unreadable, sa.or_(_NonAscii(c.text), s.regexp_match(r"^[0-9]{4}"))))
     return _Moment(none, unreadable, c.let("epoch", epoch), unsure)
