@@ -17,16 +17,29 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-import sqlalchemy as sa
+from functools import cache
+from typing import TYPE_CHECKING
 
 from goalspec.data.leads import Classifier, Records, Summary, read_csv, read_sql
-from goalspec.data.pushdown import DuckDialect, Plan, Table, sql_text, stream, summarize
 from goalspec.data.sources import (SourceProblem, backend_of, check_query, inside_tree, read_only, regular_file)
-from goalspec.data.sqlcriteria import NotCompilable
+from goalspec.data.unsupported import Fallback, NotCompilable
 from goalspec.spec.models import LeadDefinition, LeadRecordsCsv, LeadRecordsSql
 from goalspec.spec.secrets import redact
 
-DUCKDB = DuckDialect()
+if TYPE_CHECKING:
+    from goalspec.data.pushdown import Table
+
+# SQLAlchemy, DuckDB and the SQL builders are imported where a source is counted in its database:
+# a tree whose lead records Python reads (a small CSV file) never loads them.
+
+
+@cache
+def duck_dialect():
+    from goalspec.data.pushdown import DuckDialect
+
+    return DuckDialect()
+
+
 # From this size on, `auto` counts a CSV file with DuckDB: about 190,000 records of a CRM export's
 # eight columns, where DuckDB (on one core) is already faster than Python's csv loop.
 DUCKDB_FROM = 16 * 2 ** 20
@@ -36,10 +49,6 @@ _BATCH = 10_000
 _PG_TYPES = {16: "bool", 20: "number", 21: "number", 23: "number", 26: "number", 700: "number", 701: "number",
              1700: "number", 1082: "day", 1114: "moment", 1184: "moment", 25: "text", 1043: "text", 1042: "text",
              19: "text", 18: "text", 705: "text"}
-
-
-class Fallback(Exception):
-    """The database cannot count this source; the message says why, once."""
 
 
 def is_parquet(path: str) -> bool:
@@ -64,6 +73,9 @@ def _duck_connect(path: Path):
 def duckdb_table(path: Path, columns: Sequence[str] | None = None) -> Iterator[Table]:
     """A CSV file (``columns``: its header, as Python read it) or a Parquet file, as a DuckDB relation."""
     import duckdb
+    import sqlalchemy as sa
+
+    from goalspec.data.pushdown import Table, sql_text
 
     try:
         con, literal = _duck_connect(path)
@@ -83,9 +95,9 @@ def duckdb_table(path: Path, columns: Sequence[str] | None = None) -> Iterator[T
         raise Fallback(f"DuckDB cannot read it: {str(exc).splitlines()[0]}") from None
     source = sa.text(f"SELECT * FROM {relation}").columns(*[sa.column(c) for c in labels]).subquery("records")
 
-    def run(statement: sa.Executable) -> Iterator[Sequence[Any]]:
+    def run(statement) -> Iterator[Sequence[Any]]:
         # Values written in, quoted by SQLAlchemy's literal rendering: DuckDB then plans with them known.
-        text = sql_text(statement, DUCKDB)
+        text = sql_text(statement, duck_dialect())
         cursor = con.cursor()
         try:
             cursor.execute(text)
@@ -95,7 +107,7 @@ def duckdb_table(path: Path, columns: Sequence[str] | None = None) -> Iterator[T
             raise Fallback(f"DuckDB cannot run it: {str(exc).splitlines()[0]}") from None
 
     try:
-        yield Table(tuple(columns), storage, source, DUCKDB, "DuckDB", run)
+        yield Table(tuple(columns), storage, source, duck_dialect(), "DuckDB", run)
     finally:
         con.close()
 
@@ -138,6 +150,9 @@ def parquet_records(path: Path, name: str) -> Records:
 @contextmanager
 def sql_table(root: Path, url: str, query: str, timeout: float, confined: bool) -> Iterator[Table]:
     """The query's rows as a subquery, in the source's read-only session (which this holds open)."""
+    import sqlalchemy as sa
+
+    from goalspec.data.pushdown import Table
     check_query(query, backend_of(url))
     body = query.strip().rstrip(";").strip()
     with read_only(root, url, timeout, confined=confined) as conn:
@@ -150,7 +165,7 @@ def sql_table(root: Path, url: str, query: str, timeout: float, confined: bool) 
         # The query is the user's own text: its colons are not SQLAlchemy's parameters.
         source = sa.text(body.replace(":", "\\:")).columns(*[sa.column(n) for n in names]).subquery("records")
 
-        def run(statement: sa.Executable) -> Iterator[Sequence[Any]]:
+        def run(statement) -> Iterator[Sequence[Any]]:
             result = conn.execution_options(stream_results=True, yield_per=_BATCH).execute(statement)
             try:
                 yield from result
@@ -241,6 +256,8 @@ def summary(source: Source, definitions: Sequence[tuple[str, LeadDefinition]], *
         python = source.path is not None and not is_parquet(source.path.name) and _size(source.path) < DUCKDB_FROM
     if not python:
         try:
+            from goalspec.data.pushdown import summarize
+
             with source.table() as table:
                 classifier = Classifier(definitions, _layout(source, table), **options)
                 return summarize(classifier, table, track_filled=options.get("track_filled", False))
@@ -274,6 +291,8 @@ def _data_problem(problem: SourceProblem) -> bool:
 def explain(source: Source, definitions: Sequence[tuple[str, LeadDefinition]], *, summary_only: bool,
             **options: Any) -> str:
     """The SQL the database would run for ``leads classify``, or why the Python evaluator runs instead."""
+    from goalspec.data.pushdown import Plan, sql_text
+
     try:
         with source.table() as table:
             classifier = Classifier(definitions, _layout(source, table), **options)
@@ -288,6 +307,8 @@ def explain(source: Source, definitions: Sequence[tuple[str, LeadDefinition]], *
 def verdicts(source: Source, classifier_of, *, python: bool | None = None):
     """(classifier, verdict stream, note) for printing every record: an SQL source's database gives
     the flags, streamed; a file is read by Python, row numbers and all (they are the file's lines)."""
+    from goalspec.data.pushdown import Plan, stream
+
     if source.path is None and not python:
         try:
             manager = source.table()

@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
+from goalspec.data.unsupported import NotCompilable
 from goalspec.spec.criteria import COMPARE, typed, value_type
 from goalspec.spec.models import Criterion
 
@@ -42,10 +43,6 @@ _DAY = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _OTHER_ISO_DAY = r"^[0-9]{4}(-?[Ww]|[0-9])"  # YYYYMMDD and week dates, which Python also reads
 _EXACT = 2 ** 53 - 1  # integers beyond this are not all doubles (and a double this far may be a rounded one)
 _TRUE, _FALSE = ("true", "yes", "y", "1"), ("false", "no", "n", "0")
-
-
-class NotCompilable(Exception):
-    """The criteria cannot run in this dialect with the Python evaluator's meaning."""
 
 
 @dataclass(frozen=True)
