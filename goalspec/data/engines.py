@@ -57,7 +57,7 @@ def is_parquet(path: str) -> bool:
 
 # -- DuckDB over a file ------------------------------------------------------------------------------------------
 
-def _duck_connect(path: Path):
+def duck_connect(path: Path):
     import duckdb
 
     con = duckdb.connect(":memory:")
@@ -69,6 +69,14 @@ def _duck_connect(path: Path):
     return con, literal
 
 
+def csv_relation(literal: str, width: int) -> str:
+    """A CSV file as DuckDB reads it the way Python's csv module does: every cell text, columns
+    c0, c1, … by position (the header is Python's to read), short rows padded."""
+    names = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
+    return (f"read_csv({literal}, header=true, auto_detect=false, columns={{{names}}}, delim=',', "
+            "quote='\"', escape='\"', null_padding=true, strict_mode=false, encoding='utf-8')")
+
+
 @contextmanager
 def duckdb_table(path: Path, columns: Sequence[str] | None = None) -> Iterator[Table]:
     """A CSV file (``columns``: its header, as Python read it) or a Parquet file, as a DuckDB relation."""
@@ -78,11 +86,9 @@ def duckdb_table(path: Path, columns: Sequence[str] | None = None) -> Iterator[T
     from goalspec.data.pushdown import Table, sql_text
 
     try:
-        con, literal = _duck_connect(path)
+        con, literal = duck_connect(path)
         if columns is not None:
-            names = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(columns)))
-            relation = (f"read_csv({literal}, header=true, auto_detect=false, columns={{{names}}}, delim=',', "
-                        "quote='\"', escape='\"', null_padding=true, strict_mode=false, encoding='utf-8')")
+            relation = csv_relation(literal, len(columns))
             storage = ("text",) * len(columns)
             labels = [f"c{i}" for i in range(len(columns))]
         else:
@@ -133,7 +139,7 @@ def parquet_records(path: Path, name: str) -> Records:
     import duckdb
 
     try:
-        con, literal = _duck_connect(path)
+        con, literal = duck_connect(path)
         cursor = con.execute(f"SELECT * FROM read_parquet({literal})")
     except duckdb.Error as exc:
         raise SourceProblem(f"Parquet file `{name}` cannot be read: {str(exc).splitlines()[0]}", "path") from None
@@ -253,7 +259,7 @@ def summary(source: Source, definitions: Sequence[tuple[str, LeadDefinition]], *
     """
     note = None
     if python is None:
-        python = source.path is not None and not is_parquet(source.path.name) and _size(source.path) < DUCKDB_FROM
+        python = source.path is not None and not is_parquet(source.path.name) and file_size(source.path) < DUCKDB_FROM
     if not python:
         try:
             from goalspec.data.pushdown import summarize
@@ -271,7 +277,7 @@ def summary(source: Source, definitions: Sequence[tuple[str, LeadDefinition]], *
     return dataclasses.replace(summary_, note=note)
 
 
-def _size(path: Path) -> int:
+def file_size(path: Path) -> int:
     try:
         return path.stat().st_size
     except OSError:
