@@ -81,7 +81,7 @@ _IN_TIME, _WAITING, _LATE, _UNREADABLE, _NONE = 1, 2, 3, 4, 0
 class Plan:
     """The statements that summarize one table for one classifier (raises NotCompilable)."""
 
-    def __init__(self, classifier: Classifier, table: Table):
+    def __init__(self, classifier: Classifier, table: Table, check: bool = True):
         self.c, self.t = classifier, table
         lets = Lets(table.source, table.dialect.name)
         columns = table.readings(lets)
@@ -103,11 +103,22 @@ class Plan:
                 self.states[k] = _state(self.tests[k], handed, followed, within.total_seconds(), as_of)
         self.unsure = lets.let("unsure", lambda: _sure(sa.or_(*unsure))) if unsure else None
         self.records = lets.relation()
-        try:  # a dialect without one of the functions used (regular expressions, say) says so here
+        if check:  # a dialect without one of the functions used (regular expressions, say) says so here
             for statement in (self.summary(), self.flagged()):
-                statement.compile(dialect=table.dialect)
+                self.compiles(statement)
+
+    def compiles(self, statement: sa.Executable) -> None:
+        try:
+            statement.compile(dialect=self.t.dialect)
         except sa.exc.CompileError as exc:
-            raise NotCompilable(f"{table.engine} cannot run the criteria: {exc}") from None
+            raise NotCompilable(f"{self.t.engine} cannot run the criteria: {exc}") from None
+
+    def rows(self, statement: sa.Executable) -> list[Sequence[Any]]:
+        """A statement's few rows (a summary's groups); compiled once, by the run itself."""
+        try:
+            return list(self.t.run(statement))
+        except sa.exc.CompileError as exc:
+            raise NotCompilable(f"{self.t.engine} cannot run the criteria: {exc}") from None
 
     def _flag(self, k: int) -> ColumnElement:
         return sa.case((self.tests[k], 1), else_=0).label(f"f{k}")
@@ -182,7 +193,7 @@ def _has_value(x: ColumnElement, storage: Storage) -> ColumnElement:
 
 def summarize(classifier: Classifier, table: Table, *, track_filled: bool) -> Summary:
     """The summary computed by the database; raises NotCompilable, or SourceProblem from the run."""
-    plan = Plan(classifier, table)
+    plan = Plan(classifier, table, check=False)  # the run compiles the statement, once
     statement = plan.summary(track_filled)
     names = [c.name for c in statement.selected_columns]
     at = {name: i for i, name in enumerate(names)}
@@ -196,7 +207,7 @@ def summarize(classifier: Classifier, table: Table, *, track_filled: bool) -> Su
     filled = [False] * width
     id_at = classifier._id
     state_at = [(k, at[f"s{k}"]) for k in plan.states]
-    for row in table.run(statement):
+    for row in plan.rows(statement):
         fetched += 1
         if track_filled:
             for i in range(width):
@@ -257,8 +268,11 @@ def stream(classifier: Classifier, table: Table, first_row: int = 1) -> Iterator
 def _day_key(c: Column) -> ColumnElement:
     """The text (or date) Python's parse_day reads a record's day from; NULL for an undated record."""
     if c.storage in ("text", "dynamic"):
+        # A cell that starts with ten characters of a day is read as it stands; others are trimmed first.
         return c.let("day key", lambda: sa.case((sa.or_(c.raw.is_(None), c.text == ""), sa.null()),
-                                                else_=sa.func.substr(c.trimmed, 1, 10)))
+                                                (sa.func.substr(c.text, 1, 10).regexp_match(_DAY_START),
+                                                 sa.func.substr(c.text, 1, 10)),
+                                                else_=sa.func.substr(c.trim_inline(), 1, 10)))
     if c.storage == "day":
         return c.raw
     if c.storage == "moment":
@@ -275,6 +289,7 @@ class _Moment:
 
 
 _MOMENT = (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})?)?$")
+_DAY_START = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _CUMULATIVE = (0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
 
 
@@ -290,9 +305,11 @@ def _moment(c: Column) -> _Moment:
         return _Moment(c.raw.is_(None), sa.false(), c.let("epoch", lambda: _TypedEpoch(c.raw)), None)
     if c.storage not in ("text", "dynamic"):
         return _Moment(c.raw.is_(None), sa.false(), sa.null(), c.raw.is_not(None))
-    s = c.trimmed
+    # Most times are written without whitespace around them: only the others are trimmed.
+    as_is = c.let("moment as is", lambda: _sure(c.text.regexp_match(_MOMENT)))
+    s = c.let("moment text", lambda: sa.case((as_is, c.text), else_=c.trim_inline()))
     none = c.let("no moment", lambda: _sure(sa.or_(c.raw.is_(None), s == "")))
-    shaped = c.let("moment shaped", lambda: _sure(s.regexp_match(_MOMENT)))
+    shaped = c.let("moment shaped", lambda: sa.case((as_is, sa.true()), else_=_sure(s.regexp_match(_MOMENT))))
     width = c.let("moment length", lambda: sa.func.length(s))
 
     if c.dialect == "duckdb":

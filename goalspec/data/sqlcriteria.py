@@ -78,6 +78,10 @@ class Column:
         source = self.expr if self.storage == "text" else _as_text(self.expr)
         return self.let("trim", lambda: _Trim(source, sa.literal(WHITESPACE, sa.String())))
 
+    def trim_inline(self) -> ColumnElement:
+        """The trimmed text written where it is used: inside a CASE, only the cells that need it pay."""
+        return _Trim(self.text, sa.literal(WHITESPACE, sa.String()))
+
     @property
     def kind(self) -> ColumnElement:
         """SQLite's type of the cell."""
@@ -235,8 +239,8 @@ def _leaf(node: Criterion, column: Column | None, case_sensitive: bool) -> Part:
     if column.storage == "other":
         raise NotCompilable(f"field `{node.field}` holds values SQL cannot compare as goalspec does (lists?)")
     storage = column.storage
-    present = _present(column)
     if op == "exists":
+        present = _present(column)
         return Part(present if value is not False else sa.not_(present),
                     column.let("blob", lambda: column.kind == "blob") if storage == "dynamic" else None)
     kind = value_type(op, value)
@@ -259,7 +263,13 @@ def _leaf(node: Criterion, column: Column | None, case_sensitive: bool) -> Part:
         got, unsure = _text(column, fold, node.field)
     if got is None:  # the record's value is never of the definition's type
         return Part(sa.false(), unsure)
-    return Part(_sure(sa.and_(present, _compare(got, op, target, kind))), unsure)
+    test = _compare(got, op, target, kind)
+    # A missing or blank value fails the leaf. Its reading as a number, day or boolean is NULL, which
+    # fails every comparison; so is text equal to, or holding, something that is not blank. Only
+    # text compared by ne, not_in, or with a blank value needs the record's value tested for blankness.
+    if kind == "text" and (op in ("ne", "not_in") or any(not str(t).strip() for t in _items(target))):
+        test = sa.and_(_present(column), test)
+    return Part(_sure(test), unsure)
 
 
 def _items(target: Any) -> list:
@@ -333,9 +343,17 @@ def _number(c: Column, field: str) -> tuple[ColumnElement | None, ColumnElement 
 
 
 def _number_in_text(c: Column) -> tuple[ColumnElement, ColumnElement]:
-    n = c.let("digits", lambda: sa.func.replace(sa.func.replace(c.trimmed, ",", ""), "_", ""))
-    # Fifteen digits or fewer, no exponent: every engine converts these to the same double as Python.
-    plain = c.let("plain", lambda: _sure(sa.and_(n.regexp_match(_PLAIN_NUMBER), sa.func.length(n) <= 16)))
+    def digits(t):
+        return sa.func.replace(sa.func.replace(t, ",", ""), "_", "")
+
+    def is_plain(t):
+        # Fifteen digits or fewer, no exponent: every engine converts these to the same double as Python.
+        return _sure(sa.and_(t.regexp_match(_PLAIN_NUMBER), sa.func.length(t) <= 16))
+    # Most cells are plain numbers as they stand (no whitespace to trim): only the others are trimmed.
+    as_is = c.let("digits as is", lambda: digits(c.text))
+    plain_as_is = c.let("plain as is", lambda: is_plain(as_is))
+    n = c.let("digits", lambda: sa.case((plain_as_is, as_is), else_=digits(c.trim_inline())))
+    plain = c.let("plain", lambda: sa.case((plain_as_is, sa.true()), else_=is_plain(n)))
     got = c.let("text number", lambda: sa.case((plain, sa.cast(n, sa.Double())), else_=sa.null()))
 
     def unsure():
