@@ -126,12 +126,13 @@ class Plan:
     def summary(self, track_filled: bool = False) -> sa.Select:
         """The whole summary in one pass over the records, grouped (GROUP BY).
 
-        Records are grouped by the definitions they meet, their day and each follow-up outcome.
-        A record Python must see stands in a group of its own, named by its number (``pick``)
-        and carrying its cells: one whose values SQL cannot read exactly, and, for each
-        follow-up agreement, the first ``LATE_SHOWN`` leads followed up late, whose ids the
-        summary names (a running count, in record order, finds them). With ``track_filled``,
-        each group also says which columns hold a value somewhere in it (GS409 asks).
+        Records are grouped by the definitions they meet, their day, each follow-up outcome and
+        whether SQL is unsure of them (``u``: those are Python's to evaluate, fetched by
+        ``unsure_rows`` when there are any). For each follow-up agreement, the first
+        ``LATE_SHOWN`` leads followed up late, whose ids the summary names, stand in groups of
+        their own, named by their number (``pick``) with their id: a running count, in record
+        order, finds them. With ``track_filled``, each group also says which columns hold a
+        value somewhere in it (GS409 asks).
         """
         cols = [self._flag(k) for k in range(len(self.tests))]
         if self.day is not None:
@@ -140,43 +141,41 @@ class Plan:
         if self.unsure is not None:
             cols.append(sa.case((self.unsure, 1), else_=0).label("u"))
         keys_of = [c.name for c in cols]
-        picking = self.unsure is not None or bool(self.states)
+        width = len(self.raw)
         if track_filled:
             cols += [sa.case((_has_value(x, storage), 1), else_=0).label(f"h{i}")
                      for i, (x, storage) in enumerate(zip(self.raw, self.t.storage))]
-        if picking:
-            cols += [x.label(f"r{i}") for i, x in enumerate(self.raw)]
+        ident = self.c._id
+        if self.states and ident is not None:
+            cols.append(self.raw[ident].label("ident"))
         rows = sa.select(*cols).select_from(self.records).subquery("flagged")
-        filled = [sa.func.max(rows.c[f"h{i}"]).label(f"h{i}") for i in range(len(self.raw))] if track_filled else []
-        if not picking:
-            keys = [rows.c[n] for n in keys_of]
-            return sa.select(*keys, *filled, sa.func.count().label("n")).group_by(*keys)
         if not self.states:
-            # No follow-up agreement, so no order to keep: each record Python must see is its own group by
-            # its cells and flags alone (two equal ones share a group, and count twice).
-            inner = sa.select(*[rows.c[n] for n in keys_of], sa.null().label("pick"),
-                              *[sa.case((rows.c.u == 1, rows.c[f"r{i}"]), else_=sa.null()).label(f"r{i}")
-                                for i in range(len(self.raw))],
-                              *[rows.c[f"h{i}"] for i in range(len(self.raw)) if track_filled]).subquery("picked")
-            keys = [inner.c[n] for n in keys_of] + [inner.c.pick] + [inner.c[f"r{i}"] for i in range(len(self.raw))]
-            filled = [sa.func.max(inner.c[f"h{i}"]).label(f"h{i}") for i in range(len(self.raw))] if track_filled \
-                else []
+            keys = [rows.c[n] for n in keys_of]
+            filled = [sa.func.max(rows.c[f"h{i}"]).label(f"h{i}") for i in range(width)] if track_filled else []
             return sa.select(*keys, *filled, sa.func.count().label("n")).group_by(*keys)
         sure = rows.c.u == 0 if self.unsure is not None else sa.true()
         # ROWS … CURRENT ROW with no ORDER BY: record order, streamed (no sort, nothing held)
-        runs = [sa.func.sum(sa.case((sa.and_(rows.c[f"s{k}"] == _LATE, sure), 1), else_=0))
-                .over(rows=(None, 0)).label(f"late{k}") for k in self.states]
+        late = {k: sa.and_(rows.c[f"s{k}"] == _LATE, sure) for k in self.states}
+        runs = [sa.func.sum(sa.case((late[k], 1), else_=0)).over(rows=(None, 0)).label(f"late{k}")
+                for k in self.states]
         numbered = sa.select(rows, sa.func.row_number().over().label("number"), *runs).subquery("numbered")
         c = numbered.c
-        wanted = [c.u == 1] if self.unsure is not None else []
-        wanted += [sa.and_(c[f"s{k}"] == _LATE, c[f"late{k}"] <= LATE_SHOWN) for k in self.states]
-        picked = sa.or_(*wanted)
+        picked = sa.or_(*[sa.and_(c[f"s{k}"] == _LATE, sure if self.unsure is None else c.u == 0,
+                                  c[f"late{k}"] <= LATE_SHOWN) for k in self.states])
         inner = sa.select(*[c[n] for n in keys_of], sa.case((picked, c.number), else_=sa.null()).label("pick"),
-                          *[sa.case((picked, c[f"r{i}"]), else_=sa.null()).label(f"r{i}") for i in range(len(self.raw))],
-                          *[c[f"h{i}"] for i in range(len(self.raw)) if track_filled]).subquery("picked")
-        keys = [inner.c[n] for n in keys_of] + [inner.c.pick] + [inner.c[f"r{i}"] for i in range(len(self.raw))]
-        filled = [sa.func.max(inner.c[f"h{i}"]).label(f"h{i}") for i in range(len(self.raw))] if track_filled else []
+                          (sa.case((picked, c.ident), else_=sa.null()) if ident is not None
+                           else sa.null()).label("ident"),
+                          *[c[f"h{i}"] for i in range(width) if track_filled]).subquery("picked")
+        keys = [inner.c[n] for n in keys_of] + [inner.c.pick, inner.c.ident]
+        filled = [sa.func.max(inner.c[f"h{i}"]).label(f"h{i}") for i in range(width)] if track_filled else []
         return sa.select(*keys, *filled, sa.func.count().label("n")).group_by(*keys)
+
+    def unsure_rows(self) -> sa.Select:
+        """The records SQL is unsure of, numbered in record order as ``summary`` numbers them, with their cells."""
+        numbered = sa.select(sa.func.row_number().over().label("number"), *self.raw,
+                             sa.case((self.unsure, 1), else_=0).label("u")).select_from(self.records).subquery("all")
+        return sa.select(*[c for c in numbered.columns if c.name != "u"]).where(numbered.c.u == 1) \
+            .order_by(numbered.c.number)
 
     def flagged(self) -> sa.Select:
         """Every record with the definitions it meets (1/0) and whether SQL is unsure of it."""
@@ -195,17 +194,14 @@ def summarize(classifier: Classifier, table: Table, *, track_filled: bool) -> Su
     """The summary computed by the database; raises NotCompilable, or SourceProblem from the run."""
     plan = Plan(classifier, table, check=False)  # the run compiles the statement, once
     statement = plan.summary(track_filled)
-    names = [c.name for c in statement.selected_columns]
-    at = {name: i for i, name in enumerate(names)}
+    at = {c.name: i for i, c in enumerate(statement.selected_columns)}
     n_defs, width, fetched = len(plan.tests), len(table.columns), 0
     combos: dict[tuple[bool, ...], int] = {}
     daily: dict[tuple[tuple[bool, ...], date], int] = {}
     follow: dict[int, list] = {k: [0, 0, 0, [], 0, 0] for k in plan.states}
-    undated = 0
+    undated = unsure = 0
     keys: dict[Any, date] = {}
-    singles: list[tuple[int, Sequence[Any]]] = []  # records Python evaluates, in record order below
     filled = [False] * width
-    id_at = classifier._id
     state_at = [(k, at[f"s{k}"]) for k in plan.states]
     for row in plan.rows(statement):
         fetched += 1
@@ -214,9 +210,7 @@ def summarize(classifier: Classifier, table: Table, *, track_filled: bool) -> Su
                 filled[i] = filled[i] or bool(row[at[f"h{i}"]])
         n = row[-1]
         if "u" in at and row[at["u"]]:
-            cells = row[at["r0"]:at["r0"] + width]
-            # numbered when record order matters (late leads); else equal records came as one group of n
-            singles += [(row[at["pick"]] or 0, cells)] * (1 if row[at["pick"]] is not None else n)
+            unsure += n  # Python evaluates these below
             continue
         flags = tuple(bool(v) for v in row[:n_defs])
         combos[flags] = combos.get(flags, 0) + n
@@ -237,15 +231,16 @@ def summarize(classifier: Classifier, table: Table, *, track_filled: bool) -> Su
             elif state == _LATE:
                 tally[5] += n
                 if row[at["pick"]] is not None:
-                    cells = row[at["r0"]:at["r0"] + width]
-                    ident = "" if id_at is None or cells[id_at] is None else str(cells[id_at])
-                    tally[3].append((row[at["pick"]], ident))
+                    ident = row[at["ident"]]
+                    tally[3].append((row[at["pick"]], "" if ident is None else str(ident)))
             elif state == _UNREADABLE:
                 tally[4] += n
     classifier.absorb(combos, daily, undated, {k: tuple(v) for k, v in follow.items()},
                       {c for c, hit in zip(table.columns, filled) if hit})
-    for number, cells in sorted(singles, key=lambda pair: pair[0]):
-        classifier.add(number, cells)
+    if unsure:  # a second pass, only when some record needs Python's reading
+        for row in table.run(plan.unsure_rows()):  # streamed: a file of odd values may hold many
+            fetched += 1
+            classifier.add(row[0], row[1:1 + width])
     summary = classifier.summary()
     return dataclasses.replace(summary, engine=table.engine, fetched=fetched)
 
