@@ -349,10 +349,10 @@ def _number_in_text(c: Column) -> tuple[ColumnElement, ColumnElement]:
     def is_plain(t):
         # Fifteen digits or fewer, no exponent: every engine converts these to the same double as Python.
         return _sure(sa.and_(t.regexp_match(_PLAIN_NUMBER), sa.func.length(t) <= 16))
-    # Most cells are plain numbers as they stand (no whitespace to trim): only the others are trimmed.
-    as_is = c.let("digits as is", lambda: digits(c.text))
-    plain_as_is = c.let("plain as is", lambda: is_plain(as_is))
-    n = c.let("digits", lambda: sa.case((plain_as_is, as_is), else_=digits(c.trim_inline())))
+    # Most cells are plain numbers as they stand (no separators, no whitespace): only the others are
+    # trimmed and have their separators dropped.
+    plain_as_is = c.let("plain as is", lambda: is_plain(c.text))
+    n = c.let("digits", lambda: sa.case((plain_as_is, c.text), else_=digits(c.trim_inline())))
     plain = c.let("plain", lambda: sa.case((plain_as_is, sa.true()), else_=is_plain(n)))
     got = c.let("text number", lambda: sa.case((plain, sa.cast(n, sa.Double())), else_=sa.null()))
 
