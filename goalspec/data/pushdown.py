@@ -357,9 +357,11 @@ def _duck_moment(c: Column, s: ColumnElement, none: ColumnElement, shaped: Colum
 
     def valid():
         two = lambda a: sa.func.substr(s, a, 2)  # noqa: E731  (digits, by the shape: text order is number order)
-        timed = sa.or_(width < 19, sa.and_(two(12) <= "23", two(15) <= "59", two(18) <= "59"))
-        offset = sa.or_(width != 25, sa.and_(two(21) <= "23", two(24) <= "59"))
-        return _sure(sa.and_(stamp.is_not(None), sa.func.substr(s, 1, 4) >= "0001", timed, offset))
+        # The cast refuses a 60th minute or second and a day the calendar lacks, but reads hour 24 as the
+        # next day's midnight and knows a year 0; Python reads none of these.
+        return sa.case((stamp.is_(None), sa.false()), (stamp < datetime(1, 1, 1), sa.false()),
+                       (width < 19, sa.true()), (two(12) > "23", sa.false()),
+                       (width != 25, sa.true()), else_=_sure(sa.and_(two(21) <= "23", two(24) <= "59")))
     ok = c.let("moment valid", valid)
 
     def epoch():
