@@ -125,7 +125,9 @@ def _trim_duckdb(element, compiler, **kw):
     x = compiler.process(list(element.clauses)[0], **kw)
     # Most cells start and end with a printable ASCII character, which is no whitespace: only the
     # others pay for the regular expression.
-    return (f"CASE WHEN unicode({x}) BETWEEN 33 AND 126 AND unicode(right({x}, 1)) BETWEEN 33 AND 126 "
+    # An empty cell (NULL, as DuckDB reads an empty CSV field) has nothing to trim either.
+    return (f"CASE WHEN {x} IS NULL OR {x} = '' OR unicode({x}) BETWEEN 33 AND 126 "
+            f"AND unicode(right({x}, 1)) BETWEEN 33 AND 126 "
             f"THEN {x} ELSE regexp_replace({x}, '^{_RE2_SPACE}+|{_RE2_SPACE}+$', '', 'g') END")
 
 
