@@ -253,6 +253,8 @@ def _leaf(node: Criterion, column: Column | None, case_sensitive: bool) -> Part:
         raise NotCompilable(f"the value of `{node.field}` is not a finite number")
     if kind == "number":
         got, unsure = _number(column, node.field)
+        # floats throughout: a literal list led by an int is written as ints (2.5 would become 2)
+        target = [float(t) for t in target] if isinstance(target, list) else float(target)
     elif kind == "day":
         got, unsure = _day(column)
         target = [t.isoformat() for t in target] if isinstance(target, list) else target.isoformat()

@@ -218,3 +218,16 @@ def test_auto_counts_a_large_csv_file_with_duckdb_and_a_small_one_with_python(mo
     large = engines.summary(source, definitions(), **OPTIONS)
     assert large.engine == "DuckDB"
     same(large, engines.summary(source, definitions(), python=True, **OPTIONS))
+
+
+def test_a_list_of_numbers_led_by_a_whole_one_keeps_its_fractions(tmp_path):
+    # SQLAlchemy writes a literal list led by an int as ints: 2.5 became 2, and `in [250, 2.5]` missed 2.5
+    from goalspec.spec.models import LeadDefinition
+
+    d = LeadDefinition.model_validate({"apiVersion": "goalspec/v1", "kind": "LeadDefinition", "id": "d", "name": "D",
+                                       "stage": "SQL", "agreed_by": ["a", "b"],
+                                       "criteria": {"field": "c", "op": "in", "value": [250, 2.5]}})
+    path = tmp_path / "leads.csv"
+    path.write_text("a,b,c\n1,x,2.5\n2,x,250\n3,x,2\n")
+    for python in (False, True):
+        assert engines.summary(engines.Source("leads.csv", path=path), [("d", d)], python=python).counts == {"d": 2}
