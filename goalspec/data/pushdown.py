@@ -410,7 +410,7 @@ def _state(test: ColumnElement, handed: _Moment, followed: _Moment | None, withi
            as_of: float) -> ColumnElement:
     """A qualified record's follow-up outcome, as ``Classifier._follow_up`` decides it."""
     unreadable = handed.unreadable if followed is None else sa.or_(handed.unreadable, followed.unreadable)
-    whens = [(sa.not_(test), _NONE), (unreadable, _UNREADABLE), (handed.none, _NONE)]
+    whens = [(sa.not_(_sure(test)), _NONE), (unreadable, _UNREADABLE), (handed.none, _NONE)]
     if followed is not None:
         whens.append((sa.and_(sa.not_(followed.none), followed.epoch - handed.epoch <= within), _IN_TIME))
         whens.append((sa.and_(followed.none, sa.literal(as_of) - handed.epoch <= within), _WAITING))

@@ -90,7 +90,9 @@ class Column:
 
 @dataclass(frozen=True)
 class Part:
-    """``test`` is never NULL; ``unsure`` is None when every value reads exactly."""
+    """``test`` is TRUE when the record meets the criteria, FALSE or NULL when it does not (a NULL
+    is made FALSE only under a NOT, where it matters: AND and OR already treat it as false when
+    the result is read as true-or-not); ``unsure`` is None when every value reads exactly."""
 
     test: ColumnElement
     unsure: ColumnElement | None = None
@@ -214,7 +216,7 @@ def to_sql(node: Criterion, columns: dict[str, Column], case_sensitive: bool = T
         return Part(test, _either([p.unsure for p in parts]))
     if node.not_ is not None:
         inner = to_sql(node.not_, columns, case_sensitive)
-        return Part(sa.not_(inner.test), inner.unsure)
+        return Part(sa.not_(_sure(inner.test)), inner.unsure)
     return _leaf(node, columns.get(node.field), case_sensitive)
 
 
@@ -273,7 +275,7 @@ def _leaf(node: Criterion, column: Column | None, case_sensitive: bool) -> Part:
     # text compared by ne, not_in, or with a blank value needs the record's value tested for blankness.
     if kind == "text" and (op in ("ne", "not_in") or any(not str(t).strip() for t in _items(target))):
         test = sa.and_(_present(column), test)
-    return Part(_sure(test), unsure)
+    return Part(test, unsure)
 
 
 def _items(target: Any) -> list:
@@ -353,8 +355,8 @@ def _number_in_text(c: Column) -> tuple[ColumnElement, ColumnElement]:
     def is_plain(t):
         # Fifteen digits or fewer, no exponent: every engine converts these to the same double as Python.
         return _sure(sa.and_(t.regexp_match(_PLAIN_NUMBER), sa.func.length(t) <= 16))
-    # Most cells are plain numbers as they stand (no separators, no whitespace): only the others are
-    # trimmed and have their separators dropped.
+    # Most cells are plain numbers as they stand (no separators, no whitespace): they are cast as
+    # they are; only the others are trimmed and lose their separators, inside the CASE.
     plain_as_is = c.let("plain as is", lambda: is_plain(c.text))
     n = c.let("digits", lambda: sa.case((plain_as_is, c.text), else_=digits(c.trim_inline())))
     plain = c.let("plain", lambda: sa.case((plain_as_is, sa.true()), else_=is_plain(n)))
@@ -389,11 +391,13 @@ def _day(c: Column) -> tuple[ColumnElement | None, ColumnElement | None]:
 def _day_in_text(c: Column) -> tuple[ColumnElement, ColumnElement]:
     t = c.text
     d = c.let("first ten", lambda: sa.func.substr(t, 1, 10))
+    if c.dialect == "duckdb":  # its cast reads exactly the calendar days YYYY-MM-DD names, year 0 aside
+        ok = c.let("day valid", lambda: sa.case((d.regexp_match(_DAY), _sure(sa.and_(d >= "0001", _IsDate(d)))),
+                                                else_=sa.false()))
+        return _day_readings(c, t, d, ok)
     shaped = c.let("day shaped", lambda: _sure(d.regexp_match(_DAY)))
 
     def valid():
-        if c.dialect == "duckdb":  # its cast reads exactly the calendar days YYYY-MM-DD names, year 0 aside
-            return _sure(sa.and_(shaped, d >= "0001", _IsDate(d)))
         # CASE, not AND: the casts must only meet text of the right shape.
         y, m, dd = (c.let(f"day {a}", lambda a=a, n=n: sa.case(
             (shaped, sa.cast(sa.func.substr(d, a, n), sa.Integer())), else_=sa.null()))
@@ -401,7 +405,10 @@ def _day_in_text(c: Column) -> tuple[ColumnElement, ColumnElement]:
         leap = sa.or_(sa.and_(y % 4 == 0, y % 100 != 0), y % 400 == 0)
         days = sa.case((m.in_((4, 6, 9, 11)), 30), (m == 2, sa.case((leap, 29), else_=28)), else_=31)
         return _sure(sa.and_(shaped, y >= 1, m.between(1, 12), dd.between(1, days)))
-    ok = c.let("day valid", valid)
+    return _day_readings(c, t, d, c.let("day valid", valid))
+
+
+def _day_readings(c: Column, t: ColumnElement, d: ColumnElement, ok: ColumnElement):
     got = c.let("text day", lambda: sa.case((ok, d), else_=sa.null()))
     unsure = c.let("text day?", lambda: only_if(sa.and_(t.is_not(None), sa.not_(ok)),
                                                 sa.or_(_NonAscii(t), d.regexp_match(_OTHER_ISO_DAY))))
