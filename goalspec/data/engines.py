@@ -1,8 +1,9 @@
 """Which engine reads a lead-record source, and the Python fallback.
 
-CSV and Parquet files go to DuckDB: an in-memory database allowed to read that one
-file (after the tree-confinement checks of ``sources``), its settings locked.
-Every CSV cell reads as text, as Python's csv module gives it. SQL sources run in
+Parquet files, and CSV files of ``DUCKDB_FROM`` bytes or more, go to DuckDB: an in-memory
+database allowed to read that one file (after the tree-confinement checks of
+``sources``), its settings locked. Every CSV cell reads as text, as Python's csv module
+gives it; a smaller CSV file is read by Python, faster than DuckDB can start. SQL sources run in
 their own database, in the read-only, time-limited session of ``sources.read_only``,
 the query wrapped as a subquery. When the criteria do not compile for the dialect,
 or the database fails on what they compile to, the Python evaluator reads the

@@ -7,8 +7,9 @@ The lead definitions compile to SQL (``sqlcriteria``), and one GROUP BY returns 
 the summary needs: records per combination of definitions met, per day of
 ``date_column``, per follow-up outcome. Only the rows Python must see leave the
 database: the few whose values SQL cannot read exactly (evaluated by the Python
-evaluator, the reference), and the ids of leads followed up late, which the summary
-names. When the definitions cannot compile for the dialect, or the database cannot
+evaluator, the reference), and the ids of the first ``LATE_SHOWN`` leads followed up
+late per agreement, which the summary names (the others are counted). Each column is
+read once per record (``sqllets``). When the definitions cannot compile for the dialect, or the database cannot
 run what they compile to, the source is evaluated in Python, and ``Summary.note``
 says why.
 """
