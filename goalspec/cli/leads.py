@@ -37,7 +37,7 @@ def leads_group() -> None:
 @click.option("--explain-sql", is_flag=True, help="Print the SQL the database would run, and run nothing.")
 @click.option("--engine", type=click.Choice(["auto", "python", "database"]), default="auto", show_default=True,
               help="Where the counts are made: Python (the reference), the database (DuckDB for a file), or "
-                   "auto (the database, but Python for a CSV file).")
+                   "auto (the database, but Python for a CSV file under 16 MB).")
 @TODAY
 def leads_classify(data: str, tree: Path, only: tuple[str, ...], query: str | None, fmt: str, summary_only: bool,
                    id_column: str | None, handed_over_column: str, followed_up_column: str, explain_sql: bool,
@@ -54,9 +54,10 @@ def leads_classify(data: str, tree: Path, only: tuple[str, ...], query: str | No
     --today). Exits 2 when DATA cannot be read.
 
     DATA may also be a Parquet file. The counts are made where the records are
-    (--engine): by the database for a URL, by DuckDB for a Parquet file (and for
-    a CSV file with --engine database), with only the rows Python must see
-    fetched; each record's row is fetched, streamed, only when it is printed.
+    (--engine): by the database for a URL, by DuckDB for a Parquet file and for
+    a CSV file of 16 MB or more (smaller ones by Python, unless --engine
+    database), with only the rows Python must see fetched; each record's row is
+    fetched, streamed, only when it is printed (a CSV file's by Python).
     When the definitions cannot run there, they are evaluated in Python, and a
     note on stderr says why.
 

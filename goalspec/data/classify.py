@@ -91,10 +91,11 @@ def summary_text(summary: Summary, classifier: Classifier) -> str:
         lines.append(f"conversion {c.source} → {c.target}: {c.reached:,} of {c.of:,} ({percent(c.reached, c.of)})")
     for f in summary.follow_ups:
         lines.append(f"follow-up within {f.within} by {f.team} ({f.definition}): {f.handed_over:,} handed over, "
-                     f"{f.in_time:,} in time, {f.waiting:,} waiting, {len(f.late):,} late"
+                     f"{f.in_time:,} in time, {f.waiting:,} waiting, {f.late_count:,} late"
                      + (f", {f.unreadable:,} with an unreadable time" if f.unreadable else ""))
         if f.late:
-            shown = ", ".join(f.late[:50]) + (f" and {len(f.late) - 50:,} more" if len(f.late) > 50 else "")
+            more = f.late_count - len(f.late)
+            shown = ", ".join(f.late) + (f" and {more:,} more" if more > 0 else "")
             lines.append(f"  not followed up in time: {shown}")
     if classifier.handed_over_missing:
         lines.append(f"follow-up not measured: the records have no `{classifier.handed_over_column}` column")
@@ -112,7 +113,7 @@ def summary_json(summary: Summary, classifier: Classifier) -> dict:
                          "rate": None if c.rate is None else round(c.rate, 4)} for c in summary.conversions],
         "follow_up": [{"definition": f.definition, "team": f.team, "within": f.within,
                        "handed_over": f.handed_over, "in_time": f.in_time, "waiting": f.waiting,
-                       "late": list(f.late), "unreadable": f.unreadable} for f in summary.follow_ups],
+                       "late": list(f.late), "late_count": f.late_count, "unreadable": f.unreadable} for f in summary.follow_ups],
     }
 
 

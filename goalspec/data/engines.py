@@ -1,8 +1,9 @@
 """Which engine reads a lead-record source, and the Python fallback.
 
-CSV and Parquet files go to DuckDB: an in-memory database allowed to read that one
-file (after the tree-confinement checks of ``sources``), its settings locked.
-Every CSV cell reads as text, as Python's csv module gives it. SQL sources run in
+Parquet files, and CSV files of ``DUCKDB_FROM`` bytes or more, go to DuckDB: an in-memory
+database allowed to read that one file (after the tree-confinement checks of
+``sources``), its settings locked. Every CSV cell reads as text, as Python's csv module
+gives it; a smaller CSV file is read by Python, faster than DuckDB can start. SQL sources run in
 their own database, in the read-only, time-limited session of ``sources.read_only``,
 the query wrapped as a subquery. When the criteria do not compile for the dialect,
 or the database fails on what they compile to, the Python evaluator reads the
@@ -17,16 +18,32 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-import sqlalchemy as sa
+from functools import cache
+from typing import TYPE_CHECKING
 
 from goalspec.data.leads import Classifier, Records, Summary, read_csv, read_sql
-from goalspec.data.pushdown import DuckDialect, Plan, Table, sql_text, stream, summarize
 from goalspec.data.sources import (SourceProblem, backend_of, check_query, inside_tree, read_only, regular_file)
-from goalspec.data.sqlcriteria import NotCompilable
+from goalspec.data.unsupported import Fallback, NotCompilable
 from goalspec.spec.models import LeadDefinition, LeadRecordsCsv, LeadRecordsSql
 from goalspec.spec.secrets import redact
 
-DUCKDB = DuckDialect()
+if TYPE_CHECKING:
+    from goalspec.data.pushdown import Table
+
+# SQLAlchemy, DuckDB and the SQL builders are imported where a source is counted in its database:
+# a tree whose lead records Python reads (a small CSV file) never loads them.
+
+
+@cache
+def duck_dialect():
+    from goalspec.data.pushdown import DuckDialect
+
+    return DuckDialect()
+
+
+# From this size on, `auto` counts a CSV file with DuckDB: about 190,000 records of a CRM export's
+# eight columns, where DuckDB (on one core) is already faster than Python's csv loop.
+DUCKDB_FROM = 16 * 2 ** 20
 _BATCH = 10_000
 
 # PostgreSQL's type ids (pg_type.oid) by how goalspec reads them.
@@ -35,38 +52,44 @@ _PG_TYPES = {16: "bool", 20: "number", 21: "number", 23: "number", 26: "number",
              19: "text", 18: "text", 705: "text"}
 
 
-class Fallback(Exception):
-    """The database cannot count this source; the message says why, once."""
-
-
 def is_parquet(path: str) -> bool:
     return path.lower().endswith((".parquet", ".parq"))
 
 
 # -- DuckDB over a file ------------------------------------------------------------------------------------------
 
-def _duck_connect(path: Path):
+def duck_connect(path: Path):
     import duckdb
 
     con = duckdb.connect(":memory:")
     literal = "'" + str(path).replace("'", "''") + "'"
     con.execute(f"SET allowed_paths=[{literal}]")
+    con.execute("SET enable_progress_bar=false")  # a million records would draw it on stderr
     con.execute("SET enable_external_access=false")  # no other file, no network, no extension
     con.execute("SET lock_configuration=true")
     return con, literal
+
+
+def csv_relation(literal: str, width: int) -> str:
+    """A CSV file as DuckDB reads it the way Python's csv module does: every cell text, columns
+    c0, c1, … by position (the header is Python's to read), short rows padded."""
+    names = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
+    return (f"read_csv({literal}, header=true, auto_detect=false, columns={{{names}}}, delim=',', "
+            "quote='\"', escape='\"', null_padding=true, strict_mode=false, encoding='utf-8')")
 
 
 @contextmanager
 def duckdb_table(path: Path, columns: Sequence[str] | None = None) -> Iterator[Table]:
     """A CSV file (``columns``: its header, as Python read it) or a Parquet file, as a DuckDB relation."""
     import duckdb
+    import sqlalchemy as sa
+
+    from goalspec.data.pushdown import Table, sql_text
 
     try:
-        con, literal = _duck_connect(path)
+        con, literal = duck_connect(path)
         if columns is not None:
-            names = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(columns)))
-            relation = (f"read_csv({literal}, header=true, auto_detect=false, columns={{{names}}}, delim=',', "
-                        "quote='\"', escape='\"', null_padding=true, strict_mode=false, encoding='utf-8')")
+            relation = csv_relation(literal, len(columns))
             storage = ("text",) * len(columns)
             labels = [f"c{i}" for i in range(len(columns))]
         else:
@@ -79,9 +102,9 @@ def duckdb_table(path: Path, columns: Sequence[str] | None = None) -> Iterator[T
         raise Fallback(f"DuckDB cannot read it: {str(exc).splitlines()[0]}") from None
     source = sa.text(f"SELECT * FROM {relation}").columns(*[sa.column(c) for c in labels]).subquery("records")
 
-    def run(statement: sa.Executable) -> Iterator[Sequence[Any]]:
+    def run(statement) -> Iterator[Sequence[Any]]:
         # Values written in, quoted by SQLAlchemy's literal rendering: DuckDB then plans with them known.
-        text = sql_text(statement, DUCKDB)
+        text = sql_text(statement, duck_dialect())
         cursor = con.cursor()
         try:
             cursor.execute(text)
@@ -91,7 +114,7 @@ def duckdb_table(path: Path, columns: Sequence[str] | None = None) -> Iterator[T
             raise Fallback(f"DuckDB cannot run it: {str(exc).splitlines()[0]}") from None
 
     try:
-        yield Table(tuple(columns), storage, source, DUCKDB, "DuckDB", run)
+        yield Table(tuple(columns), storage, source, duck_dialect(), "DuckDB", run)
     finally:
         con.close()
 
@@ -117,7 +140,7 @@ def parquet_records(path: Path, name: str) -> Records:
     import duckdb
 
     try:
-        con, literal = _duck_connect(path)
+        con, literal = duck_connect(path)
         cursor = con.execute(f"SELECT * FROM read_parquet({literal})")
     except duckdb.Error as exc:
         raise SourceProblem(f"Parquet file `{name}` cannot be read: {str(exc).splitlines()[0]}", "path") from None
@@ -134,6 +157,9 @@ def parquet_records(path: Path, name: str) -> Records:
 @contextmanager
 def sql_table(root: Path, url: str, query: str, timeout: float, confined: bool) -> Iterator[Table]:
     """The query's rows as a subquery, in the source's read-only session (which this holds open)."""
+    import sqlalchemy as sa
+
+    from goalspec.data.pushdown import Table
     check_query(query, backend_of(url))
     body = query.strip().rstrip(";").strip()
     with read_only(root, url, timeout, confined=confined) as conn:
@@ -146,7 +172,7 @@ def sql_table(root: Path, url: str, query: str, timeout: float, confined: bool) 
         # The query is the user's own text: its colons are not SQLAlchemy's parameters.
         source = sa.text(body.replace(":", "\\:")).columns(*[sa.column(n) for n in names]).subquery("records")
 
-        def run(statement: sa.Executable) -> Iterator[Sequence[Any]]:
+        def run(statement) -> Iterator[Sequence[Any]]:
             result = conn.execution_options(stream_results=True, yield_per=_BATCH).execute(statement)
             try:
                 yield from result
@@ -227,15 +253,18 @@ def summary(source: Source, definitions: Sequence[tuple[str, LeadDefinition]], *
             **options: Any) -> Summary:
     """The source's summary, counted by its database when it can be, else by the Python evaluator.
 
-    ``python`` None chooses: a CSV file is read by Python, for now (the compiled plan re-reads
-    each cell in every leaf that uses it, and through DuckDB it is slower than Python's csv
-    loop: bench/README.md), everything else by its database; True or False forces the choice.
+    ``python`` None chooses: a CSV file of ``DUCKDB_FROM`` bytes or more is counted by DuckDB,
+    a smaller one by Python (DuckDB's fixed cost, about a tenth of a second, is more than
+    Python takes for a hundred thousand records; bench/README.md), everything else by its
+    database; True or False forces the choice.
     """
     note = None
     if python is None:
-        python = source.path is not None and not is_parquet(source.path.name)
+        python = source.path is not None and not is_parquet(source.path.name) and file_size(source.path) < DUCKDB_FROM
     if not python:
         try:
+            from goalspec.data.pushdown import summarize
+
             with source.table() as table:
                 classifier = Classifier(definitions, _layout(source, table), **options)
                 return summarize(classifier, table, track_filled=options.get("track_filled", False))
@@ -247,6 +276,13 @@ def summary(source: Source, definitions: Sequence[tuple[str, LeadDefinition]], *
             note = None  # the Python pass below finds the row at fault and says so
     summary_ = Classifier(definitions, source.records(), **options).run()
     return dataclasses.replace(summary_, note=note)
+
+
+def file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # the Python pass says what is wrong with it
 
 
 def _layout(source: Source, table: Table) -> Records:
@@ -262,11 +298,13 @@ def _data_problem(problem: SourceProblem) -> bool:
 def explain(source: Source, definitions: Sequence[tuple[str, LeadDefinition]], *, summary_only: bool,
             **options: Any) -> str:
     """The SQL the database would run for ``leads classify``, or why the Python evaluator runs instead."""
+    from goalspec.data.pushdown import Plan, sql_text
+
     try:
         with source.table() as table:
             classifier = Classifier(definitions, _layout(source, table), **options)
             plan = Plan(classifier, table)
-            statements = plan.statements(track_filled=False) if summary_only or source.path else [plan.flagged()]
+            statements = [plan.summary()] if summary_only or source.path else [plan.flagged()]
             head = f"-- {table.engine}: {source.name}"
             return head + "\n" + "\n\n".join(sql_text(s, table.dialect) + ";" for s in statements) + "\n"
     except (NotCompilable, Fallback) as exc:
@@ -276,6 +314,8 @@ def explain(source: Source, definitions: Sequence[tuple[str, LeadDefinition]], *
 def verdicts(source: Source, classifier_of, *, python: bool | None = None):
     """(classifier, verdict stream, note) for printing every record: an SQL source's database gives
     the flags, streamed; a file is read by Python, row numbers and all (they are the file's lines)."""
+    from goalspec.data.pushdown import Plan, stream
+
     if source.path is None and not python:
         try:
             manager = source.table()

@@ -26,6 +26,7 @@ from goalspec.spec.secrets import redact
 # Funnel order of the stages docs/format.md names; other words follow, in the order met.
 STAGES = ("MQL", "SAL", "SQL", "opportunity")
 _UNITS = {"h": 3600, "d": 86400, "w": 7 * 86400}
+LATE_SHOWN = 50  # late leads a summary names per follow-up agreement (the first, in record order)
 
 
 @dataclass(frozen=True)
@@ -138,8 +139,9 @@ class FollowUp:
     handed_over: int
     in_time: int
     waiting: int  # handed over, not followed up yet, still inside the agreed time
-    late: tuple[str, ...]
+    late: tuple[str, ...]  # the first LATE_SHOWN late leads' ids, in record order
     unreadable: int = 0  # a hand-over or follow-up time that is not a date-time
+    late_count: int = 0  # every late lead
 
 
 @dataclass(frozen=True)
@@ -207,7 +209,8 @@ class Classifier:
         # Every day some record is dated: a day with records and none qualified counts 0,
         # so a KPI's data is as fresh as its newest record, qualified or not.
         self._days: set[date] = set()
-        self._follow = {k: [0, 0, 0, [], 0] for k, _ in self._agreements}
+        # per agreement: handed over, in time, waiting, (number, id) of the first late ones, unreadable, late
+        self._follow = {k: [0, 0, 0, [], 0, 0] for k, _ in self._agreements}
         # Which columns hold any value (GS409 asks); `leads classify` has no use for it.
         self._unfilled = set(range(len(records.columns))) if track_filled else set()
         self.track_filled = track_filled
@@ -273,7 +276,12 @@ class Classifier:
         elif followed is None and self.as_of - handed <= within:
             tally[2] += 1
         else:
-            tally[3].append((self.number, self.record_id(row)))
+            tally[5] += 1
+            late = tally[3]
+            late.append((self.number, self.record_id(row)))
+            if len(late) >= 4 * LATE_SHOWN:  # only the first are named: memory stays flat
+                late.sort()
+                del late[LATE_SHOWN:]
 
     def record_id(self, row: Sequence[Any]) -> str:
         return "" if self._id is None or row[self._id] is None else str(row[self._id])
@@ -322,7 +330,7 @@ class Classifier:
         return flags
 
     def absorb(self, combos: dict[tuple[bool, ...], int], daily: dict[tuple[tuple[bool, ...], date], int],
-               undated: int, follow: dict[int, tuple[int, int, int, list[tuple[int, str]], int]],
+               undated: int, follow: dict[int, tuple[int, int, int, list[tuple[int, str]], int, int]],
                filled: set[str]) -> None:
         """Add what the database counted (GROUP BY) to the tally kept here."""
         for flags, n in combos.items():
@@ -333,13 +341,14 @@ class Classifier:
                 if hit:
                     self._daily[k][day] += n
         self.undated += undated
-        for k, (handed, in_time, waiting, late, unreadable) in follow.items():
+        for k, (handed, in_time, waiting, late, unreadable, late_count) in follow.items():
             tally = self._follow[k]
             tally[0] += handed
             tally[1] += in_time
             tally[2] += waiting
             tally[3].extend(late)
             tally[4] += unreadable
+            tally[5] += late_count
         self._unfilled -= {i for i, c in enumerate(self.records.columns) if c in filled}
 
     @property
@@ -365,9 +374,10 @@ class Classifier:
         follow_ups = []
         for k, _ in self._agreements:
             d = self.definitions[k][1]
-            handed, in_time, waiting, late, unreadable = self._follow[k]
+            handed, in_time, waiting, late, unreadable, late_count = self._follow[k]
+            first = sorted(late, key=lambda pair: pair[0])[:LATE_SHOWN]
             follow_ups.append(FollowUp(ids[k], d.handed_to, d.follow_up_within, handed, in_time, waiting,
-                                       tuple(i for _, i in sorted(late, key=lambda pair: pair[0])), unreadable))
+                                       tuple(i for _, i in first), unreadable, late_count))
         conversions = tuple(Conversion(self.order[st], self.order[st + 1], pairs[st], stage_count[st])
                             for st in range(len(pairs)))
         filled = frozenset(c for i, c in enumerate(self.records.columns)

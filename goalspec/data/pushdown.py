@@ -7,8 +7,9 @@ The lead definitions compile to SQL (``sqlcriteria``), and one GROUP BY returns 
 the summary needs: records per combination of definitions met, per day of
 ``date_column``, per follow-up outcome. Only the rows Python must see leave the
 database: the few whose values SQL cannot read exactly (evaluated by the Python
-evaluator, the reference), and the ids of leads followed up late, which the summary
-names. When the definitions cannot compile for the dialect, or the database cannot
+evaluator, the reference), and the ids of the first ``LATE_SHOWN`` leads followed up
+late per agreement, which the summary names (the others are counted). Each column is
+read once per record (``sqllets``). When the definitions cannot compile for the dialect, or the database cannot
 run what they compile to, the source is evaluated in Python, and ``Summary.note``
 says why.
 """
@@ -18,16 +19,16 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql.base import PGDialect
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
-from goalspec.data.leads import Classifier, Summary
-from goalspec.data.sqlcriteria import WHITESPACE, Column, NotCompilable, Storage, _NonAscii, _Trim, _TypeOf, to_sql
+from goalspec.data.leads import LATE_SHOWN, Classifier, Summary
+from goalspec.data.sqlcriteria import Column, NotCompilable, Storage, _NonAscii, _sure, only_if, to_sql
+from goalspec.data.sqllets import Lets
 from goalspec.data.sources import SourceProblem, parse_day
 
 
@@ -57,11 +58,15 @@ class Table:
     def exprs(self) -> list[ColumnElement]:
         return list(self.source.columns)
 
-    def fields(self) -> dict[str, Column]:
+    def fields(self, lets: Lets | None = None) -> dict[str, Column]:
         out: dict[str, Column] = {}
-        for name, expr, storage in zip(self.columns, self.exprs, self.storage):
-            out.setdefault(name, Column(expr, storage))  # the first of two same-named columns, as in Python
+        for name, column in zip(self.columns, self.readings(lets)):
+            out.setdefault(name, column)  # the first of two same-named columns, as in Python
         return out
+
+    def readings(self, lets: Lets | None = None) -> list[Column]:
+        """Each column, read once per record through ``lets`` when given."""
+        return [Column(expr, storage, lets, i) for i, (expr, storage) in enumerate(zip(self.exprs, self.storage))]
 
 
 def sql_text(statement: sa.Executable, dialect: sa.engine.Dialect) -> str:
@@ -77,134 +82,166 @@ _IN_TIME, _WAITING, _LATE, _UNREADABLE, _NONE = 1, 2, 3, 4, 0
 class Plan:
     """The statements that summarize one table for one classifier (raises NotCompilable)."""
 
-    def __init__(self, classifier: Classifier, table: Table):
+    def __init__(self, classifier: Classifier, table: Table, check: bool = True):
         self.c, self.t = classifier, table
-        fields = table.fields()
+        lets = Lets(table.source, table.dialect.name)
+        columns = table.readings(lets)
+        self.raw = [c.raw for c in columns]  # every column passes through the layers, in order
+        fields = table.fields(lets)
         parts = [to_sql(d.criteria, fields, d.case_sensitive) for _, d in classifier.definitions]
         self.tests = [p.test for p in parts]
         unsure = [p.unsure for p in parts if p.unsure is not None]
-        exprs = table.exprs
         self.day = None
         if classifier._date is not None:
-            self.day = _day_key(exprs[classifier._date], table.storage[classifier._date])
+            self.day = _day_key(columns[classifier._date])
         self.states: dict[int, ColumnElement] = {}
         if classifier._agreements:
             as_of = _epoch_of(classifier.as_of)
-            handed = _moment(exprs[classifier._handed], table.storage[classifier._handed])
-            followed = (_moment(exprs[classifier._followed], table.storage[classifier._followed])
-                        if classifier._followed is not None else None)
+            handed = _moment(columns[classifier._handed])
+            followed = _moment(columns[classifier._followed]) if classifier._followed is not None else None
             unsure += [m.unsure for m in (handed, followed) if m is not None and m.unsure is not None]
             for k, within in classifier._agreements:
                 self.states[k] = _state(self.tests[k], handed, followed, within.total_seconds(), as_of)
-        self.unsure = sa.or_(*unsure) if unsure else None
-        try:  # a dialect without one of the functions used (regular expressions, say) says so here
-            for statement in (self.counts(), self.flagged()):
-                statement.compile(dialect=table.dialect)
+        self.unsure = lets.let("unsure", lambda: _sure(sa.or_(*unsure))) if unsure else None
+        self.records = lets.relation()
+        if check:  # a dialect without one of the functions used (regular expressions, say) says so here
+            for statement in (self.summary(), self.flagged()):
+                self.compiles(statement)
+
+    def compiles(self, statement: sa.Executable) -> None:
+        try:
+            statement.compile(dialect=self.t.dialect)
         except sa.exc.CompileError as exc:
-            raise NotCompilable(f"{table.engine} cannot run the criteria: {exc}") from None
+            raise NotCompilable(f"{self.t.engine} cannot run the criteria: {exc}") from None
+
+    def rows(self, statement: sa.Executable) -> list[Sequence[Any]]:
+        """A statement's few rows (a summary's groups); compiled once, by the run itself."""
+        try:
+            return list(self.t.run(statement))
+        except sa.exc.CompileError as exc:
+            raise NotCompilable(f"{self.t.engine} cannot run the criteria: {exc}") from None
 
     def _flag(self, k: int) -> ColumnElement:
         return sa.case((self.tests[k], 1), else_=0).label(f"f{k}")
 
-    def counts(self) -> sa.Select:
-        """Records per combination of definitions met, day and follow-up outcome."""
+    def summary(self, track_filled: bool = False) -> sa.Select:
+        """The whole summary in one pass over the records, grouped (GROUP BY).
+
+        Records are grouped by the definitions they meet, their day, each follow-up outcome and
+        whether SQL is unsure of them (``u``: those are Python's to evaluate, fetched by
+        ``unsure_rows`` when there are any). For each follow-up agreement, the first
+        ``LATE_SHOWN`` leads followed up late, whose ids the summary names, stand in groups of
+        their own, named by their number (``pick``) with their id: a running count, in record
+        order, finds them. With ``track_filled``, each group also says which columns hold a
+        value somewhere in it (GS409 asks).
+        """
         cols = [self._flag(k) for k in range(len(self.tests))]
         if self.day is not None:
             cols.append(self.day.label("day"))
         cols += [state.label(f"s{k}") for k, state in self.states.items()]
-        inner = sa.select(*cols).select_from(self.t.source)
         if self.unsure is not None:
-            inner = inner.where(sa.not_(self.unsure))
-        inner = inner.subquery("sure")
-        keys = list(inner.columns)
-        return sa.select(*keys, sa.func.count().label("n")).group_by(*keys)
+            cols.append(sa.case((self.unsure, 1), else_=0).label("u"))
+        keys_of = [c.name for c in cols]
+        width = len(self.raw)
+        if track_filled:
+            cols += [sa.case((_has_value(x, storage), 1), else_=0).label(f"h{i}")
+                     for i, (x, storage) in enumerate(zip(self.raw, self.t.storage))]
+        ident = self.c._id
+        if self.states and ident is not None:
+            cols.append(self.raw[ident].label("ident"))
+        rows = sa.select(*cols).select_from(self.records).subquery("flagged")
+        if not self.states:
+            keys = [rows.c[n] for n in keys_of]
+            filled = [sa.func.max(rows.c[f"h{i}"]).label(f"h{i}") for i in range(width)] if track_filled else []
+            return sa.select(*keys, *filled, sa.func.count().label("n")).group_by(*keys)
+        sure = rows.c.u == 0 if self.unsure is not None else sa.true()
+        # ROWS … CURRENT ROW with no ORDER BY: record order, streamed (no sort, nothing held)
+        late = {k: sa.and_(rows.c[f"s{k}"] == _LATE, sure) for k in self.states}
+        runs = [sa.func.sum(sa.case((late[k], 1), else_=0)).over(rows=(None, 0)).label(f"late{k}")
+                for k in self.states]
+        numbered = sa.select(rows, sa.func.row_number().over().label("number"), *runs).subquery("numbered")
+        c = numbered.c
+        picked = sa.or_(*[sa.and_(c[f"s{k}"] == _LATE, sure if self.unsure is None else c.u == 0,
+                                  c[f"late{k}"] <= LATE_SHOWN) for k in self.states])
+        inner = sa.select(*[c[n] for n in keys_of], sa.case((picked, c.number), else_=sa.null()).label("pick"),
+                          (sa.case((picked, c.ident), else_=sa.null()) if ident is not None
+                           else sa.null()).label("ident"),
+                          *[c[f"h{i}"] for i in range(width) if track_filled]).subquery("picked")
+        keys = [inner.c[n] for n in keys_of] + [inner.c.pick, inner.c.ident]
+        filled = [sa.func.max(inner.c[f"h{i}"]).label(f"h{i}") for i in range(width)] if track_filled else []
+        return sa.select(*keys, *filled, sa.func.count().label("n")).group_by(*keys)
 
-    def singles(self) -> sa.Select | None:
-        """The records Python must see: unsure ones in full, late ones for their id, in record order."""
-        if self.unsure is None and not self.states:
-            return None
-        numbered = sa.select(sa.func.row_number().over().label("n"), *self.t.exprs).select_from(self.t.source)
-        wanted = sa.case((self.unsure, 1), else_=0) if self.unsure is not None else sa.literal(0)
-        late = [sa.case((state == _LATE, 1), else_=0).label(f"l{k}") for k, state in self.states.items()]
-        rows = numbered.add_columns(wanted.label("u"), *late).subquery("numbered")
-        cond = [rows.c.u == 1] + [rows.c[f"l{k}"] == 1 for k in self.states]
-        return sa.select(rows).where(sa.or_(*cond)).order_by(rows.c.n)
-
-    def filled(self) -> sa.Select:
-        """Which columns hold a value on some record (GS409 asks)."""
-        cols = []
-        for i, (expr, storage) in enumerate(zip(self.t.exprs, self.t.storage)):
-            has = sa.and_(expr.is_not(None), sa.cast(expr, sa.String()) != "") if storage in ("text", "dynamic") \
-                else expr.is_not(None)
-            cols.append(sa.func.max(sa.case((has, 1), else_=0)).label(f"c{i}"))
-        return sa.select(*cols).select_from(self.t.source)
+    def unsure_rows(self) -> sa.Select:
+        """The records SQL is unsure of, numbered in record order as ``summary`` numbers them, with their cells."""
+        numbered = sa.select(sa.func.row_number().over().label("number"), *self.raw,
+                             sa.case((self.unsure, 1), else_=0).label("u")).select_from(self.records).subquery("all")
+        return sa.select(*[c for c in numbered.columns if c.name != "u"]).where(numbered.c.u == 1) \
+            .order_by(numbered.c.number)
 
     def flagged(self) -> sa.Select:
         """Every record with the definitions it meets (1/0) and whether SQL is unsure of it."""
         unsure = sa.case((self.unsure, 1), else_=0) if self.unsure is not None else sa.literal(0)
-        return sa.select(*self.t.exprs, *[self._flag(k) for k in range(len(self.tests))],
-                         unsure.label("u")).select_from(self.t.source)
+        return sa.select(*self.raw, *[self._flag(k) for k in range(len(self.tests))],
+                         unsure.label("u")).select_from(self.records)
 
-    def statements(self, track_filled: bool) -> list[sa.Executable]:
-        out = [self.counts()]
-        if self.singles() is not None:
-            out.append(self.singles())
-        if track_filled:
-            out.append(self.filled())
-        return out
+
+def _has_value(x: ColumnElement, storage: Storage) -> ColumnElement:
+    if storage in ("text", "dynamic"):
+        return sa.and_(x.is_not(None), sa.cast(x, sa.String()) != "")
+    return x.is_not(None)
 
 
 def summarize(classifier: Classifier, table: Table, *, track_filled: bool) -> Summary:
     """The summary computed by the database; raises NotCompilable, or SourceProblem from the run."""
-    plan = Plan(classifier, table)
-    n_defs, fetched = len(plan.tests), 0
+    plan = Plan(classifier, table, check=False)  # the run compiles the statement, once
+    statement = plan.summary(track_filled)
+    at = {c.name: i for i, c in enumerate(statement.selected_columns)}
+    n_defs, width, fetched = len(plan.tests), len(table.columns), 0
     combos: dict[tuple[bool, ...], int] = {}
     daily: dict[tuple[tuple[bool, ...], date], int] = {}
-    follow: dict[int, list] = {k: [0, 0, 0, [], 0] for k in plan.states}
-    undated = 0
+    follow: dict[int, list] = {k: [0, 0, 0, [], 0, 0] for k in plan.states}
+    undated = unsure = 0
     keys: dict[Any, date] = {}
-    for row in table.run(plan.counts()):
+    filled = [False] * width
+    state_at = [(k, at[f"s{k}"]) for k in plan.states]
+    for row in plan.rows(statement):
         fetched += 1
-        flags = tuple(bool(v) for v in row[:n_defs])
+        if track_filled:
+            for i in range(width):
+                filled[i] = filled[i] or bool(row[at[f"h{i}"]])
         n = row[-1]
+        if "u" in at and row[at["u"]]:
+            unsure += n  # Python evaluates these below
+            continue
+        flags = tuple(bool(v) for v in row[:n_defs])
         combos[flags] = combos.get(flags, 0) + n
-        at = n_defs
         if plan.day is not None:
-            key = row[at]
-            at += 1
+            key = row[at["day"]]
             if key is None:
                 undated += n
             else:
                 if key not in keys:
                     keys[key] = parse_day(key)  # ValueError: the Python pass names the row
                 daily[flags, keys[key]] = daily.get((flags, keys[key]), 0) + n
-        for k, state in zip(plan.states, row[at:-1]):
-            tally = follow[k]
+        for k, i in state_at:
+            state, tally = row[i], follow[k]
             if state in (_IN_TIME, _WAITING, _LATE):
                 tally[0] += n
             if state in (_IN_TIME, _WAITING):
                 tally[state] += n
+            elif state == _LATE:
+                tally[5] += n
+                if row[at["pick"]] is not None:
+                    ident = row[at["ident"]]
+                    tally[3].append((row[at["pick"]], "" if ident is None else str(ident)))
             elif state == _UNREADABLE:
                 tally[4] += n
-    classifier.absorb(combos, daily, undated, {k: tuple(v) for k, v in follow.items()}, set())
-    singles = plan.singles()
-    if singles is not None:
-        width = len(table.columns)
-        id_at = classifier._id
-        for row in table.run(singles):
+    classifier.absorb(combos, daily, undated, {k: tuple(v) for k, v in follow.items()},
+                      {c for c, hit in zip(table.columns, filled) if hit})
+    if unsure:  # a second pass, only when some record needs Python's reading
+        for row in table.run(plan.unsure_rows()):  # streamed: a file of odd values may hold many
             fetched += 1
-            number, cells, unsure, late = row[0], row[1:1 + width], row[1 + width], row[2 + width:]
-            if unsure:
-                classifier.add(number, cells)
-                continue
-            for k, is_late in zip(plan.states, late):
-                if is_late:
-                    ident = "" if id_at is None or cells[id_at] is None else str(cells[id_at])
-                    classifier._follow[k][3].append((number, ident))
-    if track_filled:
-        (row,) = list(table.run(plan.filled()))
-        fetched += 1
-        classifier.absorb({}, {}, 0, {}, {c for c, v in zip(table.columns, row) if v})
+            classifier.add(row[0], row[1:1 + width])
     summary = classifier.summary()
     return dataclasses.replace(summary, engine=table.engine, fetched=fetched)
 
@@ -224,16 +261,18 @@ def stream(classifier: Classifier, table: Table, first_row: int = 1) -> Iterator
 
 # -- days and moments in SQL -------------------------------------------------------------------------
 
-def _day_key(x: ColumnElement, storage: Storage) -> ColumnElement:
+def _day_key(c: Column) -> ColumnElement:
     """The text (or date) Python's parse_day reads a record's day from; NULL for an undated record."""
-    if storage in ("text", "dynamic"):
-        t = x if storage == "text" else sa.cast(x, sa.String())
-        key = sa.func.substr(_Trim(t, sa.literal(WHITESPACE, sa.String())), 1, 10)
-        return sa.case((sa.or_(x.is_(None), t == ""), sa.null()), else_=key)
-    if storage == "day":
-        return x
-    if storage == "moment":
-        return sa.cast(x, sa.Date())
+    if c.storage in ("text", "dynamic"):
+        # A cell that starts with ten characters of a day is read as it stands; others are trimmed first.
+        return c.let("day key", lambda: sa.case((sa.or_(c.raw.is_(None), c.text == ""), sa.null()),
+                                                (sa.func.substr(c.text, 1, 10).regexp_match(_DAY_START),
+                                                 sa.func.substr(c.text, 1, 10)),
+                                                else_=sa.func.substr(c.trim_inline(), 1, 10)))
+    if c.storage == "day":
+        return c.raw
+    if c.storage == "moment":
+        return c.let("day", lambda: sa.cast(c.raw, sa.Date()))
     raise NotCompilable("the date column is neither text nor dates")
 
 
@@ -246,6 +285,7 @@ class _Moment:
 
 
 _MOMENT = (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})?)?$")
+_DAY_START = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _CUMULATIVE = (0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
 
 
@@ -253,43 +293,97 @@ def _epoch_of(moment: datetime) -> float:
     return (moment - datetime(1970, 1, 1)).total_seconds()
 
 
-def _moment(x: ColumnElement, storage: Storage) -> _Moment:
-    """Python's ``moment()`` in SQL for ISO text with whole seconds; any other time is Python's to read."""
-    if storage in ("day", "moment"):
-        return _Moment(x.is_(None), sa.false(), _TypedEpoch(x), None)
-    if storage not in ("text", "dynamic"):
-        return _Moment(x.is_(None), sa.false(), sa.null(), x.is_not(None))
-    t = x if storage == "text" else sa.cast(x, sa.String())
-    s = _Trim(t, sa.literal(WHITESPACE, sa.String()))
-    none = sa.or_(x.is_(None), s == "")
-    part = lambda a, n: sa.cast(sa.func.substr(s, a, n), sa.BigInteger())  # noqa: E731
+def _moment(c: Column) -> _Moment:
+    """Python's ``moment()`` in SQL for ISO text with whole seconds; any other time is Python's to read.
+
+    Each piece (the shape, the date's and time's parts, the epoch) is read once per record."""
+    if c.storage in ("day", "moment"):
+        return _Moment(c.raw.is_(None), sa.false(), c.let("epoch", lambda: _TypedEpoch(c.raw)), None)
+    if c.storage not in ("text", "dynamic"):
+        return _Moment(c.raw.is_(None), sa.false(), sa.null(), c.raw.is_not(None))
+    # Most times are written without whitespace around them: only the others are trimmed.
+    as_is = c.let("moment as is", lambda: _sure(c.text.regexp_match(_MOMENT)))
+    s = c.let("moment text", lambda: sa.case((as_is, c.text), else_=c.trim_inline()))
+    none = c.let("no moment", lambda: _sure(sa.or_(c.raw.is_(None), s == "")))
+    shaped = c.let("moment shaped", lambda: sa.case((as_is, sa.true()), else_=_sure(s.regexp_match(_MOMENT))))
+    width = c.let("moment length", lambda: sa.func.length(s))
+
+    if c.dialect == "duckdb":
+        return _duck_moment(c, s, none, shaped, width)
+
+    def part(a: int, n: int, when=None) -> ColumnElement:
+        # CASE: the casts only meet text of the right shape (and, for a time, of the right length).
+        guard = shaped if when is None else sa.and_(shaped, when)
+        return c.let(f"moment {a}", lambda: sa.case((guard, sa.cast(sa.func.substr(s, a, n), sa.BigInteger())),
+                                                   else_=0 if when is not None else sa.null()))
     y, m, d = part(1, 4), part(6, 2), part(9, 2)
-    timed = sa.func.length(s) >= 19
-    hh, mi, ss = (sa.case((timed, part(a, 2)), else_=0) for a in (12, 15, 18))
-    offset = sa.func.length(s) == 25
-    sign = sa.case((sa.func.substr(s, 20, 1) == "-", -1), else_=1)
-    oh, om = (sa.case((offset, part(a, 2)), else_=0) for a in (21, 24))
-    leap = sa.or_(sa.and_(y % 4 == 0, y % 100 != 0), y % 400 == 0)
-    days_in = sa.case((m.in_((4, 6, 9, 11)), 30), (m == 2, sa.case((leap, 29), else_=28)), else_=31)
-    shaped = s.regexp_match(_MOMENT)
-    valid = sa.case((shaped, sa.case((sa.and_(y >= 1, m.between(1, 12), d.between(1, days_in), hh <= 23, mi <= 59,
-                                              ss <= 59, oh <= 23, om <= 59), sa.true()), else_=sa.false())),
-                    else_=sa.false())
-    before = y - 1
-    # toordinal() in integer arithmetic (exact in every dialect: no division leaves a remainder)
-    ordinal = (before * 365 + (before - before % 4) / 4 - (before - before % 100) / 100
-               + (before - before % 400) / 400 + sa.case(*[(m == i + 1, c) for i, c in enumerate(_CUMULATIVE)])
-               + sa.case((sa.and_(m > 2, leap), 1), else_=0) + d)
-    epoch = sa.case((valid, (ordinal - 719163) * 86400 + hh * 3600 + mi * 60 + ss - sign * (oh * 3600 + om * 60)),
-                    else_=sa.null())
-    # Python reads many more ISO forms (fractions, compact dates, weeks): text that starts like a
-    # date and is not read here goes to Python.
-    maybe = sa.or_(_NonAscii(t), s.regexp_match(r"^[0-9]{4}"))
-    unsure = sa.and_(sa.not_(none), sa.not_(valid), maybe)
-    if storage == "dynamic":
-        unsure = sa.or_(unsure, _TypeOf(x).in_(("integer", "real", "blob")))
-    unreadable = sa.and_(sa.not_(none), sa.not_(valid))
-    return _Moment(none, unreadable, epoch, unsure)
+    hh, mi, ss = (part(a, 2, width >= 19) for a in (12, 15, 18))
+    oh, om = (part(a, 2, width == 25) for a in (21, 24))
+    sign = c.let("moment sign", lambda: sa.case((sa.func.substr(s, 20, 1) == "-", -1), else_=1))
+
+    def leap():
+        return sa.or_(sa.and_(y % 4 == 0, y % 100 != 0), y % 400 == 0)
+
+    def valid():
+        days_in = sa.case((m.in_((4, 6, 9, 11)), 30), (m == 2, sa.case((leap(), 29), else_=28)), else_=31)
+        return _sure(sa.and_(shaped, y >= 1, m.between(1, 12), d.between(1, days_in), hh <= 23, mi <= 59, ss <= 59,
+                             oh <= 23, om <= 59))
+    ok = c.let("moment valid", valid)
+
+    def epoch():
+        before = y - 1
+        # toordinal() in integer arithmetic (exact in every dialect: no division leaves a remainder)
+        ordinal = (before * 365 + (before - before % 4) / 4 - (before - before % 100) / 100
+                   + (before - before % 400) / 400 + sa.case(*[(m == i + 1, k) for i, k in enumerate(_CUMULATIVE)])
+                   + sa.case((sa.and_(m > 2, leap()), 1), else_=0) + d)
+        return sa.case((ok, (ordinal - 719163) * 86400 + hh * 3600 + mi * 60 + ss - sign * (oh * 3600 + om * 60)),
+                       else_=sa.null())
+    unreadable = c.let("moment unreadable", lambda: sa.and_(sa.not_(none), sa.not_(ok)))
+
+    def unsure():
+        # Python reads many more ISO forms (fractions, compact dates, weeks): text that starts like a
+        # date and is not read here goes to Python.
+        maybe = sa.or_(_NonAscii(c.text), s.regexp_match(r"^[0-9]{4}"))
+        out = only_if(unreadable, maybe)
+        if c.storage == "dynamic":
+            out = sa.or_(out, c.kind.in_(("integer", "real", "blob")))
+        return out
+    return _Moment(none, unreadable, c.let("epoch", epoch), c.let("moment?", unsure))
+
+
+def _duck_moment(c: Column, s: ColumnElement, none: ColumnElement, shaped: ColumnElement,
+                 width: ColumnElement) -> _Moment:
+    """The same reading through DuckDB's TIMESTAMP cast, the ranges Python insists on checked first."""
+    stamp = c.let("moment stamp", lambda: sa.case((shaped, _Stamp(s)), else_=sa.null()))
+
+    def valid():
+        two = lambda a: sa.func.substr(s, a, 2)  # noqa: E731  (digits, by the shape: text order is number order)
+        # The cast refuses a 60th minute or second and a day the calendar lacks, but reads hour 24 as the
+        # next day's midnight and knows a year 0; Python reads none of these.
+        return sa.case((stamp.is_(None), sa.false()), (stamp < datetime(1, 1, 1), sa.false()),
+                       (width < 19, sa.true()), (two(12) > "23", sa.false()),
+                       (width != 25, sa.true()), else_=_sure(sa.and_(two(21) <= "23", two(24) <= "59")))
+    ok = c.let("moment valid", valid)
+
+    def epoch():
+        part = lambda a: sa.cast(sa.func.substr(s, a, 2), sa.BigInteger())  # noqa: E731
+        shift = sa.case((width == 25, sa.case((sa.func.substr(s, 20, 1) == "-", -1), else_=1)
+                         * (part(21) * 3600 + part(24) * 60)), else_=0)
+        return sa.case((ok, _TypedEpoch(stamp) - shift), else_=sa.null())
+    unreadable = c.let("moment unreadable", lambda: sa.and_(sa.not_(none), sa.not_(ok)))
+    unsure = c.let("moment?", lambda: only_if(unreadable, sa.or_(_NonAscii(c.text), s.regexp_match(r"^[0-9]{4}"))))
+    return _Moment(none, unreadable, c.let("epoch", epoch), unsure)
+
+
+class _Stamp(FunctionElement):
+    """DuckDB: the first nineteen characters of ISO text (a day, or a day and a time) as a TIMESTAMP."""
+    type = sa.DateTime()
+    inherit_cache = True
+
+
+@compiles(_Stamp)
+def _stamp(element, compiler, **kw):
+    return f"TRY_CAST(substr({compiler.process(list(element.clauses)[0], **kw)}, 1, 19) AS TIMESTAMP)"
 
 
 class _TypedEpoch(FunctionElement):
@@ -317,7 +411,7 @@ def _state(test: ColumnElement, handed: _Moment, followed: _Moment | None, withi
            as_of: float) -> ColumnElement:
     """A qualified record's follow-up outcome, as ``Classifier._follow_up`` decides it."""
     unreadable = handed.unreadable if followed is None else sa.or_(handed.unreadable, followed.unreadable)
-    whens = [(sa.not_(test), _NONE), (unreadable, _UNREADABLE), (handed.none, _NONE)]
+    whens = [(sa.not_(_sure(test)), _NONE), (unreadable, _UNREADABLE), (handed.none, _NONE)]
     if followed is not None:
         whens.append((sa.and_(sa.not_(followed.none), followed.epoch - handed.epoch <= within), _IN_TIME))
         whens.append((sa.and_(followed.none, sa.literal(as_of) - handed.epoch <= within), _WAITING))

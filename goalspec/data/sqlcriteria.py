@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
+from goalspec.data.unsupported import NotCompilable
 from goalspec.spec.criteria import COMPARE, typed, value_type
 from goalspec.spec.models import Criterion
 
@@ -44,19 +45,54 @@ _EXACT = 2 ** 53 - 1  # integers beyond this are not all doubles (and a double t
 _TRUE, _FALSE = ("true", "yes", "y", "1"), ("false", "no", "n", "0")
 
 
-class NotCompilable(Exception):
-    """The criteria cannot run in this dialect with the Python evaluator's meaning."""
-
-
 @dataclass(frozen=True)
 class Column:
+    """A record's column and how it stores values; with ``lets``, each reading of it is computed once
+    per record (``goalspec.data.sqllets``) and the expressions name it, else it is written inline."""
+
     expr: ColumnElement
     storage: Storage
+    lets: Any = None  # a sqllets.Lets
+    key: Any = None  # names this column's readings in ``lets``
+
+    def let(self, what: str, make) -> ColumnElement:
+        return make() if self.lets is None else self.lets.let((self.key, what), make)
+
+    @property
+    def dialect(self) -> str | None:
+        return None if self.lets is None else self.lets.dialect
+
+    @property
+    def raw(self) -> ColumnElement:
+        """The cell as stored (through the layers, when there are any)."""
+        return self.let("raw", lambda: self.expr)
+
+    @property
+    def text(self) -> ColumnElement:
+        """The cell as text (SQLite's cells may be numbers)."""
+        return self.raw if self.storage == "text" else self.let("text", lambda: _as_text(self.expr))
+
+    @property
+    def trimmed(self) -> ColumnElement:
+        """The text without the whitespace str.strip() removes."""
+        source = self.expr if self.storage == "text" else _as_text(self.expr)
+        return self.let("trim", lambda: _Trim(source, sa.literal(WHITESPACE, sa.String())))
+
+    def trim_inline(self) -> ColumnElement:
+        """The trimmed text written where it is used: inside a CASE, only the cells that need it pay."""
+        return _Trim(self.text, sa.literal(WHITESPACE, sa.String()))
+
+    @property
+    def kind(self) -> ColumnElement:
+        """SQLite's type of the cell."""
+        return self.let("typeof", lambda: _TypeOf(self.expr))
 
 
 @dataclass(frozen=True)
 class Part:
-    """``test`` is never NULL; ``unsure`` is None when every value reads exactly."""
+    """``test`` is TRUE when the record meets the criteria, FALSE or NULL when it does not (a NULL
+    is made FALSE only under a NOT, where it matters: AND and OR already treat it as false when
+    the result is read as true-or-not); ``unsure`` is None when every value reads exactly."""
 
     test: ColumnElement
     unsure: ColumnElement | None = None
@@ -89,7 +125,12 @@ _RE2_SPACE = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE) + "]"
 @compiles(_Trim, "duckdb")
 def _trim_duckdb(element, compiler, **kw):
     x = compiler.process(list(element.clauses)[0], **kw)
-    return f"regexp_replace({x}, '^{_RE2_SPACE}+|{_RE2_SPACE}+$', '', 'g')"
+    # Most cells start and end with a printable ASCII character, which is no whitespace: only the
+    # others pay for the regular expression.
+    # An empty cell (NULL, as DuckDB reads an empty CSV field) has nothing to trim either.
+    return (f"CASE WHEN {x} IS NULL OR {x} = '' OR unicode({x}) BETWEEN 33 AND 126 "
+            f"AND unicode(right({x}, 1)) BETWEEN 33 AND 126 "
+            f"THEN {x} ELSE regexp_replace({x}, '^{_RE2_SPACE}+|{_RE2_SPACE}+$', '', 'g') END")
 
 
 class _NonAscii(FunctionElement):
@@ -140,6 +181,17 @@ def _contains_pg(element, compiler, **kw):
     return f"(strpos({x}, {part}) > 0)"
 
 
+class _IsDate(FunctionElement):
+    """DuckDB: the text is a calendar day its DATE cast reads (the caller has checked the shape)."""
+    type = sa.Boolean()
+    inherit_cache = True
+
+
+@compiles(_IsDate)
+def _is_date(element, compiler, **kw):
+    return f"(TRY_CAST({compiler.process(list(element.clauses)[0], **kw)} AS DATE) IS NOT NULL)"
+
+
 class _TypeOf(FunctionElement):
     """SQLite's type of one cell: integer, real, text, blob or null."""
     type = sa.String()
@@ -164,13 +216,19 @@ def to_sql(node: Criterion, columns: dict[str, Column], case_sensitive: bool = T
         return Part(test, _either([p.unsure for p in parts]))
     if node.not_ is not None:
         inner = to_sql(node.not_, columns, case_sensitive)
-        return Part(sa.not_(inner.test), inner.unsure)
+        return Part(sa.not_(_sure(inner.test)), inner.unsure)
     return _leaf(node, columns.get(node.field), case_sensitive)
 
 
 def _either(parts: list[ColumnElement | None]) -> ColumnElement | None:
     present = [p for p in parts if p is not None]
     return sa.or_(*present) if present else None
+
+
+def only_if(cheap: ColumnElement, costly: ColumnElement) -> ColumnElement:
+    """``cheap AND costly``, the costly test made only where the cheap one holds (a CASE: DuckDB
+    evaluates both sides of an AND in a projection, and most cells are plain)."""
+    return sa.case((cheap, costly), else_=sa.false())
 
 
 def _sure(expr: ColumnElement) -> ColumnElement:
@@ -184,11 +242,11 @@ def _leaf(node: Criterion, column: Column | None, case_sensitive: bool) -> Part:
         return Part(sa.true() if op == "exists" and value is False else sa.false())
     if column.storage == "other":
         raise NotCompilable(f"field `{node.field}` holds values SQL cannot compare as goalspec does (lists?)")
-    x, storage = column.expr, column.storage
-    present = _present(x, storage)
+    storage = column.storage
     if op == "exists":
-        return Part(_sure(present) if value is not False else sa.not_(_sure(present)),
-                    _typeof_is(x, "blob") if storage == "dynamic" else None)
+        present = _present(column)
+        return Part(present if value is not False else sa.not_(present),
+                    column.let("blob", lambda: column.kind == "blob") if storage == "dynamic" else None)
     kind = value_type(op, value)
     sensitive = node.case_sensitive if node.case_sensitive is not None else case_sensitive
     fold = not sensitive and kind == "text"
@@ -196,20 +254,28 @@ def _leaf(node: Criterion, column: Column | None, case_sensitive: bool) -> Part:
     if any(isinstance(t, float) and (t != t or abs(t) == float("inf")) for t in _items(target)):
         raise NotCompilable(f"the value of `{node.field}` is not a finite number")
     if kind == "number":
-        got, unsure = _number(x, storage, node.field)
+        got, unsure = _number(column, node.field)
+        # floats throughout: a literal list led by an int is written as ints (2.5 would become 2)
+        target = [float(t) for t in target] if isinstance(target, list) else float(target)
     elif kind == "day":
-        got, unsure = _day(x, storage)
+        got, unsure = _day(column)
         target = [t.isoformat() for t in target] if isinstance(target, list) else target.isoformat()
         if storage in ("day", "moment"):
             target = [date.fromisoformat(t) for t in target] if isinstance(target, list) \
                 else date.fromisoformat(target)
     elif kind == "bool":
-        got, unsure = _bool(x, storage, node.field)
+        got, unsure = _bool(column, node.field)
     else:
-        got, unsure = _text(x, storage, fold, node.field)
+        got, unsure = _text(column, fold, node.field)
     if got is None:  # the record's value is never of the definition's type
         return Part(sa.false(), unsure)
-    return Part(_sure(sa.and_(present, _compare(got, op, target, kind))), unsure)
+    test = _compare(got, op, target, kind)
+    # A missing or blank value fails the leaf. Its reading as a number, day or boolean is NULL, which
+    # fails every comparison; so is text equal to, or holding, something that is not blank. Only
+    # text compared by ne, not_in, or with a blank value needs the record's value tested for blankness.
+    if kind == "text" and (op in ("ne", "not_in") or any(not str(t).strip() for t in _items(target))):
+        test = sa.and_(_present(column), test)
+    return Part(test, unsure)
 
 
 def _items(target: Any) -> list:
@@ -234,18 +300,17 @@ def _compare(got: ColumnElement, op: str, target: Any, kind: str) -> ColumnEleme
     return _Contains(got, sa.literal(target, sa.String()))
 
 
-def _present(x: ColumnElement, storage: Storage) -> ColumnElement:
-    """The record has a value: not NULL, and not text of whitespace only."""
-    blank = _Trim(x, sa.literal(WHITESPACE, sa.String())) == ""
-    if storage == "text":
-        return sa.and_(x.is_not(None), sa.not_(_sure(blank)))
-    if storage == "dynamic":
-        return sa.and_(x.is_not(None), sa.or_(_TypeOf(x) != "text", sa.not_(_sure(blank))))
-    return x.is_not(None)
-
-
-def _typeof_is(x: ColumnElement, *kinds: str) -> ColumnElement:
-    return _TypeOf(x).in_(kinds)
+def _present(c: Column) -> ColumnElement:
+    """The record has a value: not NULL, and not text of whitespace only (TRUE or FALSE, never NULL)."""
+    def make():
+        x = c.raw
+        if c.storage in ("text", "dynamic"):
+            blank = c.trimmed == ""
+            if c.storage == "text":
+                return _sure(sa.and_(x.is_not(None), sa.not_(_sure(blank))))
+            return _sure(sa.and_(x.is_not(None), sa.or_(c.kind != "text", sa.not_(_sure(blank)))))
+        return _sure(x.is_not(None))
+    return c.let("present", make)
 
 
 def _as_text(x: ColumnElement) -> ColumnElement:
@@ -254,100 +319,132 @@ def _as_text(x: ColumnElement) -> ColumnElement:
 
 # -- numbers ---------------------------------------------------------------------------------------
 
-def _number(x: ColumnElement, storage: Storage, field: str) -> tuple[ColumnElement | None, ColumnElement | None]:
-    if storage == "text":
-        return _number_in_text(x)
-    if storage == "dynamic":
-        in_text, text_unsure = _number_in_text(_as_text(x))
-        kind = _TypeOf(x)
-        got = sa.case((kind == "integer", sa.cast(x, sa.Double())), (kind == "real", sa.cast(x, sa.Double())),
-                      (kind == "text", in_text), else_=sa.null())
-        unsure = sa.or_(kind == "blob",
-                        sa.and_(kind.in_(("integer", "real")),
-                                sa.not_(_sure(sa.cast(x, sa.Double()).between(-_EXACT, _EXACT)))),
-                        sa.and_(kind == "text", text_unsure))
-        return got, unsure
+def _number(c: Column, field: str) -> tuple[ColumnElement | None, ColumnElement | None]:
+    storage = c.storage
+    if storage in ("text", "dynamic"):
+        in_text, text_unsure = _number_in_text(c)
+        if storage == "text":
+            return in_text, text_unsure
+        kind = c.kind
+
+        def got():
+            as_double = sa.cast(c.raw, sa.Double())
+            return sa.case((kind == "integer", as_double), (kind == "real", as_double), (kind == "text", in_text),
+                           else_=sa.null())
+
+        def unsure():
+            return sa.or_(kind == "blob",
+                          sa.and_(kind.in_(("integer", "real")),
+                                  sa.not_(_sure(sa.cast(c.raw, sa.Double()).between(-_EXACT, _EXACT)))),
+                          sa.and_(kind == "text", text_unsure))
+        return c.let("number", got), c.let("number?", unsure)
     if storage == "number":
-        as_double = sa.cast(x, sa.Double())
+        as_double = c.let("number", lambda: sa.cast(c.raw, sa.Double()))
         # NaN, infinities and integers past 2^53 are Python's to compare
-        return as_double, sa.and_(x.is_not(None), sa.not_(_sure(as_double.between(-_EXACT, _EXACT))))
+        return as_double, c.let("number?", lambda: sa.and_(c.raw.is_not(None),
+                                                            sa.not_(_sure(as_double.between(-_EXACT, _EXACT)))))
     if storage in ("day", "moment", "bool"):
         return None, None
     raise NotCompilable(f"field `{field}` is not stored as text or numbers")
 
 
-def _number_in_text(t: ColumnElement) -> tuple[ColumnElement, ColumnElement]:
-    n = sa.func.replace(sa.func.replace(_Trim(t, sa.literal(WHITESPACE, sa.String())), ",", ""), "_", "")
-    # Fifteen digits or fewer, no exponent: every engine converts these to the same double as Python.
-    plain = sa.and_(n.regexp_match(_PLAIN_NUMBER), sa.func.length(n) <= 16)
-    got = sa.case((plain, sa.cast(n, sa.Double())), else_=sa.null())
-    lowered = sa.func.lower(n)
-    unsure = sa.and_(t.is_not(None), sa.not_(_sure(plain)),
-                     sa.or_(_NonAscii(t), n.regexp_match(_ANY_NUMBER), lowered.contains("inf", autoescape=True),
-                            lowered.contains("nan", autoescape=True)))
-    return got, unsure
+def _number_in_text(c: Column) -> tuple[ColumnElement, ColumnElement]:
+    def digits(t):
+        return sa.func.replace(sa.func.replace(t, ",", ""), "_", "")
+
+    def is_plain(t):
+        # Fifteen digits or fewer, no exponent: every engine converts these to the same double as Python.
+        return _sure(sa.and_(t.regexp_match(_PLAIN_NUMBER), sa.func.length(t) <= 16))
+    # Most cells are plain numbers as they stand (no separators, no whitespace): they are cast as
+    # they are; only the others are trimmed and lose their separators, inside the CASE.
+    plain_as_is = c.let("plain as is", lambda: is_plain(c.text))
+    n = c.let("digits", lambda: sa.case((plain_as_is, c.text), else_=digits(c.trim_inline())))
+    plain = c.let("plain", lambda: sa.case((plain_as_is, sa.true()), else_=is_plain(n)))
+    got = c.let("text number", lambda: sa.case((plain, sa.cast(n, sa.Double())), else_=sa.null()))
+
+    def unsure():
+        lowered = sa.func.lower(n)
+        return only_if(sa.and_(c.text.is_not(None), sa.not_(plain)),
+                       sa.or_(_NonAscii(c.text), n.regexp_match(_ANY_NUMBER), lowered.contains("inf", autoescape=True),
+                              lowered.contains("nan", autoescape=True)))
+    return got, c.let("text number?", unsure)
 
 
 # -- days ----------------------------------------------------------------------------------------------
 
-def _day(x: ColumnElement, storage: Storage) -> tuple[ColumnElement | None, ColumnElement | None]:
-    if storage == "text":
-        return _day_in_text(x)
-    if storage == "dynamic":
-        got, unsure = _day_in_text(_as_text(x))
-        kind = _TypeOf(x)
-        return sa.case((kind == "text", got), else_=sa.null()), sa.or_(kind == "blob", sa.and_(kind == "text", unsure))
+def _day(c: Column) -> tuple[ColumnElement | None, ColumnElement | None]:
+    storage = c.storage
+    if storage in ("text", "dynamic"):
+        got, unsure = _day_in_text(c)
+        if storage == "text":
+            return got, unsure
+        kind = c.kind
+        return (c.let("day", lambda: sa.case((kind == "text", got), else_=sa.null())),
+                c.let("day?", lambda: sa.or_(kind == "blob", sa.and_(kind == "text", unsure))))
     if storage == "day":
-        return x, None
+        return c.raw, None
     if storage == "moment":
-        return sa.cast(x, sa.Date()), None
+        return c.let("day", lambda: sa.cast(c.raw, sa.Date())), None
     return None, None
 
 
-def _day_in_text(t: ColumnElement) -> tuple[ColumnElement, ColumnElement]:
-    d = sa.func.substr(t, 1, 10)
-    shaped = d.regexp_match(_DAY)
-    y = sa.cast(sa.func.substr(d, 1, 4), sa.Integer())
-    m = sa.cast(sa.func.substr(d, 6, 2), sa.Integer())
-    dd = sa.cast(sa.func.substr(d, 9, 2), sa.Integer())
-    leap = sa.or_(sa.and_(y % 4 == 0, y % 100 != 0), y % 400 == 0)
-    days = sa.case((m.in_((4, 6, 9, 11)), 30), (m == 2, sa.case((leap, 29), else_=28)), else_=31)
-    # CASE, not AND: the casts must only meet text of the right shape.
-    valid = sa.case((shaped, sa.case((sa.and_(y >= 1, m.between(1, 12), dd.between(1, days)), sa.true()),
-                                     else_=sa.false())), else_=sa.false())
-    got = sa.case((valid, d), else_=sa.null())
-    unsure = sa.and_(t.is_not(None), sa.not_(valid), sa.or_(_NonAscii(t), d.regexp_match(_OTHER_ISO_DAY)))
+def _day_in_text(c: Column) -> tuple[ColumnElement, ColumnElement]:
+    t = c.text
+    d = c.let("first ten", lambda: sa.func.substr(t, 1, 10))
+    if c.dialect == "duckdb":  # its cast reads exactly the calendar days YYYY-MM-DD names, year 0 aside
+        ok = c.let("day valid", lambda: sa.case((d.regexp_match(_DAY), _sure(sa.and_(d >= "0001", _IsDate(d)))),
+                                                else_=sa.false()))
+        return _day_readings(c, t, d, ok)
+    shaped = c.let("day shaped", lambda: _sure(d.regexp_match(_DAY)))
+
+    def valid():
+        # CASE, not AND: the casts must only meet text of the right shape.
+        y, m, dd = (c.let(f"day {a}", lambda a=a, n=n: sa.case(
+            (shaped, sa.cast(sa.func.substr(d, a, n), sa.Integer())), else_=sa.null()))
+            for a, n in ((1, 4), (6, 2), (9, 2)))
+        leap = sa.or_(sa.and_(y % 4 == 0, y % 100 != 0), y % 400 == 0)
+        days = sa.case((m.in_((4, 6, 9, 11)), 30), (m == 2, sa.case((leap, 29), else_=28)), else_=31)
+        return _sure(sa.and_(shaped, y >= 1, m.between(1, 12), dd.between(1, days)))
+    return _day_readings(c, t, d, c.let("day valid", valid))
+
+
+def _day_readings(c: Column, t: ColumnElement, d: ColumnElement, ok: ColumnElement):
+    got = c.let("text day", lambda: sa.case((ok, d), else_=sa.null()))
+    unsure = c.let("text day?", lambda: only_if(sa.and_(t.is_not(None), sa.not_(ok)),
+                                                sa.or_(_NonAscii(t), d.regexp_match(_OTHER_ISO_DAY))))
     return got, unsure
 
 
 # -- booleans and text -------------------------------------------------------------------------------------
 
-def _bool(x: ColumnElement, storage: Storage, field: str) -> tuple[ColumnElement | None, ColumnElement | None]:
+def _bool(c: Column, field: str) -> tuple[ColumnElement | None, ColumnElement | None]:
+    storage = c.storage
     if storage == "bool":
-        return x, None
+        return c.raw, None
     if storage in ("text", "dynamic"):
-        t = x if storage == "text" else _as_text(x)
-        word = sa.func.lower(_Trim(t, sa.literal(WHITESPACE, sa.String())))
-        got = sa.case((word.in_(_TRUE), sa.true()), (word.in_(_FALSE), sa.false()), else_=sa.null())
-        return got, _typeof_is(x, "blob") if storage == "dynamic" else None
+        word = c.let("word", lambda: sa.func.lower(c.trimmed))
+        got = c.let("bool", lambda: sa.case((word.in_(_TRUE), sa.true()), (word.in_(_FALSE), sa.false()),
+                                            else_=sa.null()))
+        return got, c.let("blob", lambda: c.kind == "blob") if storage == "dynamic" else None
     if storage in ("day", "moment"):
         return None, None
     raise NotCompilable(f"field `{field}` is stored as numbers, which SQL cannot read as true or false "
                         "as goalspec does")
 
 
-def _text(x: ColumnElement, storage: Storage, fold: bool, field: str) \
-        -> tuple[ColumnElement | None, ColumnElement | None]:
-    if storage == "text":
-        t, unsure = x, None
-    elif storage == "dynamic":
+def _text(c: Column, fold: bool, field: str) -> tuple[ColumnElement | None, ColumnElement | None]:
+    if c.storage == "text":
+        t, unsure = c.raw, None
+    elif c.storage == "dynamic":
         # An integer reads as Python writes it; a real's digits are SQLite's own, so Python reads those.
-        t, unsure = _as_text(x).collate("BINARY"), _typeof_is(x, "real", "blob")
+        t = c.let("binary text", lambda: c.text.collate("BINARY"))
+        unsure = c.let("real or blob", lambda: c.kind.in_(("real", "blob")))
     else:
         raise NotCompilable(f"field `{field}` is not stored as text, and its typed values are written "
                             "differently in SQL and in Python")
     if fold:
-        non_ascii = _NonAscii(t)
-        unsure = sa.or_(unsure, non_ascii) if unsure is not None else sa.and_(t.is_not(None), non_ascii)
-        t = sa.func.lower(t)
+        non_ascii = c.let("non-ascii", lambda: _sure(_NonAscii(t)))
+        unsure = c.let("folded?", lambda: sa.or_(unsure, non_ascii) if unsure is not None
+                       else sa.and_(t.is_not(None), non_ascii))
+        t = c.let("lower", lambda: sa.func.lower(t))
     return t, unsure

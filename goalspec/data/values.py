@@ -14,7 +14,8 @@ import logging
 
 from goalspec.data import engines
 from goalspec.data.leads import Summary, wanted
-from goalspec.data.sources import (Data, Point, Series, SourceProblem, is_remote, read_csv, read_sql)
+from goalspec.data.filepoints import read_points
+from goalspec.data.sources import (Data, Point, Series, SourceProblem, is_remote, read_sql)
 from goalspec.spec.validate import Project
 
 log = logging.getLogger("goalspec")
@@ -36,7 +37,7 @@ def read_all(project: Project, remote: bool = True, today: date | None = None) -
             if source.type == "checkins":
                 points = by_kpi.get(kid, [])
             elif source.type == "csv":
-                points = read_csv(project.root, source.path, source.date_column, source.value_column)
+                points = read_points(project.root, source.path, source.date_column, source.value_column)
             elif source.type == "sql" and (remote or not is_remote(source.url)):
                 points = read_sql(project.root, source.url, source.query, source.timeout)
             elif source.type == "leads":

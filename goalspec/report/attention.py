@@ -104,10 +104,10 @@ def attention(result: Result, team: str | None = None, owner: str | None = None)
 
     for _, summary in sorted(ctx.data.leads.items()):
         for f in summary.follow_ups:
-            if not f.late:
+            if not f.late_count:
                 continue
-            names = ", ".join(f.late[:SHOWN_IDS]) + (f" and {len(f.late) - SHOWN_IDS} more" if len(f.late) > SHOWN_IDS else "")
-            text = (f"{len(f.late)} {f.definition} lead{'s' if len(f.late) != 1 else ''} not followed up within "
+            names = ", ".join(f.late[:SHOWN_IDS]) + (f" and {f.late_count - SHOWN_IDS} more" if f.late_count > SHOWN_IDS else "")
+            text = (f"{f.late_count} {f.definition} lead{'s' if f.late_count != 1 else ''} not followed up within "
                     f"{f.within}: {names}")
             lead = project.leads.get(f.definition)
             say = (f"{_leads(lead.model.name if lead else f.definition, len(f.late))} handed over and not followed "

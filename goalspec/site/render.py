@@ -296,8 +296,8 @@ class _Site:
                     "of": conversion.of, "percent": _percent(conversion.reached, conversion.of)},
                 "follow_up": None if follow is None else {
                     "team": self.party_ref(follow.team), "within": follow.within, "handed_over": follow.handed_over,
-                    "in_time": follow.in_time, "waiting": follow.waiting, "late": len(follow.late),
-                    "late_percent": _percent(len(follow.late), follow.handed_over), "unreadable": follow.unreadable},
+                    "in_time": follow.in_time, "waiting": follow.waiting, "late": follow.late_count,
+                    "late_percent": _percent(follow.late_count, follow.handed_over), "unreadable": follow.unreadable},
             })
         return out
 

@@ -128,3 +128,106 @@ def test_a_definition_the_engine_cannot_run_falls_back_with_one_note(tmp_path):
     assert out.exit_code == 0, out.output
     assert out.stderr.count("note: evaluated in Python: field `company_type` holds values SQL cannot compare") == 1
     assert "3 lead records in" in out.output and "  SQL          sales-qualified-msp              3" in out.output
+
+
+def test_each_column_is_read_once_in_the_compiled_sql():
+    # seats is a number in both definitions, switch_by a day, the hand-over times in the follow-up terms:
+    # each reading is written once, in the layers under the statements, whichever leaves use it
+    args = ["leads", "classify", str(SPECS / "data" / "leads.csv"), "--tree", str(SPECS), "--today", "2026-11-23",
+            "--summary", "--explain-sql", "--engine", "database"]
+    sql = CliRunner().invoke(main, args).output.split(";\n")[0]  # the counts; then the rows Python must see
+    # the number's shape, for seats: as the cell stands, and for the few cells that are trimmed first
+    assert sql.count("~ '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)$'") == 2
+    assert sql.count("~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'") == 1  # the day's shape, for switch_by
+    assert sql.count("AS TIMESTAMP)") == 2  # each time column cast once
+    assert sql.count("regexp_replace(") == 3  # the trim: seats, and the two times (not for text compared equal)
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "sqlite"])
+def test_follow_up_times_at_their_edges_read_as_python_reads_them(tmp_path, engine):
+    edges = ["2026-07-01T24:00:00", "2026-07-01T23:59:60", "2027-02-29T10:00:00", "2028-02-29T10:00:00",
+             "0000-01-01", "2026-07-01T10:00:00+24:00", "2026-07-01T10:00:00Z", "2026-07-01 10:00:00-02:30",
+             "2026-07-02T09:59:59+23:59", "2026-07-03", " 2026-07-01T10:00:00 ", "2026-13-01T10:00:00", "soon", ""]
+    rows = generated_leads(2 * len(edges) ** 2 // 4, seed=17)
+    for i, r in enumerate(rows):
+        r.update(company_type="MSP", seats="300", switch_by="2027-01-01", handed_over_at=edges[i % len(edges)],
+                 first_follow_up_at=edges[(i // len(edges)) % len(edges)])
+    path = write_csv(tmp_path / "leads.csv", rows)
+    if engine == "duckdb":
+        source = engines.Source("leads.csv", path=path)
+    else:
+        with sqlite3.connect(tmp_path / "crm.db") as conn:
+            conn.execute(f"CREATE TABLE leads ({', '.join(COLUMNS)})")
+            conn.executemany(f"INSERT INTO leads VALUES ({', '.join('?' * len(COLUMNS))})",
+                             [[r[c] for c in COLUMNS] for r in rows])
+        conn.close()
+        source = engines.Source("crm", root=tmp_path, url="sqlite:///crm.db", query="SELECT * FROM leads")
+    database = engines.summary(source, definitions(), python=False, **OPTIONS)
+    python = engines.summary(source, definitions(), python=True, **OPTIONS)
+    assert database.engine != "Python" and database.note is None
+    same(database, python)
+    assert python.follow_ups[0].late and python.follow_ups[0].unreadable and python.follow_ups[0].in_time
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "sqlite"])
+def test_late_leads_are_counted_in_the_database_and_only_the_first_are_fetched(tmp_path, engine):
+    rows = generated_leads(600, seed=23)
+    for i, r in enumerate(rows):  # every lead qualifies and is handed over, none followed up: all late
+        r.update(lead_id=f"L{i:04d}", company_type="MSP", seats="300", switch_by="2027-01-01", booked_on="2026-08-01",
+                 handed_over_at=f"2026-08-01T{i % 24:02d}:00:00", first_follow_up_at="")
+    rows[70]["handed_over_at"] = "2026-08-01T10:00:00.5"  # a fraction of a second: Python reads this one
+    path = write_csv(tmp_path / "leads.csv", rows)
+    if engine == "duckdb":
+        source = engines.Source("leads.csv", path=path)
+    else:
+        with sqlite3.connect(tmp_path / "crm.db") as conn:
+            conn.execute(f"CREATE TABLE leads ({', '.join(COLUMNS)})")
+            conn.executemany(f"INSERT INTO leads VALUES ({', '.join('?' * len(COLUMNS))})",
+                             [[r[c] for c in COLUMNS] for r in rows])
+        conn.close()
+        source = engines.Source("crm", root=tmp_path, url="sqlite:///crm.db", query="SELECT * FROM leads")
+    database = engines.summary(source, definitions(), python=False, **OPTIONS)
+    python = engines.summary(source, definitions(), python=True, **OPTIONS)
+    same(database, python)
+    (follow,) = database.follow_ups
+    assert follow.late_count == 600 and follow.late == tuple(f"L{i:04d}" for i in range(50))
+    assert database.fetched <= 1 + 50 + 1 + 2  # one group, the first 50 late leads, the odd record, GS409's row
+    text = CliRunner().invoke(main, ["leads", "classify", str(path), "--tree", str(SPECS), "--summary",
+                                     "--today", "2026-11-23", "--engine", "database"]).output
+    assert "600 late" in text and "L0049 and 550 more" in text
+
+
+def test_equal_records_python_must_read_count_once_each_without_a_follow_up_agreement(tmp_path):
+    rows = generated_leads(50, seed=29)
+    for r in rows[:3]:  # three equal records with an exponent, which Python reads
+        r.update(lead_id="same", company="same", seats="1e3", company_type="MSP", switch_by="2027-01-01")
+    path = write_csv(tmp_path / "leads.csv", rows)
+    source = engines.Source("leads.csv", path=path)
+    options = dict(date_column="booked_on", handed_over_column="none", track_filled=True)
+    database = engines.summary(source, definitions(), python=False, **options)
+    python = engines.summary(source, definitions(), python=True, **options)
+    assert database.engine == "DuckDB" and not database.follow_ups
+    same(database, python)
+    assert database.counts["sales-qualified-msp"] >= 3
+
+
+def test_auto_counts_a_large_csv_file_with_duckdb_and_a_small_one_with_python(monkeypatch):
+    source = engines.Source("data/leads.csv", path=SPECS / "data" / "leads.csv")
+    assert engines.summary(source, definitions(), **OPTIONS).engine == "Python"  # 104 records: Python is quicker
+    monkeypatch.setattr(engines, "DUCKDB_FROM", 1000)
+    large = engines.summary(source, definitions(), **OPTIONS)
+    assert large.engine == "DuckDB"
+    same(large, engines.summary(source, definitions(), python=True, **OPTIONS))
+
+
+def test_a_list_of_numbers_led_by_a_whole_one_keeps_its_fractions(tmp_path):
+    # SQLAlchemy writes a literal list led by an int as ints: 2.5 became 2, and `in [250, 2.5]` missed 2.5
+    from goalspec.spec.models import LeadDefinition
+
+    d = LeadDefinition.model_validate({"apiVersion": "goalspec/v1", "kind": "LeadDefinition", "id": "d", "name": "D",
+                                       "stage": "SQL", "agreed_by": ["a", "b"],
+                                       "criteria": {"field": "c", "op": "in", "value": [250, 2.5]}})
+    path = tmp_path / "leads.csv"
+    path.write_text("a,b,c\n1,x,2.5\n2,x,250\n3,x,2\n")
+    for python in (False, True):
+        assert engines.summary(engines.Source("leads.csv", path=path), [("d", d)], python=python).counts == {"d": 2}
