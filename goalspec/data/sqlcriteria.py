@@ -350,7 +350,9 @@ def _number(c: Column, field: str) -> tuple[ColumnElement | None, ColumnElement 
 
 def _number_in_text(c: Column) -> tuple[ColumnElement, ColumnElement]:
     def digits(t):
-        return sa.func.replace(sa.func.replace(t, ",", ""), "_", "")
+        # As parse_number reads it: stripped, the commas out, then float(), which strips again
+        # (", 0" is 0) and takes underscores only between digits (those cells are Python's).
+        return _Trim(sa.func.replace(t, ",", ""), sa.literal(WHITESPACE, sa.String()))
 
     def is_plain(t):
         # Fifteen digits or fewer, no exponent: every engine converts these to the same double as Python.
@@ -366,7 +368,7 @@ def _number_in_text(c: Column) -> tuple[ColumnElement, ColumnElement]:
         lowered = sa.func.lower(n)
         return only_if(sa.and_(c.text.is_not(None), sa.not_(plain)),
                        sa.or_(_NonAscii(c.text), n.regexp_match(_ANY_NUMBER), lowered.contains("inf", autoescape=True),
-                              lowered.contains("nan", autoescape=True)))
+                              lowered.contains("nan", autoescape=True), n.contains("_", autoescape=True)))
     return got, c.let("text number?", unsure)
 
 
