@@ -351,7 +351,8 @@ def _number(c: Column, field: str) -> tuple[ColumnElement | None, ColumnElement 
 def _number_in_text(c: Column) -> tuple[ColumnElement, ColumnElement]:
     def digits(t):
         # As parse_number reads it: stripped, the commas out, then float(), which strips again
-        # (", 0" is 0) and takes underscores only between digits (those cells are Python's).
+        # (", 0" is 0): the same as the commas out, then stripped once. float() takes underscores
+        # only between digits: cells with one are Python's.
         return _Trim(sa.func.replace(t, ",", ""), sa.literal(WHITESPACE, sa.String()))
 
     def is_plain(t):
@@ -360,7 +361,7 @@ def _number_in_text(c: Column) -> tuple[ColumnElement, ColumnElement]:
     # Most cells are plain numbers as they stand (no separators, no whitespace): they are cast as
     # they are; only the others are trimmed and lose their separators, inside the CASE.
     plain_as_is = c.let("plain as is", lambda: is_plain(c.text))
-    n = c.let("digits", lambda: sa.case((plain_as_is, c.text), else_=digits(c.trim_inline())))
+    n = c.let("digits", lambda: sa.case((plain_as_is, c.text), else_=digits(c.text)))
     plain = c.let("plain", lambda: sa.case((plain_as_is, sa.true()), else_=is_plain(n)))
     got = c.let("text number", lambda: sa.case((plain, sa.cast(n, sa.Double())), else_=sa.null()))
 
