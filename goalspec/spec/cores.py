@@ -2,8 +2,8 @@
 
 Workers cost CPU of their own (forking, handing results back), so they win only
 when there are idle cores to run on: on a machine already busy they made a check
-slower, not faster. The count is the cores this process may use less the
-machine's current load, at most four. The output never depends on it.
+slower, not faster. The count is the cores this process may use less those
+other processes are running on now, at most four. The output never depends on it.
 """
 
 from __future__ import annotations
@@ -18,8 +18,19 @@ def spare_cores() -> int:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         cores = os.cpu_count() or 1
+    return max(1, min(MAX_WORKERS, cores, round(cores - busy())))
+
+
+def busy() -> float:
+    """How many cores other processes are using now: on Linux, the processes running at this
+    moment besides this one (/proc/loadavg); elsewhere the load average of the last minute.
+    Not the average on Linux: it counts the command that ran just before, which has ended."""
     try:
-        busy = os.getloadavg()[0]
+        with open("/proc/loadavg", encoding="ascii") as f:
+            return max(0, int(f.read().split()[3].split("/")[0]) - 1)
+    except (OSError, IndexError, ValueError):
+        pass
+    try:
+        return os.getloadavg()[0]
     except (AttributeError, OSError):
-        busy = 0.0
-    return max(1, min(MAX_WORKERS, cores, round(cores - busy)))
+        return 0.0

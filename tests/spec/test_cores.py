@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 import shutil
 
@@ -16,8 +17,24 @@ from paths import SPECS
                                                 (1, 0.0, 1)])
 def test_spare_cores_are_the_idle_ones(monkeypatch, affinity, load, want):
     monkeypatch.setattr(cores.os, "sched_getaffinity", lambda pid: set(range(affinity)))
-    monkeypatch.setattr(cores.os, "getloadavg", lambda: (load, load, load))
+    monkeypatch.setattr(cores, "busy", lambda: load)
     assert cores.spare_cores() == want
+
+
+@pytest.mark.parametrize("text,want", [("0.52 0.84 1.24 1/103 15666\n", 0), ("3.10 2.00 1.00 3/210 99\n", 2)])
+def test_busy_counts_the_other_processes_running_now_not_the_minute_before(monkeypatch, text, want):
+    monkeypatch.setattr(cores, "open", lambda *a, **k: io.StringIO(text), raising=False)
+    monkeypatch.setattr(cores.os, "getloadavg", lambda: (9.0, 9.0, 9.0))
+    assert cores.busy() == want
+
+
+def test_busy_falls_back_to_the_load_average(monkeypatch):
+    def missing(*a, **k):
+        raise FileNotFoundError("/proc/loadavg")
+
+    monkeypatch.setattr(cores, "open", missing, raising=False)
+    monkeypatch.setattr(cores.os, "getloadavg", lambda: (1.5, 1.0, 1.0))
+    assert cores.busy() == 1.5
 
 
 def test_a_large_tree_on_a_busy_machine_is_parsed_without_workers(tmp_path, monkeypatch):
@@ -26,10 +43,10 @@ def test_a_large_tree_on_a_busy_machine_is_parsed_without_workers(tmp_path, monk
     forks = []
     real = multiprocessing.get_context
     monkeypatch.setattr(multiprocessing, "get_context", lambda *a: forks.append(a) or real(*a))
-    monkeypatch.setattr(cores.os, "getloadavg", lambda: (8.0, 8.0, 8.0))
+    monkeypatch.setattr(cores, "busy", lambda: 8.0)
     busy = load_tree(tree)
     assert forks == []
-    monkeypatch.setattr(cores.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    monkeypatch.setattr(cores, "busy", lambda: 0.0)
     monkeypatch.setattr(cores.os, "sched_getaffinity", lambda pid: {0, 1})
     idle = load_tree(tree)
     assert forks and idle.documents == busy.documents
