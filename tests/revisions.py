@@ -82,3 +82,14 @@ SECOND = {
     "specs/teams.yaml": TEAMS.replace("  - {id: cleo, name: Cleo}\n", "  - {id: cleo, name: Cleo}\n  - {id: dan, name: Dan}\n"),
     "specs/kpis.yaml": KPIS.replace("unit: calls", "unit: booked calls"),
 }
+
+
+# The seats KPI's values in both revisions (a digest's and the weekly updates' tests add a note).
+SEATS = """apiVersion: goalspec/v1
+kind: CheckIn
+kpi: seats
+by: ana
+values:
+  2026-06-30: 0
+  2026-07-01: 20
+"""

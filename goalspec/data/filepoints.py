@@ -16,8 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from goalspec.data import engines
-from goalspec.data.sources import (NotFinite, Point, SourceProblem, csv_header, inside_tree, parse_day, parse_number,
-                                   read_csv, regular_file)
+from goalspec.data.sources import Point, SourceProblem, csv_header, inside_tree, point, read_csv, regular_file
 
 _BATCH = 10_000
 
@@ -96,19 +95,8 @@ def _points(rows: Sequence[Sequence[Any]], rel: str, date_column: str, value_col
     for number, (day_cell, value_cell) in enumerate(_cells(rows), start=first):
         if value_cell is None or not str(value_cell).strip():
             continue  # an empty cell is no value, not a zero
-        try:
-            day = parse_day("" if day_cell is None else day_cell)
-        except ValueError as exc:
-            raise SourceProblem(f"{what} `{rel}` row {number}, column `{date_column}`: {exc}", "source/path",
-                                f"write the day as YYYY-MM-DD (2026-09-30) in row {number} of `{rel}`") from None
-        try:
-            points.append(Point(day, parse_number(value_cell)))
-        except ValueError as exc:
-            raise SourceProblem(f"{what} `{rel}` row {number}, column `{value_column}`: {exc}", "source/path",
-                                "give the row a finite number, or leave its value cell empty"
-                                if isinstance(exc, NotFinite) else
-                                f"write the value in row {number} of `{rel}` as a number (1200, 1,200 or 12.5), "
-                                "or leave the cell empty for no value") from None
+        points.append(point("" if day_cell is None else day_cell, value_cell, f"{what} `{rel}`", rel, number,
+                            date_column, value_column))
     return points
 
 

@@ -223,21 +223,29 @@ def read_csv(root: Path, rel: str, date_column: str, value_column: str) -> list[
     for number, row in enumerate(rows, start=2):
         if not (row.get(value_column) or "").strip():
             continue  # an empty cell is no value, not a zero
-        try:
-            day = parse_day(row.get(date_column) or "")
-        except ValueError as exc:
-            raise SourceProblem(f"CSV file `{rel}` row {number}, column `{date_column}`: {exc}", "source/path",
-                                f"write the day as YYYY-MM-DD (2026-09-30) in row {number} of `{rel}`") from None
-        try:
-            points.append(Point(day, parse_number(row[value_column])))
-        except ValueError as exc:
-            # The mistake is the value, not where the file lives: say which cell and how to write it.
-            raise SourceProblem(f"CSV file `{rel}` row {number}, column `{value_column}`: {exc}", "source/path",
-                                "give the row a finite number, or leave its value cell empty"
-                                if isinstance(exc, NotFinite) else
-                                f"write the value in row {number} of `{rel}` as a number (1200, 1,200 or 12.5), "
-                                "or leave the cell empty for no value") from None
+        points.append(point(row.get(date_column) or "", row[value_column], f"CSV file `{rel}`", rel, number,
+                            date_column, value_column))
     return points
+
+
+def point(day_cell: str, value_cell: Any, what: str, rel: str, number: int, date_column: str,
+          value_column: str) -> Point:
+    """One row's value, or which cell is wrong and how to write it: the same words whichever
+    reader (Python's csv, DuckDB) gave the row."""
+    try:
+        day = parse_day(day_cell)
+    except ValueError as exc:
+        raise SourceProblem(f"{what} row {number}, column `{date_column}`: {exc}", "source/path",
+                            f"write the day as YYYY-MM-DD (2026-09-30) in row {number} of `{rel}`") from None
+    try:
+        return Point(day, parse_number(value_cell))
+    except ValueError as exc:
+        # The mistake is the value, not where the file lives: say which cell and how to write it.
+        raise SourceProblem(f"{what} row {number}, column `{value_column}`: {exc}", "source/path",
+                            "give the row a finite number, or leave its value cell empty"
+                            if isinstance(exc, NotFinite) else
+                            f"write the value in row {number} of `{rel}` as a number (1200, 1,200 or 12.5), "
+                            "or leave the cell empty for no value") from None
 
 
 # -- SQL ---------------------------------------------------------------------------------------------

@@ -143,6 +143,19 @@ def test_each_column_is_read_once_in_the_compiled_sql():
     assert sql.count("regexp_replace(") == 3  # the trim: seats, and the two times (not for text compared equal)
 
 
+def _source(tmp_path, engine: str, rows: list[dict]) -> engines.Source:
+    """The records as a CSV file DuckDB reads, or as a SQLite table."""
+    path = write_csv(tmp_path / "leads.csv", rows)
+    if engine == "duckdb":
+        return engines.Source("leads.csv", path=path)
+    with sqlite3.connect(tmp_path / "crm.db") as conn:
+        conn.execute(f"CREATE TABLE leads ({', '.join(COLUMNS)})")
+        conn.executemany(f"INSERT INTO leads VALUES ({', '.join('?' * len(COLUMNS))})",
+                         [[r[c] for c in COLUMNS] for r in rows])
+    conn.close()
+    return engines.Source("crm", root=tmp_path, url="sqlite:///crm.db", query="SELECT * FROM leads")
+
+
 @pytest.mark.parametrize("engine", ["duckdb", "sqlite"])
 def test_follow_up_times_at_their_edges_read_as_python_reads_them(tmp_path, engine):
     edges = ["2026-07-01T24:00:00", "2026-07-01T23:59:60", "2027-02-29T10:00:00", "2028-02-29T10:00:00",
@@ -152,16 +165,7 @@ def test_follow_up_times_at_their_edges_read_as_python_reads_them(tmp_path, engi
     for i, r in enumerate(rows):
         r.update(company_type="MSP", seats="300", switch_by="2027-01-01", handed_over_at=edges[i % len(edges)],
                  first_follow_up_at=edges[(i // len(edges)) % len(edges)])
-    path = write_csv(tmp_path / "leads.csv", rows)
-    if engine == "duckdb":
-        source = engines.Source("leads.csv", path=path)
-    else:
-        with sqlite3.connect(tmp_path / "crm.db") as conn:
-            conn.execute(f"CREATE TABLE leads ({', '.join(COLUMNS)})")
-            conn.executemany(f"INSERT INTO leads VALUES ({', '.join('?' * len(COLUMNS))})",
-                             [[r[c] for c in COLUMNS] for r in rows])
-        conn.close()
-        source = engines.Source("crm", root=tmp_path, url="sqlite:///crm.db", query="SELECT * FROM leads")
+    source = _source(tmp_path, engine, rows)
     database = engines.summary(source, definitions(), python=False, **OPTIONS)
     python = engines.summary(source, definitions(), python=True, **OPTIONS)
     assert database.engine != "Python" and database.note is None
@@ -176,23 +180,14 @@ def test_late_leads_are_counted_in_the_database_and_only_the_first_are_fetched(t
         r.update(lead_id=f"L{i:04d}", company_type="MSP", seats="300", switch_by="2027-01-01", booked_on="2026-08-01",
                  handed_over_at=f"2026-08-01T{i % 24:02d}:00:00", first_follow_up_at="")
     rows[70]["handed_over_at"] = "2026-08-01T10:00:00.5"  # a fraction of a second: Python reads this one
-    path = write_csv(tmp_path / "leads.csv", rows)
-    if engine == "duckdb":
-        source = engines.Source("leads.csv", path=path)
-    else:
-        with sqlite3.connect(tmp_path / "crm.db") as conn:
-            conn.execute(f"CREATE TABLE leads ({', '.join(COLUMNS)})")
-            conn.executemany(f"INSERT INTO leads VALUES ({', '.join('?' * len(COLUMNS))})",
-                             [[r[c] for c in COLUMNS] for r in rows])
-        conn.close()
-        source = engines.Source("crm", root=tmp_path, url="sqlite:///crm.db", query="SELECT * FROM leads")
+    source = _source(tmp_path, engine, rows)
     database = engines.summary(source, definitions(), python=False, **OPTIONS)
     python = engines.summary(source, definitions(), python=True, **OPTIONS)
     same(database, python)
     (follow,) = database.follow_ups
     assert follow.late_count == 600 and follow.late == tuple(f"L{i:04d}" for i in range(50))
     assert database.fetched <= 1 + 50 + 1 + 2  # one group, the first 50 late leads, the odd record, GS409's row
-    text = CliRunner().invoke(main, ["leads", "classify", str(path), "--tree", str(SPECS), "--summary",
+    text = CliRunner().invoke(main, ["leads", "classify", str(tmp_path / "leads.csv"), "--tree", str(SPECS), "--summary",
                                      "--today", "2026-11-23", "--engine", "database"]).output
     assert "600 late" in text and "L0049 and 550 more" in text
 

@@ -12,17 +12,9 @@ from goalspec.report.digest_html import as_html
 from goalspec.report.digest_slack import MAX_BLOCKS, MAX_HEADER, MAX_TEXT, payload
 from goalspec.report.digest_text import as_json, as_markdown, as_text
 from gitrepo import Repo, isolated_git  # noqa: F401 (fixture)
-from revisions import FIRST, SECOND
+from revisions import FIRST, SEATS, SECOND
 
 TODAY, SINCE = date(2026, 8, 15), date(2026, 7, 1)
-SEATS = """apiVersion: goalspec/v1
-kind: CheckIn
-kpi: seats
-by: ana
-values:
-  2026-06-30: 0
-  2026-07-01: 20
-"""
 NOTE = """---
 apiVersion: goalspec/v1
 kind: CheckIn

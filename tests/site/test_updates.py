@@ -16,18 +16,10 @@ from goalspec.report.weeks import WEEKS, mondays, weekly
 from goalspec.site.build import build
 from goalspec.site.updates import update_pages
 from gitrepo import Repo, isolated_git  # noqa: F401 (fixture)
-from revisions import FIRST, SECOND
+from revisions import FIRST, SEATS, SECOND
 from trees import BASE, write_tree
 
 TODAY = date(2026, 8, 15)  # a Saturday: the newest week ends on Monday 2026-08-10
-SEATS = """apiVersion: goalspec/v1
-kind: CheckIn
-kpi: seats
-by: ana
-values:
-  2026-06-30: 0
-  2026-07-01: 20
-"""
 NOTE = """---
 apiVersion: goalspec/v1
 kind: CheckIn
