@@ -56,27 +56,47 @@ class Week:
 
 
 def weekly(result: Result, tree: Path, rev: str | None = None, cache: FileCache | None = None,
-           weeks: int = WEEKS) -> list[Week]:
+           weeks: int = WEEKS, memo: dict | None = None) -> list[Week]:
     """The digests of the last ``weeks`` weeks up to the result's day, newest first; weeks before the
-    tree existed are left out. ``result`` is the build's check of the tree (at ``rev``, else as it is)."""
+    tree existed are left out. ``result`` is the build's check of the tree (at ``rev``, else as it is).
+
+    ``memo`` (serve keeps one across saves) holds the weeks whose two trees are both past commits
+    other than the one built: those digests are the commits' alone, and a save does not change them."""
     days = mondays(result.context.today, weeks)
     days.append(days[-1] - timedelta(days=7))  # the week before the oldest: what it is compared with
+    pairs = list(zip(days, days[1:]))
     history = _commits(tree, rev, days)
+    keys: dict[date, tuple] = {}
     if history is None:  # not in git: the tree as it is, from the week of its oldest value
         oldest = min((s.points[0].day for s in result.context.data.series.values() if s.points), default=None)
         kept = [d for d in days if oldest is not None and d >= oldest] or days[:2]  # a week ends on its day
         states = _measure(result, kept)
         found = {d: (states[d], None) for d in kept}
     else:
-        found = _from_git(result, tree, days, *history, cache)
+        built, commits = history
+        if memo is not None:
+            keys = {now: (now, then, commits[now], commits[then]) for now, then in pairs
+                    if commits[now] is not None and commits[now][1] != built
+                    and (commits[then] is None or commits[then][1] != built)}
+        needed = {d for now, then in pairs if keys.get(now) not in memo for d in (now, then)} if keys else set(days)
+        found = _from_git(result, tree, [d for d in days if d in needed], built, commits, cache)
     tables = {day: rows(state) for day, (state, _) in found.items()}  # each day's rows, now one week and then the next
     out = []
-    for now_day, then_day in zip(days, days[1:]):
+    for now_day, then_day in pairs:
+        key = keys.get(now_day)
+        if key is not None and key in memo:
+            out.append(memo[key])
+            continue
         now, _ = found.get(now_day, (None, None))
         if now is None:
             continue
         then, commit = found.get(then_day, (None, None))
         out.append(Week(now_day, digest(now, then, then_day, commit, table=tables[now_day], was=tables.get(then_day))))
+        if key is not None:
+            memo[key] = out[-1]
+    if memo:
+        for stale in memo.keys() - set(keys.values()):  # weeks no longer shown, or commits no longer there
+            del memo[stale]
     return out
 
 

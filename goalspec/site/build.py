@@ -104,7 +104,7 @@ def _build(folder: Path, tree: Path, rev: str, out: Path, today: date, allow_err
     site_pages = link_goal_pages(site_pages, review_links(result))
     # The weekly updates and the reviews are made by a worker while the others render the pages
     # (output.write's ``later``): their digests and tables take a while on a large tree.
-    later = partial(_later_pages, result, tree, site, rev, cache)
+    later = partial(_later_pages, result, tree, site, rev, cache, reuse.weeks if reuse is not None else None)
     env = environment(templates)
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(out)
@@ -127,8 +127,9 @@ def _build(folder: Path, tree: Path, rev: str, out: Path, today: date, allow_err
     return Built(result, written, True)
 
 
-def _later_pages(result: Result, tree: Path, site: dict, rev: str, cache: FileCache | None) -> list:
-    return update_pages(result, tree, site, rev, cache) + review_pages(result, site)
+def _later_pages(result: Result, tree: Path, site: dict, rev: str, cache: FileCache | None,
+                 weeks: dict | None = None) -> list:
+    return update_pages(result, tree, site, rev, cache, memo=weeks) + review_pages(result, site)
 
 
 def _template_files(templates: Path | None) -> tuple:

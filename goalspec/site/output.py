@@ -67,6 +67,7 @@ class Reuse:
     prints: dict[str, bytes] = field(default_factory=dict)  # page path -> fingerprint
     templates: object = None              # what the template folders held (any change: render all)
     rendered: int = 0                     # pages the last build rendered rather than linked
+    weeks: dict = field(default_factory=dict)  # past weeks' digests (report.weeks.weekly's memo)
 
 
 def fingerprint(template: str, context: dict) -> bytes:

@@ -40,9 +40,11 @@ def week_path(day: date) -> str:
 
 
 def update_pages(result: Result, tree: Path, site: dict[str, Any], rev: str | None = None,
-                 cache: FileCache | None = None, environ: dict[str, str] | None = None) -> list[Page]:
-    """The updates section's pages and the feed (``environ``: where SOURCE_DATE_EPOCH is read)."""
-    weeks = weekly(result, tree, rev, cache)
+                 cache: FileCache | None = None, environ: dict[str, str] | None = None,
+                 memo: dict | None = None) -> list[Page]:
+    """The updates section's pages and the feed (``environ``: where SOURCE_DATE_EPOCH is read;
+    ``memo``: the past weeks serve keeps from one save to the next, report.weeks.weekly)."""
+    weeks = weekly(result, tree, rev, cache, memo=memo)
     entries = [_entry(w, site) for w in weeks]
     for newer, entry, older in zip([None, *entries], entries, [*entries[1:], None]):
         entry["newer"] = _link(newer)
