@@ -210,13 +210,11 @@ def _total_size(paths: list[Path]) -> int:
 def _load_every(task: tuple[int, int]) -> list[tuple[bytes, bytes | None]]:
     start, step = task
     paths, rels, cache = _pending
-    if not isinstance(cache, MemoryCache):
-        return [(marshal.dumps(_to_cache(*load_file(path, rel, cache))), None)
-                for path, rel in zip(paths[start::step], rels[start::step])]
     out = []
     for path, rel in zip(paths[start::step], rels[start::step]):
-        recording = _Recording(cache.behind)
-        out.append((marshal.dumps(_to_cache(*load_file(path, rel, recording))), recording.raw))
+        recording = _Recording(cache.behind) if isinstance(cache, MemoryCache) else None
+        loaded = load_file(path, rel, recording or cache)
+        out.append((marshal.dumps(_to_cache(*loaded)), recording.raw if recording else None))
     return out
 
 
