@@ -5,23 +5,25 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from goalspec.spec.twin import twin
+
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_PERIOD = re.compile(
+_PERIOD = twin(
     r"\b(?:FY\d{2,4}(?:-?[QH][1-4])?|\d{4}-(?:[QH][1-4]|\d{2}(?:-\d{2})?)|[QH][1-4](?:\s*(?:FY)?\d{2,4})?)\b",
     re.IGNORECASE,
 )
-_YEAR = re.compile(
+_YEAR = twin(
     r"\b(?:(?:in|by|of|during|for|end|until|before|after|through|since|from|to)\s+|"
     r"(?:" + "|".join(_MONTHS) + r")[a-z]*\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?)(?:19|20)\d{2}\b",
     re.IGNORECASE,
 )
-_DIGIT = re.compile(r"\d")
-_YEARISH = re.compile(r"(?:19|20)\d\d")
-_NUMBER = re.compile(
+_DIGIT = twin(r"\d")
+_YEARISH = twin(r"(?:19|20)\d\d")
+_NUMBER = twin(
     r"(?P<sign>[+\-−])?(?P<cur>[$€£])?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?:\s?(?P<mult>[kKmMbB]|thousand|million|billion)\b)?(?P<pct>\s?%|\s?percent\b|\s?pp\b)?",
 )
-_FROM_TO = re.compile(r"\bfrom\s+(?P<a>[^\s]+)\s+to\s+(?P<b>[^\s]+)", re.IGNORECASE)
+_FROM_TO = twin(r"\bfrom\s+(?P<a>[^\s]+)\s+to\s+(?P<b>[^\s]+)", re.IGNORECASE)
 _MULT = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9}
 
 
@@ -79,7 +81,7 @@ _UNITS = {w: i for i, w in enumerate(
     "seventeen eighteen nineteen".split())}
 _TENS = {w: 10 * (i + 2) for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())}
 _SCALES = {"hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9}
-_WORDS = re.compile(r"\b(?:(?:\d+(?:\.\d+)?|" + "|".join(list(_UNITS) + list(_TENS)) + r")(?:[\s-]+(?:and\s+)?(?:"
+_WORDS = twin(r"\b(?:(?:\d+(?:\.\d+)?|" + "|".join(list(_UNITS) + list(_TENS)) + r")(?:[\s-]+(?:and\s+)?(?:"
                     + "|".join(list(_UNITS) + list(_TENS) + list(_SCALES)) + r"))*)\b", re.IGNORECASE)
 
 

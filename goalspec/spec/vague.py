@@ -25,12 +25,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from goalspec.spec.twin import twin
 from goalspec.spec.titles import TitleNumber, numbers
 
-_DIGIT = re.compile(r"\d")
+_DIGIT = twin(r"\d")
 
 # Wording that promises nothing measurable, whatever else the title says.
-HARD_VAGUE = re.compile(
+HARD_VAGUE = twin(
     r"\bas (?:many|much|high|low|soon|fast|quickly|often|far|well|good|best)\b[^.;]*?\bas (?:possible|we can)\b"
     r"|\b(?:wherever|whenever|where|when) (?:is )?possible\b|\bas (?:possible|needed|appropriate)\b|\basap\b"
     r"|\bworld[- ]class\b|\bbest[- ]in[- ]class\b|\bmaximi[sz]\w*|\bminimi[sz]\w*|\boptimi[sz]\w*"
@@ -38,7 +39,7 @@ HARD_VAGUE = re.compile(
     r"|\bsignificantly\b|\bsubstantially\b|\bdramatically\b|\bdrastically\b|\bconsiderably\b"
 )
 # A target that lives somewhere else: the title points at it instead of stating it.
-ELSEWHERE = re.compile(
+ELSEWHERE = twin(
     r"\baccording to (?:the |our )?(?:plan|roadmap|budget|targets?)\b|\b(?:on|to) plan\b(?!\s+[a-z])"
     r"|\b(?:meet|hit|achieve|reach|make|deliver(?:ing)?(?: on)?|execute|follow|stick to|stay (?:on|within))"
     r" (?:(?:the|our|all|its|their|this|\w+) ){0,2}"
@@ -79,7 +80,7 @@ ABSTRACT = frozenset((
     "development", "efforts", "initiatives", "understanding", "consistency", "reliability", "stability",
     "scalability", "usability", "accessibility", "security", "maintainability", "robustness", "parity", "insight", "insights", "usage", "fitness", "fit",
 ))
-VAGUE_QUALITY = re.compile(
+VAGUE_QUALITY = twin(
     r"\bhigh[- ]quality\b|\bwell[- ](?:tested|designed|known|documented|defined|run|managed)\b|\bpositively\b"
     r"|\bcustomer[- ](?:driven|centric|focused|first)\b|\bunified\b|\bintegrated\b|\bseamless\w*|\brobust\b"
     r"|\bprecise\b|\baggressively\b|\bconsistently\b|\beffective(?:ly)?\b|\befficient(?:ly)?\b|\bimpactful\b"
@@ -127,18 +128,18 @@ GENERIC = frozenset((
     "take", "earn", "send", "get", "make", "do", "provide", "offer", "resolve", "run", "use", "know", "hold",
     "host", "support", "enable", "give", "bring", "put", "cover", "visit", "meet", "raise", "ensure",
 ))
-STATE = re.compile(
+STATE = twin(
     r"\b(?:can|will|should|must|shall)(?: (?:still|always|now|not|no longer))? (?!be\b)[a-z]+"
     r"|\b(?:isn't|aren't|won't|doesn't|don't|cannot|can't) [a-z]+ed\b|\bby default\b|\bthe default\b|\bon (?:trunk|stable|nightly|main|master)\b"
     r"|\bin (?:production|beta|ga|stable|place)\b|\bgenerally available\b|\bend[- ]to[- ]end\b"
     r"|\b(?:fully|completely|entirely|successfully)\b|\bno (?:more|longer)\b|\bno one\b|^\s*no \w+"
 )
-PARTICIPLE = re.compile(
+PARTICIPLE = twin(
     r"\b(?:implemented|enabled|finished|published|launched|shipped|released|completed|added|removed|deprecated"
     r"|stabili[sz]ed|merged|migrated|deployed|delivered|provided|defined|documented|automated|approved|signed"
     r"|replaced|retired|fixed|resolved|rolled out|live|done|available|self-serve|in place|ready)\b"
 )
-DELIVERABLE = re.compile(
+DELIVERABLE = twin(
     r"\b(?:rfc|mvp|prototype|preview|proposal|spec|specification|decision|policy|report|certification|audit"
     r"|beta|alpha)\b|\bsupport for\b|^\s*[\w\-]+ support\b|\b(?:a|an) new\b|\b(?:stabili[sz]ation|migration|completion|removal|deprecation|adoption"
     r"|rollout|roll-out|implementation|release|launch) of\b"
@@ -146,23 +147,23 @@ DELIVERABLE = re.compile(
 # Verbs that take a thing away: "Eliminate the performance impact" is done when it is gone.
 REMOVAL = frozenset(("remove", "eliminate", "fix", "resolve", "drop", "retire", "sunset", "decommission",
                      "deprecate", "delete", "ban", "block", "replace", "archive", "close"))
-UNIVERSAL = re.compile(r"\b(?:all|every|everyone|everybody|everything|each|both|always|never|none|no one|zero)\b")
+UNIVERSAL = twin(r"\b(?:all|every|everyone|everybody|everything|each|both|always|never|none|no one|zero)\b")
 # Quantities said in words: "four webinars", "one million users", "doubles", "half", "the majority of".
 WORD_NUMBER = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
     "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|"
     "million|billion|dozen|dozens"
 )
-WORD_QUANTITY = re.compile(
+WORD_QUANTITY = twin(
     r"\b(?:" + WORD_NUMBER + r")\b(?! of (?:the|our|us|them|its|their)\b)"
     r"|\b(?:doubl|tripl|quadrupl|halv)(?:e|es|ed|ing)\b|\btwice\b|\bthrice\b|\bhalf\b|\b(?:a|the) majority\b"
     r"|\bat (?:least|most) (?:one|two|three|\d)|\b\d+(?:\.\d+)?\s?x\b|\b\d+(?:\.\d+)?x-?\w*"
 )
 _UNIT = (r"ms|s|sec|secs|seconds?|mins?|minutes?|h|hrs?|hours?|d|days?|wk|wks|weeks?|mo|months?|yrs?|years?|kb|mb|gb"
          r"|tb|pb|kbps|mbps|gbps|rps|qps|tps|px|pts?|pp|bps|ppm|fps|k|m|bn|mm|cm|km|kg|g|usd|eur|gbp")
-GLUED_UNIT = re.compile(r"(?<![\w.])[$€£]?\d+(?:[.,]\d+)?\s?(?:" + _UNIT + r")\b", re.IGNORECASE)
+GLUED_UNIT = twin(r"(?<![\w.])[$€£]?\d+(?:[.,]\d+)?\s?(?:" + _UNIT + r")\b", re.IGNORECASE)
 # Numbers that only say when or which, never how much.
-NOT_AMOUNT = re.compile(
+NOT_AMOUNT = twin(
     r"\b(?:in|for|over|during|within|after|every|per|each|next|last|past|first)\s+(?:the\s+)?(?:\d+|"
     + WORD_NUMBER + r"|a|an)\s+(?:business\s+)?(?:days?|weeks?|months?|quarters?|years?|hours?|minutes?|sprints?)\b"
     r"|#\d+\b|\bnumber (?:one|1)\b|\btop[- ]\d+|\btop (?:" + WORD_NUMBER + r")\b|\bas we \w+ (?:to|past|beyond) [\d,]+\+?"
@@ -175,12 +176,12 @@ NOT_AMOUNT = re.compile(
     re.IGNORECASE,
 )
 # Where a purpose starts: what follows says why, not what will be done.
-_PURPOSE = re.compile(
+_PURPOSE = twin(
     r"(?:,\s+(?:\w+ly\s+)?(?=[a-z]+ing\b))|\s(?:in order to|so that|so as to|to help|for better|for more(?! than)|for greater|which|while|whilst"
     r"|that (?:will|would|can|helps?)|by (?=[a-z]+ing\b)|to (?=(?P<verb>[a-z]+)\b))\s?"
 )
-_CLAUSES = re.compile(r"\s*(?:;|:|,|\band\b|&|\s[-–—]\s|\+)\s*")
-_WORD = re.compile(r"[a-z][a-z'\-]*")
+_CLAUSES = twin(r"\s*(?:;|:|,|\band\b|&|\s[-–—]\s|\+)\s*")
+_WORD = twin(r"[a-z][a-z'\-]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,7 +242,7 @@ def _lemma(word: str) -> str:
     return word
 
 
-_DECIMAL = re.compile(r"\bv?\d+(?:\.\d+)+\b")
+_DECIMAL = twin(r"\bv?\d+(?:\.\d+)+\b")
 
 
 def _versions(title: str) -> list[tuple[int, int]]:
@@ -256,25 +257,25 @@ def _versions(title: str) -> list[tuple[int, int]]:
         if m.group(0).count(".") >= 2 or m.group(0).startswith("v") or named or name.lower() in ("version", "release"):
             out.append((m.start(), m.end()))
     return out
-_DURATION_DONE = re.compile(r"\bfor (?:\d+|" + WORD_NUMBER + r") \w+ (?:without|with no|straight|in a row|uninterrupted)\b")
-_NAMED = re.compile(r"(?<!^)(?<![.!?] )\b[A-Z][\w\-]*|\b\w*\d\w*[A-Za-z]\w*\b|[\w]+[_./`][\w]+|\b[a-z]+-[a-z]+\b|[\"“«][^\"”»]+[\"”»]")
+_DURATION_DONE = twin(r"\bfor (?:\d+|" + WORD_NUMBER + r") \w+ (?:without|with no|straight|in a row|uninterrupted)\b")
+_NAMED = twin(r"(?<!^)(?<![.!?] )\b[A-Z][\w\-]*|\b\w*\d\w*[A-Za-z]\w*\b|[\w]+[_./`][\w]+|\b[a-z]+-[a-z]+\b|[\"“«][^\"”»]+[\"”»]")
 _VERBS = COMPLETION | ACTIVITY | DIRECTION
 # "I want to take the improv class", "We will launch ...": the goal is what follows.
-_INTENT = re.compile(r"^\s*(?:(?:i|we)'ll|(?:i|we|our team|the team)(?: (?:really|also))? (?:want to|will|would like to|plan to|need to"
+_INTENT = twin(r"^\s*(?:(?:i|we)'ll|(?:i|we|our team|the team)(?: (?:really|also))? (?:want to|will|would like to|plan to|need to"
                      r"|are going to|am going to|intend to|commit to|shall))\s+(?:finally\s+)?")
 PURPOSE_VERBS = frozenset(("accelerate", "ensure", "allow", "match", "save", "reach", "win", "attract", "retain",
                            "generate", "capture", "unlock", "avoid", "prevent", "address", "serve", "meet"))
 
 
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-_DAY = re.compile(r"\b" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?\b(?!\s*(?:%|[a-z]))|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?"
+_DAY = twin(r"\b" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?\b(?!\s*(?:%|[a-z]))|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?"
                   + _MONTH + r"(?![a-z])")
 _KINDS = (
-    (re.compile(r"\btop\b|#\d|number (?:one|1)"), "a rank"), (re.compile(r"\bas we\b"), "the scope"),
-    (re.compile(r"^v\d|version|\d+\.\d+"), "a version"), (re.compile(_MONTH), "a day"),
-    (re.compile(r"day|week|month|quarter|year|hour|minute|sprint|bit"), "a duration"),
-    (re.compile(r"\d(?:st|nd|rd|th)$"), "an ordinal"), (re.compile(r"^(?:19|20)\d\d$"), "a year"),
-    (re.compile(r"^(?:fy|q|h)\d|\d{4}-(?:q|h)?\d"), "a period"),
+    (twin(r"\btop\b|#\d|number (?:one|1)"), "a rank"), (twin(r"\bas we\b"), "the scope"),
+    (twin(r"^v\d|version|\d+\.\d+"), "a version"), (twin(_MONTH), "a day"),
+    (twin(r"day|week|month|quarter|year|hour|minute|sprint|bit"), "a duration"),
+    (twin(r"\d(?:st|nd|rd|th)$"), "an ordinal"), (twin(r"^(?:19|20)\d\d$"), "a year"),
+    (twin(r"^(?:fy|q|h)\d|\d{4}-(?:q|h)?\d"), "a period"),
 )
 
 

@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from goalspec.spec.periods import Period, _add_months, _month_end, parse_period
+from goalspec.spec.twin import twin
 
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december")
@@ -31,24 +32,24 @@ _LEAD = r"(?P<lead>\b(?:by|in|during|for|until|till|through|before|within|end of
         r"|at the end of|the end of|until the end of)\s+(?:the\s+)?)?"
 # One pattern per way a time is written; each names its parts.
 _FORMS = [
-    ("fiscal", re.compile(_LEAD + r"\bFY\s?(?P<fy>(?:19|20)?\d\d)(?:[\s-]?(?P<kind>[QH])(?P<n>[1-4]))?\b", re.I)),
-    ("fiscal_after", re.compile(_LEAD + r"\b(?P<kind>[QH])(?P<n>[1-4])\s+FY\s?(?P<fy>(?:19|20)?\d\d)\b", re.I)),
-    ("part", re.compile(_LEAD + r"\b(?:(?P<year_a>(?:19|20)\d\d)[\s-]?)?(?P<kind>[QH])(?P<n>[1-4])"
+    ("fiscal", twin(_LEAD + r"\bFY\s?(?P<fy>(?:19|20)?\d\d)(?:[\s-]?(?P<kind>[QH])(?P<n>[1-4]))?\b", re.I)),
+    ("fiscal_after", twin(_LEAD + r"\b(?P<kind>[QH])(?P<n>[1-4])\s+FY\s?(?P<fy>(?:19|20)?\d\d)\b", re.I)),
+    ("part", twin(_LEAD + r"\b(?:(?P<year_a>(?:19|20)\d\d)[\s-]?)?(?P<kind>[QH])(?P<n>[1-4])"
                         r"(?:[\s,]+" + _YEAR + r"|-(?P<year_c>(?:19|20)\d\d))?\b", re.I)),
-    ("part_after", re.compile(_LEAD + r"\b(?P<n>[1-4])(?P<kind>[QH])(?:[\s,]+" + _YEAR + r")?\b", re.I)),
-    ("half_words", re.compile(_LEAD + r"\b(?P<which>first|second) half(?: of(?: the year| " + _YEAR + r"))?\b", re.I)),
-    ("day", re.compile(_LEAD + r"\b" + _MONTH + r"\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+" + _YEAR + r")?\b",
+    ("part_after", twin(_LEAD + r"\b(?P<n>[1-4])(?P<kind>[QH])(?:[\s,]+" + _YEAR + r")?\b", re.I)),
+    ("half_words", twin(_LEAD + r"\b(?P<which>first|second) half(?: of(?: the year| " + _YEAR + r"))?\b", re.I)),
+    ("day", twin(_LEAD + r"\b" + _MONTH + r"\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+" + _YEAR + r")?\b",
                        re.I)),
-    ("day_first", re.compile(_LEAD + r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"\b(?:,?\s+"
+    ("day_first", twin(_LEAD + r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"\b(?:,?\s+"
                              + _YEAR + r")?", re.I)),
-    ("iso_day", re.compile(_LEAD + r"\b(?P<iso>(?:19|20)\d\d-\d\d-\d\d)\b")),
-    ("iso_month", re.compile(_LEAD + r"\b(?P<iso>(?:19|20)\d\d-\d\d)\b(?!-)")),
-    ("month", re.compile(_LEAD + r"\b" + _MONTH + r"\b(?:\s+" + _YEAR + r")?", re.I)),
-    ("this", re.compile(_LEAD + r"\b(?:this|the current) (?P<kind>quarter|month|half|year)\b", re.I)),
-    ("eo", re.compile(r"\b(?P<lead>)(?:(?P<kind>EOY|EOQ|EOM)|(?:(?:by )?(?:the )?)(?P<unit>year|quarter|month)[- ]end)\b", re.I)),
-    ("within", re.compile(r"\b(?P<lead>within|in the next|over the next)\s+(?:the\s+)?(?:next\s+)?(?P<count>\d+|"
+    ("iso_day", twin(_LEAD + r"\b(?P<iso>(?:19|20)\d\d-\d\d-\d\d)\b")),
+    ("iso_month", twin(_LEAD + r"\b(?P<iso>(?:19|20)\d\d-\d\d)\b(?!-)")),
+    ("month", twin(_LEAD + r"\b" + _MONTH + r"\b(?:\s+" + _YEAR + r")?", re.I)),
+    ("this", twin(_LEAD + r"\b(?:this|the current) (?P<kind>quarter|month|half|year)\b", re.I)),
+    ("eo", twin(r"\b(?P<lead>)(?:(?P<kind>EOY|EOQ|EOM)|(?:(?:by )?(?:the )?)(?P<unit>year|quarter|month)[- ]end)\b", re.I)),
+    ("within", twin(r"\b(?P<lead>within|in the next|over the next)\s+(?:the\s+)?(?:next\s+)?(?P<count>\d+|"
                           + "|".join(_WORDS) + r")\s+(?P<unit>days?|weeks?|months?|quarters?|years?)\b", re.I)),
-    ("year", re.compile(r"(?P<lead>\b(?:by|in|during|until|till|through|before|end of|by the end of|by end of"
+    ("year", twin(r"(?P<lead>\b(?:by|in|during|until|till|through|before|end of|by the end of|by end of"
                         r"|at the end of|the end of)\s+(?:the\s+)?)(?P<year>(?:19|20)\d\d)\b(?![-.\d])", re.I)),
 ]
 
@@ -56,14 +57,14 @@ _FORMS = [
 # The same forms without their leading words, to find where a time stands: an optional group of
 # words tried at every position of every title cost six times the rest of the search. A hit is
 # then matched in full from where its leading words begin, so groups and spans are the full form's.
-_CORES = [(form, pattern, re.compile(pattern.pattern[len(_LEAD):], pattern.flags) if pattern.pattern.startswith(_LEAD)
+_CORES = [(form, pattern, twin(pattern.pattern[len(_LEAD):], pattern.flags) if pattern.pattern.startswith(_LEAD)
            else None) for form, pattern in _FORMS]
 # What each form cannot match without (on the lowercased title): most titles hold two or three
 # of the forms, so the others are not searched at all. Case-insensitive matching also equates
 # a few non-ASCII letters with ASCII ones (K, ſ, ı), so the guards apply to ASCII titles only.
 _MONTH_NAME = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")
 _PART, _PART_AFTER = re.compile(r"[qh][1-4]"), re.compile(r"[1-4][qh]")
-_ISO, _CENTURY = re.compile(r"\d\d\d\d-\d\d"), re.compile(r"(?:19|20)\d\d")
+_ISO, _CENTURY = re.compile(r"\d\d\d\d-\d\d", re.ASCII), re.compile(r"(?:19|20)\d\d", re.ASCII)
 _GUARDS = {
     "fiscal": lambda low: "fy" in low, "fiscal_after": lambda low: "fy" in low,
     "part": lambda low: _PART.search(low) is not None, "part_after": lambda low: _PART_AFTER.search(low) is not None,
@@ -74,7 +75,7 @@ _GUARDS = {
     "this": lambda low: "this" in low or "current" in low, "eo": lambda low: "eo" in low or "end" in low,
     "within": lambda low: "within" in low or "next" in low, "year": lambda low: _CENTURY.search(low) is not None,
 }
-_LEAD_BEFORE = re.compile(_LEAD.replace("(?P<lead>", "(?:").removesuffix("?") + "$", re.I)
+_LEAD_BEFORE = twin(_LEAD.replace("(?P<lead>", "(?:").removesuffix("?") + "$", re.I)
 
 
 def _matches(title: str, pattern: re.Pattern, core: re.Pattern | None):
@@ -109,7 +110,7 @@ class Stated:
 
 # A period after these words is what the goal is measured against, not when it ends ("by 10%
 # over Q3", "twice the 2025 figure", "up from Q2").
-_BASELINE = re.compile(r"\b(?:over|vs\.?|versus|than|as|from|since|compared (?:to|with)|relative to|of|after"
+_BASELINE = twin(r"\b(?:over|vs\.?|versus|than|as|from|since|compared (?:to|with)|relative to|of|after"
                        r"|last|previous|prior)\s+(?:the\s+)?$", re.I)
 
 
