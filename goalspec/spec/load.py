@@ -29,6 +29,7 @@ from goalspec.spec.cache import FileCache, MemoryCache
 from goalspec.spec.yamlerrors import explain_yaml_error, salvage
 from goalspec.spec.stream import documents
 from goalspec.spec.cores import spare_cores
+from goalspec.spec.positions import Positions
 from goalspec.spec.compose import (PATH_BUDGET_RATIO, PATH_BUDGET_SLACK, SEP, Converter, Reject,  # noqa: F401
                                    compose_all, unpack)
 from goalspec.diagnostics import START, Diagnostic, Pos, make
@@ -47,7 +48,7 @@ class RawDocument:
     file: str
     index: int
     data: Any
-    positions: dict[str, int]
+    positions: Positions
 
     def value_pos(self, path: str = "") -> Pos:
         return unpack(self._nearest(path))[1]
@@ -252,7 +253,7 @@ def _to_cache(source: SourceFile, docs: list[RawDocument], diags: list[Diagnosti
     return (
         {line: tuple(sorted(codes)) for line, codes in source.ignores.items()},
         None if source.broken is None else sorted(source.broken),
-        [(d.index, d.data, d.positions) for d in docs],
+        [(d.index, d.data, d.positions.as_dict()) for d in docs],
         [(d.code, d.line, d.column, d.id, d.message, d.hint, d.key_path) for d in diags],
     )
 
@@ -262,7 +263,7 @@ def _from_cache(entry: Any, rel: str) -> tuple[SourceFile, list[RawDocument], li
         ignores, broken, docs, diags = entry
         source = SourceFile(rel, {line: frozenset(codes) for line, codes in ignores.items()},
                             None if broken is None else frozenset(broken))
-        documents = [RawDocument(rel, index, data, positions) for index, data, positions in docs]
+        documents = [RawDocument(rel, index, data, Positions(positions)) for index, data, positions in docs]
         findings = [make(code, rel, Pos(line, col), message, hint, id=ident, key_path=key_path)
                     for code, line, col, ident, message, hint, key_path in diags]
     except (TypeError, ValueError, KeyError, AssertionError, AttributeError):
@@ -275,7 +276,7 @@ def load_text(text: str, rel: str) -> tuple[SourceFile, list[RawDocument], list[
     budget = PATH_BUDGET_RATIO * len(text) + PATH_BUDGET_SLACK
     plain = documents(text, budget)  # the common file, in one pass; None: the full way below
     if plain is not None:
-        return source, [RawDocument(rel, i, data, positions) for i, (data, positions) in enumerate(plain)], \
+        return source, [RawDocument(rel, i, data, Positions(positions)) for i, (data, positions) in enumerate(plain)], \
             [] if plain else [_no_document(rel)]
     try:
         nodes = compose_all(text)
@@ -296,7 +297,7 @@ def load_text(text: str, rel: str) -> tuple[SourceFile, list[RawDocument], list[
             diags.append(_gs001(rel, rej.pos, rej.message, rej.hint))
             continue
         budget = conv.path_budget
-        docs.append(RawDocument(rel, index, data, conv.positions))
+        docs.append(RawDocument(rel, index, data, Positions(conv.positions)))
         diags.extend(_in_document(d, rel, index, data) for d in conv.diagnostics)
     if not nodes:
         diags.append(_no_document(rel))

@@ -1,0 +1,78 @@
+"""A document's positions, kept small: a tree of 100k goals keeps a few million of them.
+
+The loader finds, for each key path of a document (``target/value``; the empty path is the
+document), the packed position of its key and of its value (compose.pack). Kept as a dict of
+ints, that was about a kilobyte a document, the largest part of a loaded tree. Here the paths
+are a *shape* shared by every document written the same way (a hundred goals with the same
+fields have one), and the positions one array of two 40-bit numbers per path.
+"""
+
+from __future__ import annotations
+
+import weakref
+from array import array
+from collections.abc import Iterator, Mapping
+
+_LOW = (1 << 40) - 1
+
+
+class _Shape:
+    """The key paths of a document, in order, and each one's index."""
+
+    __slots__ = ("index", "__weakref__")
+
+    def __init__(self, paths: tuple[str, ...]) -> None:
+        self.index = {p: i for i, p in enumerate(paths)}
+
+
+# Shapes live as long as a document has them: `serve` reloads edited files for hours.
+_SHAPES: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+
+
+class Positions:
+    """Read like the dict it is made from: path -> packed position; iterated in the same order."""
+
+    __slots__ = ("_shape", "_at")
+
+    def __init__(self, packed: Mapping[str, int]) -> None:
+        paths = tuple(packed)
+        shape = _SHAPES.get(paths)
+        if shape is None:
+            shape = _SHAPES[paths] = _Shape(paths)
+        self._shape = shape
+        flat = []
+        for n in packed.values():
+            flat += (n >> 40, n & _LOW)
+        self._at = array("Q", flat)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._shape.index
+
+    def __getitem__(self, path: str) -> int:
+        i = self._shape.index[path] * 2
+        return (self._at[i] << 40) | self._at[i + 1]
+
+    def get(self, path: str, default: int | None = None) -> int | None:
+        return self[path] if path in self._shape.index else default
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._shape.index)
+
+    def __len__(self) -> int:
+        return len(self._shape.index)
+
+    def items(self) -> Iterator[tuple[str, int]]:
+        return ((p, self[p]) for p in self._shape.index)
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.items())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Positions):
+            return self._shape is other._shape and self._at == other._at
+        return isinstance(other, Mapping) and self.as_dict() == dict(other)
+
+    __hash__ = None  # type: ignore[assignment]  # equal to a dict, mutable-looking: unhashable like one
+
+    def __repr__(self) -> str:
+        return f"Positions({self.as_dict()!r})"
