@@ -18,8 +18,6 @@ from goalspec.data.rollup import Rollup, rollups
 from goalspec.data.sources import Data
 from goalspec.data.values import read_all
 from goalspec.spec.targets import ParsedTarget, TargetProblem, parse_target
-from goalspec.spec.titles import TitleNumber
-from goalspec.spec.vague import amounts
 from goalspec.spec.validate import Obj, Project
 
 Check = Callable[["Context"], Iterable[Diagnostic]]
@@ -96,11 +94,6 @@ class Context:
                 except TargetProblem as problem:
                     out[gid] = problem
         return out
-
-    @cached_property
-    def title_numbers(self) -> dict[str, list[TitleNumber]]:
-        """The quantities each goal's title states (GS101 and GS103 both read them)."""
-        return {gid: amounts(g.model.title) for gid, g in self.project.goals.items()}
 
     @cached_property
     def data(self) -> Data:

@@ -28,7 +28,7 @@ How to fix: make the title and the target say the same thing.
 from goalspec.rules.base import Context
 from goalspec.spec.targets import ParsedTarget
 from goalspec.spec.titles import TitleNumber, close, from_to, word_numbers
-from goalspec.spec.vague import UNIVERSAL, judge, quantities
+from goalspec.spec.vague import UNIVERSAL, amounts, judge, quantities
 
 
 def _agrees(title: str, found: list[TitleNumber], t: ParsedTarget) -> bool:
@@ -55,7 +55,7 @@ def check(ctx: Context):
         if not isinstance(parsed, ParsedTarget) or parsed.done:
             continue  # a milestone's title names a deliverable, and no number can disagree with `done`
         title = goal.model.title
-        found = ctx.title_numbers[gid] + word_numbers(title)
+        found = amounts(title) + word_numbers(title)  # amounts: read once per title (vague._read)
         if not found:
             # No quantity at all: a vague title is GS101's alone; an end state does not say the number.
             if not quantities(title)[0] and not UNIVERSAL.search(title.lower()) and judge(title) is None:

@@ -336,7 +336,9 @@ def _read(title: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...], tup
     return tuple(found), tuple(discounted), tuple(amounts_)
 
 
-@lru_cache(maxsize=65536)  # large trees repeat titles ("Close N seats ...")
+# serve re-judges every title of its tree on each save; on a larger tree a pass hits no cache
+# smaller than the tree, and 100k entries cost megabytes at the peak of a check
+@lru_cache(maxsize=1 << 14)
 def judge(title: str) -> Verdict | None:
     """None when the title commits to something checkable; else why it does not."""
     low = _normal(title)

@@ -129,6 +129,7 @@ def validate(loaded: Loaded, known_codes: frozenset[str]) -> tuple[Project, list
             continue
         _share_fields_set(model, shared)
         by_kind[kind].append(Obj(model, doc))
+    _share_values(by_kind["CheckIn"])
 
     org = _organization(loaded, by_kind["Organization"], diags, known_codes)
     teams = _unique(by_kind["Team"], diags)
@@ -168,6 +169,22 @@ def _share_fields_set(model: BaseModel, shared: dict[frozenset[str], set[str]]) 
         elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
             for item in value:
                 _share_fields_set(item, shared)
+
+
+def _share_values(checkins: list[Obj]) -> None:
+    """Give equal days and equal numbers of check-in batches one object each.
+
+    pydantic makes a new date and float per batch entry: a year of weekly values for 12,000
+    KPIs is 600,000 of each, and the KPIs' points keep them all. Zero is left as it is: 0.0 and
+    -0.0 are equal, and a value is kept as written."""
+    days: dict = {}
+    numbers: dict = {}
+    for c in checkins:
+        values = c.model.values
+        if values:
+            # The model is frozen: its field is set past pydantic, to an equal dict.
+            c.model.__dict__["values"] = {days.setdefault(d, d): numbers.setdefault(v, v) if v else v
+                                          for d, v in values.items()}
 
 
 def _kind_of(doc: RawDocument, diags: list[Diagnostic]) -> str | None:

@@ -114,7 +114,8 @@ _BASELINE = twin(r"\b(?:over|vs\.?|versus|than|as|from|since|compared (?:to|with
                        r"|last|previous|prior)\s+(?:the\s+)?$", re.I)
 
 
-@lru_cache(maxsize=1 << 16)  # serve re-checks the same titles on every save
+# serve re-checks the same titles on every save (vague.judge says why not more)
+@lru_cache(maxsize=1 << 14)
 def stated_times(title: str, deadline: Period, start: date, fiscal_year_start: int) -> tuple[tuple[Stated, ...], ...]:
     """Each time the title states as its deadline, as the readings it allows (several when the
     calendar is ambiguous); the deadline agrees with a time when it agrees with any reading.

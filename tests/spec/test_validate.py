@@ -119,3 +119,16 @@ def test_models_share_their_sets_of_fields_given_and_stay_frozen():
     with pytest.raises(Frozen):
         first.title = "x"
     assert first.model_fields_set == set(first.model_dump(exclude_unset=True))
+
+
+def test_checkin_batches_share_equal_days_and_numbers_and_keep_a_negative_zero(tmp_path):
+    batch = HEAD + "kind: CheckIn\nkpi: {kpi}\nvalues:\n  2026-01-05: 175\n  2026-01-12: {last}\n"
+    project, diags = findings(tmp_path, {"c.yaml": batch.format(kpi="a", last="-0.0") + "---\n"
+                                         + batch.format(kpi="b", last="0") + "---\n"
+                                         + batch.format(kpi="c", last="-0.0")})
+    assert not diags
+    a, b, c = (x.model.values for x in project.checkins)
+    assert a == {date(2026, 1, 5): 175.0, date(2026, 1, 12): -0.0} and b == c == a
+    (da, va), (db, vb) = list(a.items())[0], list(b.items())[0]
+    assert da is db and va is vb  # one object each, not one per batch
+    assert [str(v) for v in (a[date(2026, 1, 12)], b[date(2026, 1, 12)], c[date(2026, 1, 12)])] == ["-0.0", "0.0", "-0.0"]
