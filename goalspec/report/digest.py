@@ -129,9 +129,9 @@ def digest(now: Result, then: Result | None, since: date, commit: str | None, te
         row["name"] = names.get(row["owner"], row["owner"])
         found = now.context.progress.get(row["goal"])
         row["places"] = found.decimals if found is not None else 2  # as `status` shows it
-    company = [r for r in table if project.goals[r["goal"]].model.is_company_goal]
-    others = [r for r in table if not project.goals[r["goal"]].model.is_company_goal
-              and (team is None or r["team"] == team)]
+    tops = now.graph.company_goals  # the goals that are company goals, known once (eight digests of 10k rows)
+    company = [r for r in table if r["goal"] in tops]
+    others = [r for r in table if r["goal"] not in tops and (team is None or r["team"] == team)]
     others.sort(key=lambda r: (_ORDER.index(r["status"]) if r["status"] in _ORDER else 9, r["goal"]))
     shown = {r["goal"] for r in company + others}
     changes = [c for c in _changes(now, then, table) if team is None or c.subject in shown or c.kind == "lead definition"]

@@ -142,7 +142,7 @@ def _goal_chart(p: Progress, aggregation: str, cadence: str, label: str, unit: s
     if not p.points or p.target is None or p.first is None or p.last is None:
         return None
     shown_unit = _unit(unit)
-    periods = by_cadence(p.points, cadence, aggregation)
+    periods = _cadenced(p.points, cadence, aggregation)
     actual: list[tuple[date, float]] = []
     running = 0.0
     for _, day, value, _n in periods:
@@ -174,6 +174,25 @@ def _goal_chart(p: Progress, aggregation: str, cadence: str, label: str, unit: s
         chart["forecast"] = f"{coords[-1][0]},{coords[-1][1]} {frame.x(p.last)},{frame.y(p.forecast)}"
     chart["svg"] = svg(chart, label)
     return chart
+
+
+# A KPI's goals over the same window share one tuple of points (data.progress's memo): 10,000 goal
+# charts of a large tree have about 500. Keyed by identity (hashing the points costs more than
+# gathering them); each entry holds its points, so no other tuple can take the id while it is kept.
+_CADENCED: dict[tuple[int, str, str], tuple[tuple, list]] = {}
+
+
+def _cadenced(points: tuple, cadence: str, how: str) -> list[tuple[date, date, float, int]]:
+    """by_cadence, once per tuple of points (read only: charts share the list)."""
+    key = (id(points), cadence, how)
+    hit = _CADENCED.get(key)
+    if hit is not None and hit[0] is points:
+        return hit[1]
+    periods = by_cadence(points, cadence, how)
+    if len(_CADENCED) >= 4096:
+        _CADENCED.clear()
+    _CADENCED[key] = (points, periods)
+    return periods
 
 
 def _unit(unit: str | None) -> str:
