@@ -113,3 +113,17 @@ def test_kpi_chart_totals_by_cadence_with_the_current_period_as_partial():
 def test_kpi_chart_means_show_a_tenth():
     c = kpi_chart(daily(date(2026, 10, 5), [1, 2, 2, 2, 2, 2, 2]), None, "mean", "weekly", "C")
     assert c["table"][0]["value"] == "1.9"
+
+
+def test_goals_over_the_same_points_gather_them_into_periods_once(monkeypatch):
+    import goalspec.site.chart as chart
+
+    calls = []
+    monkeypatch.setattr(chart, "by_cadence", lambda *a: calls.append(a) or by_cadence(*a))
+    shared = daily(date(2026, 10, 1), [1, 0] * 30)
+    other = daily(date(2026, 10, 1), [2, 0] * 30)  # equal in length, another tuple
+    charts = [goal_chart(progress(points, target=float(t)), "sum", "weekly", f"C{t}", None)
+              for t in (20, 30, 40) for points in (shared, other)]
+    assert len(calls) == 2  # one per tuple of points, not one per goal
+    assert [c["summary"].split(" on ")[0] for c in charts] == ["The running total was 30", "The running total was 60"] * 3
+    assert [c["target_label"] for c in charts] == ["20", "20", "30", "30", "40", "40"]
