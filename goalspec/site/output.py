@@ -67,6 +67,7 @@ class Reuse:
     prints: dict[str, bytes] = field(default_factory=dict)  # page path -> fingerprint
     templates: object = None              # what the template folders held (any change: render all)
     rendered: int = 0                     # pages the last build rendered rather than linked
+    later: tuple[str, ...] = ()           # the paths of the pages ``write``'s ``later`` made
     weeks: dict = field(default_factory=dict)  # past weeks' digests (report.weeks.weekly's memo)
 
 
@@ -97,8 +98,12 @@ def write(site_pages: list[Page], env: jinja2.Environment, dest: Path, jobs: int
     prints: dict[str, bytes] = {}
     rendered = written = 0
 
-    def finished(part: tuple[list[tuple[str, bytes]], int]) -> None:
-        nonlocal rendered, written
+    later_paths: tuple[str, ...] = ()
+
+    def finished(part: tuple[list[tuple[str, bytes]], int], made_later: bool = False) -> None:
+        nonlocal rendered, written, later_paths
+        if made_later:
+            later_paths = tuple(path for path, _ in part[0])
         prints.update(part[0])
         rendered += part[1]
         written += len(part[0])
@@ -108,7 +113,7 @@ def write(site_pages: list[Page], env: jinja2.Environment, dest: Path, jobs: int
         for start in chunks:
             finished(_render(site_pages[start:start + CHUNK], env, dest, previous, keep))
         if later is not None:
-            finished(_render_later(later, env, dest, previous, keep))
+            finished(_render_later(later, env, dest, previous, keep), made_later=True)
     else:
         for name in sorted({p.template for p in site_pages}):
             with blame(env, name):
@@ -121,11 +126,13 @@ def write(site_pages: list[Page], env: jinja2.Environment, dest: Path, jobs: int
                 for part in pool.imap_unordered(_render_chunk, chunks):
                     finished(part)
                 if making is not None:
-                    finished(making.get())
+                    finished(making.get(), made_later=True)
         finally:
             _shared = None
     if reuse is not None:
         reuse.prints, reuse.rendered, reuse.folder = prints, rendered, None
+        if later is not None:
+            reuse.later = later_paths
     return written
 
 
@@ -141,9 +148,15 @@ def _make_later() -> tuple[list[tuple[str, bytes]], int]:
 
 def _render_later(later: Callable[[], list[Page]], env: jinja2.Environment, dest: Path,
                   previous: tuple[Path, dict[str, bytes]] | None, keep: bool) -> tuple[list[tuple[str, bytes]], int]:
-    extra = later()
-    _folders(extra, dest)
-    return _render(extra, env, dest, previous, keep)
+    return render_pages(later(), env, dest, previous, keep)
+
+
+def render_pages(site_pages: list[Page], env: jinja2.Environment, dest: Path,
+                 previous: tuple[Path, dict[str, bytes]] | None, keep: bool) -> tuple[list[tuple[str, bytes]], int]:
+    """Pages into ``dest`` in this process, their folders made: (each page's path and fingerprint,
+    how many were rendered rather than linked from ``previous``)."""
+    _folders(site_pages, dest)
+    return _render(site_pages, env, dest, previous, keep)
 
 
 def _render_chunk(start: int) -> tuple[list[tuple[str, bytes]], int]:

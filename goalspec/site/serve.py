@@ -249,8 +249,9 @@ def serve(tree: Path, today: Callable[[], date], host: str, port: int, templates
     def rebuild(jobs: int | None = 1) -> None:
         started = time.perf_counter()
         try:
+            # The weekly updates last: their eight digests take longer than the rest of a save's work.
             built = build(tree, site.folder, today(), allow_errors=True, templates=templates, cache=cache,
-                          reuse=reuse, jobs=jobs)
+                          reuse=reuse, jobs=jobs, later_apart=True)
             cache.keep_used()
         except (BuildError, TemplateProblem) as exc:
             site.error = str(exc)
@@ -261,7 +262,18 @@ def serve(tree: Path, today: Callable[[], date], host: str, port: int, templates
             s = built.result.summary
             state = f"{s.errors} errors, {s.warnings} warnings" if s.errors or s.warnings else "no problems"
             echo(f"rebuilt in {time.perf_counter() - started:.2f}s ({reuse.rendered} of {built.pages} pages rendered): {state}")
-            return
+            if built.finish is None:
+                return
+            started = time.perf_counter()
+            try:
+                rendered = built.finish()
+            except TemplateProblem as exc:
+                site.error = str(exc)
+            except Exception as exc:
+                site.error = f"internal error: {type(exc).__name__}: {exc}"
+            else:
+                echo(f"weekly updates rebuilt in {time.perf_counter() - started:.2f}s ({rendered} pages rendered)")
+                return
         echo(f"not rebuilt: {site.error}")
 
     watcher = Watcher(tree, rebuild, also=[templates] if templates is not None and templates.is_dir() else [])

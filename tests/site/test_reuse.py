@@ -8,7 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -156,3 +156,40 @@ def test_a_rebuild_draws_only_the_charts_whose_goal_moved(tmp_path):
     _edit(tree / "goals" / "sales.yaml", "title: Close 1200 seats", "title: Close 1200 MSP seats")
     build(tree, tmp_path / "site", TODAY, reuse=reuse, jobs=1)
     assert _goal_chart.cache_info().misses == drawn + 1  # its title is the chart's label
+
+
+def test_serve_puts_the_weekly_updates_in_place_after_the_rest(tmp_path):
+    tree = shutil.copytree(SPECS, tmp_path / "specs")
+    reuse = Reuse()
+    build(tree, tmp_path / "site", TODAY, reuse=reuse, jobs=1)
+    assert reuse.later and all(p.startswith(("updates/", "reviews/", "feed.xml")) for p in reuse.later)
+    before = _files(tmp_path / "site")
+    _edit(tree / "goals" / "company.yaml", "Increase seats sold", "Grow seats sold")
+    built = build(tree, tmp_path / "site", TODAY, reuse=reuse, jobs=1, later_apart=True)
+    now = _files(tmp_path / "site")
+    # The save is on the goal's page at once; the updates are still the last build's, all of them.
+    assert "Grow seats sold" in now["goals/company.msp-seats.html"].decode()
+    assert {p: now[p] for p in reuse.later} == {p: before[p] for p in reuse.later}
+    build(tree, tmp_path / "fresh", TODAY)
+    fresh = _files(tmp_path / "fresh")
+    assert [p for p in reuse.later if now[p] != fresh[p]]  # the title is in the weeks' digests too
+    assert built.finish is not None and built.finish() >= 1
+    assert _files(tmp_path / "site") == fresh
+
+
+def test_weeks_no_longer_shown_go_when_the_updates_are_put_in_place(tmp_path):
+    tree = shutil.copytree(SPECS, tmp_path / "specs")
+    reuse = Reuse()
+    build(tree, tmp_path / "site", TODAY, reuse=reuse, jobs=1)
+    later = TODAY + timedelta(days=14)  # two Mondays on: two weeks in, two out
+    built = build(tree, tmp_path / "site", later, reuse=reuse, jobs=1, later_apart=True)
+    built.finish()
+    build(tree, tmp_path / "fresh", later)
+    site, fresh = _files(tmp_path / "site"), _files(tmp_path / "fresh")
+    assert sorted(p for p in site if p.startswith("updates/")) == sorted(p for p in fresh if p.startswith("updates/"))
+    assert site == fresh
+
+
+def test_a_build_without_a_previous_one_makes_everything_at_once(tmp_path):
+    built = build(SPECS, tmp_path / "site", TODAY, reuse=Reuse(), jobs=1, later_apart=True)
+    assert built.finish is None and (tmp_path / "site" / "feed.xml").is_file()
