@@ -243,7 +243,16 @@ def svg(c: dict, label: str) -> Markup:
 def kpi_chart(points: tuple[Point, ...], unit: str | None, aggregation: str, cadence: str, label: str = "Chart",
               notes: list[dict] = ()) -> dict | None:
     """A KPI's last periods (by its cadence), each period's value made by its aggregation; the table
-    under the chart lists them with the notes of the period."""
+    under the chart lists them with the notes of the period.
+
+    Kept, as goal charts are: serve draws again only the charts of KPIs whose values or notes moved."""
+    return _kpi_chart(tuple(points), unit, aggregation, cadence, label, pickle.dumps(list(notes), protocol=5))
+
+
+@lru_cache(maxsize=1 << 13)
+def _kpi_chart(points: tuple[Point, ...], unit: str | None, aggregation: str, cadence: str, label: str,
+               notes_blob: bytes) -> dict | None:
+    notes = pickle.loads(notes_blob)
     periods = by_cadence(points, cadence, aggregation)[-MOST_PERIODS:]
     if not periods:
         return None

@@ -127,3 +127,13 @@ def test_goals_over_the_same_points_gather_them_into_periods_once(monkeypatch):
     assert len(calls) == 2  # one per tuple of points, not one per goal
     assert [c["summary"].split(" on ")[0] for c in charts] == ["The running total was 30", "The running total was 60"] * 3
     assert [c["target_label"] for c in charts] == ["20", "20", "30", "30", "40", "40"]
+
+
+def test_a_kpi_chart_is_drawn_once_for_the_same_values_and_notes():
+    points = daily(date(2026, 10, 1), [1, 0] * 30)
+    note = [{"n": 1, "day": date(2026, 10, 20), "date": "2026-10-20", "note": "Webinar", "confidence": None}]
+    first = kpi_chart(points, "leads", "sum", "weekly", "C", note)
+    assert kpi_chart(tuple(points), "leads", "sum", "weekly", "C", [dict(note[0])]) is first  # equal inputs
+    assert kpi_chart(points, "leads", "sum", "weekly", "C", []) is not first
+    moved = points[:-1] + (Point(points[-1].day, 5.0),)
+    assert kpi_chart(moved, "leads", "sum", "weekly", "C", note)["summary"] != first["summary"]
