@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from goalspec.spec.cache import FileCache
+from goalspec.spec.cache import FileCache, MemoryCache
 from goalspec.diagnostics import Diagnostic, Severity
 from goalspec.graph import AlignmentGraph, build_graph
 from goalspec.spec.load import load_tree
@@ -56,7 +56,7 @@ def run(root: Path, today: date, cache: FileCache | None = None, *, remote_data:
 def _run(root: Path, today: date, cache: FileCache | None, remote_data: bool, base: BaseRevision | None,
          jobs: int | None = None) -> Result:
     loaded = load_tree(root, cache, jobs)
-    project, found = validate(loaded, KNOWN_CODES)
+    project, found = validate(loaded, KNOWN_CODES, cache.models if isinstance(cache, MemoryCache) else None)
     graph = build_graph(project)
     ctx = Context(project, graph, today, remote_data, base)
     findings = list(loaded.diagnostics) + found

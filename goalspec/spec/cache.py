@@ -109,6 +109,9 @@ class MemoryCache:
         self._entries: dict[bytes, Any] = {}
         self.behind = behind
         self._used: set[bytes] = set()
+        # Validated models by the identity of the document data they were made from: the data of
+        # a file taken from here is the same object every time (spec.validate's ``memo``).
+        self.models: dict[int, tuple[Any, Any]] = {}
 
     def get(self, raw: bytes) -> Any | None:
         entry = self._entries.get(raw)

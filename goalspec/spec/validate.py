@@ -106,8 +106,14 @@ def _anchor(doc: RawDocument, path: str = "") -> Pos:
     return doc.value_pos(path)
 
 
-def validate(loaded: Loaded, known_codes: frozenset[str]) -> tuple[Project, list[Diagnostic]]:
+def validate(loaded: Loaded, known_codes: frozenset[str],
+             memo: dict[int, tuple[Any, Any]] | None = None) -> tuple[Project, list[Diagnostic]]:
+    """``memo`` (a MemoryCache's ``models``): models made from the same data object last time are
+    taken as they are (serve validates 13,000 documents per save, of which one changed); it is
+    left holding this tree's only, each with its data, so an id is never another object's."""
     diags: list[Diagnostic] = []
+    made: dict[int, tuple[Any, Any]] = {}
+    fresh: list[Obj] = []
     by_kind: dict[str, list[Obj]] = {k: [] for k in KINDS}
     declared: dict[str, set[str]] = {k: set() for k in KINDS}
     declared["Person"] = set()
@@ -122,14 +128,24 @@ def validate(loaded: Loaded, known_codes: frozenset[str]) -> tuple[Project, list
             declared[kind].add(data["id"])
         if kind == "Team" and isinstance(data.get("members"), list):
             declared["Person"].update(m["id"] for m in data["members"] if isinstance(m, dict) and isinstance(m.get("id"), str))
-        try:
-            model = KINDS[kind].model_validate(data)
-        except ValidationError as exc:
-            diags.extend(_schema_findings(doc, kind, exc))
-            continue
-        _share_fields_set(model, shared)
+        hit = memo.get(id(data)) if memo is not None else None
+        if hit is not None and hit[0] is data:
+            model = hit[1]
+        else:
+            try:
+                model = KINDS[kind].model_validate(data)
+            except ValidationError as exc:
+                diags.extend(_schema_findings(doc, kind, exc))
+                continue
+            _share_fields_set(model, shared)
+            if kind == "CheckIn":
+                fresh.append(model)
+        made[id(data)] = (data, model)
         by_kind[kind].append(Obj(model, doc))
-    _share_values(by_kind["CheckIn"])
+    _share_values(fresh)
+    if memo is not None:
+        memo.clear()
+        memo.update(made)
 
     org = _organization(loaded, by_kind["Organization"], diags, known_codes)
     teams = _unique(by_kind["Team"], diags)
@@ -171,7 +187,7 @@ def _share_fields_set(model: BaseModel, shared: dict[frozenset[str], set[str]]) 
                 _share_fields_set(item, shared)
 
 
-def _share_values(checkins: list[Obj]) -> None:
+def _share_values(checkins: list[CheckIn]) -> None:
     """Give equal days and equal numbers of check-in batches one object each.
 
     pydantic makes a new date and float per batch entry: a year of weekly values for 12,000
@@ -180,10 +196,10 @@ def _share_values(checkins: list[Obj]) -> None:
     days: dict = {}
     numbers: dict = {}
     for c in checkins:
-        values = c.model.values
+        values = c.values
         if values:
             # The model is frozen: its field is set past pydantic, to an equal dict.
-            c.model.__dict__["values"] = {days.setdefault(d, d): numbers.setdefault(v, v) if v else v
+            c.__dict__["values"] = {days.setdefault(d, d): numbers.setdefault(v, v) if v else v
                                           for d, v in values.items()}
 
 

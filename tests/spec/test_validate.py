@@ -132,3 +132,20 @@ def test_checkin_batches_share_equal_days_and_numbers_and_keep_a_negative_zero(t
     (da, va), (db, vb) = list(a.items())[0], list(b.items())[0]
     assert da is db and va is vb  # one object each, not one per batch
     assert [str(v) for v in (a[date(2026, 1, 12)], b[date(2026, 1, 12)], c[date(2026, 1, 12)])] == ["-0.0", "0.0", "-0.0"]
+
+
+def test_a_memory_cache_keeps_the_models_of_unchanged_documents(tmp_path):
+    from goalspec.spec.cache import MemoryCache
+
+    goal = HEAD + "kind: Goal\nid: {id}\ntitle: Sell 5 seats\nowner: p1\nkpi: k1\ntarget: {{value: 5}}\ndeadline: 2026-Q3\n"
+    root = tree(tmp_path, {"a.yaml": goal.format(id="a"), "b.yaml": goal.format(id="b"),
+                           "bad.yaml": HEAD + "kind: Goal\nid: bad\n"})
+    cache = MemoryCache()
+    first, diags = validate(load_tree(root, cache), KNOWN_CODES, cache.models)
+    assert diags and all(d.id == "bad" for d in diags)
+    (root / "b.yaml").write_text(goal.format(id="b").replace("Sell 5", "Sell 6"))
+    second, again = validate(load_tree(root, cache), KNOWN_CODES, cache.models)
+    assert second.goals["a"].model is first.goals["a"].model  # unchanged: not validated again
+    assert second.goals["b"].model is not first.goals["b"].model and second.goals["b"].model.title == "Sell 6 seats"
+    assert [(d.code, d.message) for d in again] == [(d.code, d.message) for d in diags]  # findings as before
+    assert len(cache.models) == 3  # this tree's valid documents only: a, b and the organization
