@@ -18,6 +18,7 @@ behind twice or at risk is listed, but owes a word, not a deadline.
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
@@ -62,7 +63,8 @@ def attention(result: Result, team: str | None = None, owner: str | None = None)
         if series is None or series.problem or not series.supported:
             continue
         days = CADENCE_DAYS[kpi.cadence]
-        seen = [p.day for p in series.points if p.day <= today]
+        upto = bisect_right(series.points, today, key=_day)  # points are in day order; eight weeks ask
+        seen = [series.points[upto - 1].day] if upto else []
         due = (seen[-1] if seen else first) + timedelta(days=days)
         if due > today + timedelta(days=SOON):
             continue
@@ -117,6 +119,10 @@ def attention(result: Result, team: str | None = None, owner: str | None = None)
     kept = [i for i, t in items if (team is None or _concerns(result, i, t, team)) and (owner is None or i.person == owner)]
     return tuple(sorted(kept, key=lambda i: (not i.overdue, i.name, i.person, i.due or date.max,
                                              KINDS.index(i.kind), i.subject)))
+
+
+def _day(point) -> date:
+    return point.day
 
 
 def _running_kpis(result: Result) -> dict[str, tuple[date, str | None]]:
