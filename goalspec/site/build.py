@@ -128,9 +128,9 @@ def _build(folder: Path, tree: Path, rev: str, out: Path, today: date, allow_err
             kept = {path: reuse.prints[path] for path in reuse.later if path in reuse.prints}
             before = reuse.folder  # write() leaves it unset: the new folder is not in place yet
             written = write(site_pages, env, staging, jobs, reuse=reuse)
-            _link_from(before, staging, kept)
+            linked = _link_from(before, staging, reuse.later)
             reuse.prints.update(kept)
-            written += len(kept)
+            written += linked
         else:
             written = write(site_pages, env, staging, jobs, progress=progress(expected) if progress else None,
                             reuse=reuse, later=later)
@@ -146,12 +146,19 @@ def _build(folder: Path, tree: Path, rev: str, out: Path, today: date, allow_err
     return Built(result, written, True, partial(_finish, later, env, out, reuse) if apart else None)
 
 
-def _link_from(folder: Path, staging: Path, paths) -> None:
-    """The previous build's files at ``paths``, linked into the new one (serve's: one file system)."""
+def _link_from(folder: Path, staging: Path, paths) -> int:
+    """The previous build's files at ``paths`` (those it has), linked into the new one (serve's: one
+    file system); how many."""
+    linked = 0
     for path in paths:
         target = staging / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        os.link(folder / path, target)
+        try:
+            os.link(folder / path, target)
+        except FileNotFoundError:
+            continue
+        linked += 1
+    return linked
 
 
 def _finish(later: Callable[[], list], env, out: Path, reuse: Reuse) -> int:
@@ -162,11 +169,16 @@ def _finish(later: Callable[[], list], env, out: Path, reuse: Reuse) -> int:
         staging, lock = _staging(out)
         try:
             previous = (out, {p: reuse.prints[p] for p in reuse.later if p in reuse.prints})
-            prints, rendered = render_pages(extra, env, staging, previous, keep=True)
+            prints, rendered = render_pages(extra, env, staging, previous, keep=True)  # fails: nothing replaced
             order = sorted(prints, key=lambda item: (item[0] in _LAST, item[0]))
-            for path, _ in order:
-                (out / path).parent.mkdir(parents=True, exist_ok=True)
-                os.replace(staging / path, out / path)
+            try:
+                for path, _ in order:
+                    (out / path).parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(staging / path, out / path)
+            except BaseException:
+                for path in reuse.later:  # some files replaced: none is kept by its old fingerprint
+                    reuse.prints.pop(path, None)
+                raise
             gone = set(reuse.later) - {path for path, _ in prints}
             for path in sorted(gone):
                 try:

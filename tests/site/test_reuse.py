@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import multiprocessing
 import re
 import shutil
@@ -193,3 +194,29 @@ def test_weeks_no_longer_shown_go_when_the_updates_are_put_in_place(tmp_path):
 def test_a_build_without_a_previous_one_makes_everything_at_once(tmp_path):
     built = build(SPECS, tmp_path / "site", TODAY, reuse=Reuse(), jobs=1, later_apart=True)
     assert built.finish is None and (tmp_path / "site" / "feed.xml").is_file()
+
+
+def test_updates_that_fail_to_be_put_in_place_are_made_anew_next_time(tmp_path, monkeypatch):
+    import goalspec.site.build as build_module
+
+    tree = shutil.copytree(SPECS, tmp_path / "specs")
+    reuse = Reuse()
+    build(tree, tmp_path / "site", TODAY, reuse=reuse, jobs=1)
+    _edit(tree / "goals" / "company.yaml", "Increase seats sold", "Grow seats sold")
+    built = build(tree, tmp_path / "site", TODAY, reuse=reuse, jobs=1, later_apart=True)
+    real, calls = os.replace, []
+
+    def fail_on_the_second(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        real(src, dst)
+
+    monkeypatch.setattr(build_module.os, "replace", fail_on_the_second)
+    with pytest.raises(OSError):
+        built.finish()
+    monkeypatch.setattr(build_module.os, "replace", real)
+    assert not any(p in reuse.prints for p in reuse.later)  # one file is new, the rest old: trust no print
+    build(tree, tmp_path / "site", TODAY, reuse=reuse, jobs=1, later_apart=True).finish()
+    build(tree, tmp_path / "fresh", TODAY)
+    assert _files(tmp_path / "site") == _files(tmp_path / "fresh")
