@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import re
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -45,7 +46,15 @@ def render(result: Result, fmt: str, cwd: Path | None = None, color: bool = Fals
 def display_path(result: Result, d: Diagnostic, base: Path) -> str:
     """The finding's file relative to ``base`` (the working directory, or the repository root)."""
     # The tree's folder is resolved, the file is not: a finding about a link names the link.
-    return Path(os.path.relpath(result.root.resolve() / d.file, base)).as_posix()
+    return _relative(str(result.root), d.file, str(base))
+
+
+# A report names the same few files thousands of times, and resolving the tree's folder is a
+# system call per part of its path: each (tree, file, base) is worked out once per process (a
+# command prints one report).
+@lru_cache(maxsize=4096)
+def _relative(root: str, file: str, base: str) -> str:
+    return Path(os.path.relpath(Path(root).resolve() / file, base)).as_posix()
 
 
 def held_back_line(result: Result) -> str | None:
