@@ -258,6 +258,8 @@ def _checkins(now: Result, then: Result | None, since: date, team: str | None, s
         if kpi is None or (team is not None and m.kpi not in measured):
             continue
         pairs = [(m.date, m.value)] if m.date is not None else sorted((m.values or {}).items())
+        if known is None:  # only the days tell what is new: those after ``since`` up to today (by bisection)
+            pairs = pairs[bisect_right(pairs, since, key=_first):bisect_right(pairs, today, key=_first)]
         for day, value in pairs:
             fresh = day > since or (known is not None and (m.kpi, day) not in known)
             if fresh and day <= today:
@@ -265,6 +267,10 @@ def _checkins(now: Result, then: Result | None, since: date, team: str | None, s
                                        names.get(m.by, m.by) if m.by else None, m.note, m.confidence,
                                        tuple(measured.get(m.kpi, ()))))
     return tuple(sorted(out, key=lambda n: (n.day, n.kpi)))
+
+
+def _first(pair: tuple) -> date:
+    return pair[0]
 
 
 def _values(result: Result) -> set[tuple[str, date]]:
