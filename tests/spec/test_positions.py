@@ -49,3 +49,13 @@ def test_a_shape_goes_with_its_last_document():
     del found
     gc.collect()
     assert key not in P._SHAPES
+
+
+def test_a_copy_is_equal_to_its_original():
+    import copy
+    import pickle
+
+    found = Positions({"a": pack(Pos(1, 1), Pos(1, 4)), "b": pack(Pos(2, 1), Pos(2, 4))})
+    for again in (pickle.loads(pickle.dumps(found)), copy.deepcopy(found)):
+        assert again == found and again.as_dict() == found.as_dict()
+    assert Positions({"a": 1, "b": 3}) != found
