@@ -18,7 +18,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.tag import Tag
 
 from goalspec.diagnostics import Diagnostic, Pos, make
-from goalspec.spec.positions import SEP, pack, unpack  # noqa: F401  (unpack: for the tests)
+from goalspec.spec.positions import SEP, pack, unpack
 
 MAX_DEPTH = 64
 # No goalspec key (a field, a date, a rule code) comes near this; YAML's own simple keys stop at 1024.

@@ -23,8 +23,7 @@ from typing import Any
 
 from goalspec.spec.cache import FileCache, MemoryCache
 from goalspec.spec.cores import spare_cores
-# SEP: the key-path separator other stages import from here.
-from goalspec.spec.positions import SEP, Positions, unpack
+from goalspec.spec.positions import SEP, Positions, unpack  # SEP: the key-path separator other stages import from here
 from goalspec.diagnostics import START, Diagnostic, Pos, make
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
