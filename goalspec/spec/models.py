@@ -5,8 +5,9 @@ These are the checked types. Raw documents (``load.RawDocument``) become these i
 the reference text for docs and editor schemas.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: Python evaluates the field types as each class is
+# made, where pydantic would otherwise eval some 130 annotation strings on every run (≈3 ms of each
+# command). The few names used before their class exists are quoted.
 from datetime import date as Date
 from typing import Annotated, Any, Literal, Union
 
@@ -127,7 +128,7 @@ class DigestChannel(Model):
     team: Id | None = Field(None, description="Audience: only this team's goals and what its people owe.")
 
     @model_validator(mode="after")
-    def _needs(self) -> DigestChannel:
+    def _needs(self) -> "DigestChannel":
         if self.type in ("slack", "webhook") and self.url is None:
             raise ValueError(f"a {self.type} channel needs `url: ${{VAR}}`")
         if self.type == "email" and not self.to:
@@ -141,7 +142,7 @@ class DigestSettings(Model):
     channels: list[DigestChannel] = Field(default_factory=_list, description="Where `goalspec digest --send` sends.")
 
     @model_validator(mode="after")
-    def _smtp(self) -> DigestSettings:
+    def _smtp(self) -> "DigestSettings":
         if any(c.type == "email" for c in self.channels) and self.smtp is None:
             raise ValueError("an email channel needs `smtp` beside `channels`")
         return self
@@ -314,9 +315,9 @@ class Goal(Document):
 class Criterion(Model):
     """A node of a criteria tree: exactly one of `all`, `any`, `not`, or a leaf {field, op, value}."""
 
-    all: list[Criterion] | None = Field(None, description="Every criterion in the list holds.")
-    any: list[Criterion] | None = Field(None, description="At least one criterion in the list holds.")
-    not_: Criterion | None = Field(None, alias="not", description="The criterion does not hold.")
+    all: list["Criterion"] | None = Field(None, description="Every criterion in the list holds.")
+    any: list["Criterion"] | None = Field(None, description="At least one criterion in the list holds.")
+    not_: "Criterion | None" = Field(None, alias="not", description="The criterion does not hold.")
     field: str | None = Field(None, description="A field of the lead record.")
     op: Op | None = Field(None, description="Comparison operator.")
     value: Any = Field(None, description="Value compared against (a list for `in` / `not_in`).")
@@ -324,7 +325,7 @@ class Criterion(Model):
         None, description="On a leaf: compare text case-sensitively (default: the definition's `case_sensitive`).")
 
     @model_validator(mode="after")
-    def _one_shape(self) -> Criterion:
+    def _one_shape(self) -> "Criterion":
         shapes = [s for s in ("all", "any", "not_") if getattr(self, s) is not None]
         leaf = (self.field is not None or self.op is not None or "value" in self.model_fields_set
                 or self.case_sensitive is not None)
@@ -396,7 +397,7 @@ class CheckIn(Document):
     confidence: float | None = Field(None, ge=0, le=1, description="Reporter's confidence in the goal (0-1).")
 
     @model_validator(mode="after")
-    def _single_or_batch(self) -> CheckIn:
+    def _single_or_batch(self) -> "CheckIn":
         single = self.date is not None or self.value is not None
         if single and self.values is not None:
             raise ValueError("a check-in has either `date` and `value`, or `values`, not both")
