@@ -109,3 +109,25 @@ def test_the_title_readers_compile_no_pattern_on_import():
     count, compiled = done.stdout.split(" ", 1)
     assert int(count) > 50  # the probe finds them, in module globals and in tables of them
     assert compiled.strip() == "[]"
+
+
+_LOADER = """
+import sys
+import goalspec.cli
+loader = sys.modules.get("pydantic.plugin._loader")
+if loader is None:
+    print("none")
+else:  # the stand-in: no plugin; anything else asked of it is the real loader's, imported then
+    print(not hasattr(loader, "__file__"), tuple(loader.get_plugins()), loader.PYDANTIC_ENTRY_POINT_GROUP,
+          hasattr(sys.modules["pydantic.plugin._loader"], "__file__"))
+"""
+
+
+@pytest.mark.parametrize("setting,stood_in", [(None, True), ("__all__", True), ("some-plugin", False)])
+def test_pydantic_s_plugin_loader_is_stood_in_for_only_while_every_plugin_is_disabled(setting, stood_in):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYDANTIC_")}
+    if setting is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = setting
+    done = subprocess.run([sys.executable, "-c", _LOADER], cwd=ROOT, env=env, capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.split() == (["True", "()", "pydantic", "True"] if stood_in else ["none"])
