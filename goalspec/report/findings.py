@@ -7,7 +7,6 @@ Every format is a pure function of the result, the working directory and (for
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 from functools import lru_cache
@@ -112,6 +111,8 @@ def as_json(result: Result) -> str:
     }
     if s.held_back:  # only then: the contract's summary keys stay exactly these otherwise
         doc["summary"]["held_back"] = s.held_back
+    import json  # JSON and SARIF only: the text a person reads needs none
+
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -248,4 +249,6 @@ def sarif(result: Result, cwd: Path) -> str:
             "results": results,
         }],
     }
+    import json
+
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"

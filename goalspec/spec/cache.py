@@ -14,7 +14,6 @@ import hashlib
 import marshal
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +59,8 @@ class FileCache:
             return None
 
     def put(self, raw: bytes, entry: Any) -> None:
+        import tempfile  # writes are the first run's: a run served from the cache never imports it
+
         path = self._path(raw)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

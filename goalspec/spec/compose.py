@@ -18,6 +18,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.tag import Tag
 
 from goalspec.diagnostics import Diagnostic, Pos, make
+from goalspec.spec.positions import SEP, pack, unpack
 
 MAX_DEPTH = 64
 # No goalspec key (a field, a date, a rule code) comes near this; YAML's own simple keys stop at 1024.
@@ -38,18 +39,6 @@ _INT_RE = re.compile(r"[-+]?(?:[0-9][0-9_]*|0o[0-7_]+|0x[0-9a-fA-F_]+)")
 _FLOAT_RE = re.compile(r"[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
-SEP = "/"
-
-
-def pack(key: Pos, value: Pos) -> int:
-    """Two positions in one int: a tree of 100k goals keeps millions of them."""
-    return (((key.line << 16) | key.column) << 40) | (value.line << 16) | value.column
-
-
-def unpack(n: int) -> tuple[Pos, Pos]:
-    hi, lo = n >> 40, n & ((1 << 40) - 1)
-    return Pos(hi >> 16, hi & 0xFFFF), Pos(lo >> 16, lo & 0xFFFF)
-
 
 class Reject(Exception):
     def __init__(self, pos: Pos, message: str, hint: str):

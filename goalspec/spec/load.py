@@ -14,7 +14,6 @@ forked workers.
 from __future__ import annotations
 
 import marshal
-import multiprocessing
 import os
 import re
 import stat
@@ -22,16 +21,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
 from goalspec.spec.cache import FileCache, MemoryCache
-# SEP: the key-path separator other stages import from here.
-from goalspec.spec.yamlerrors import explain_yaml_error, salvage
-from goalspec.spec.stream import documents
 from goalspec.spec.cores import spare_cores
-from goalspec.spec.positions import Positions
-from goalspec.spec.compose import (PATH_BUDGET_RATIO, PATH_BUDGET_SLACK, SEP, Converter, Reject,  # noqa: F401
-                                   compose_all, unpack)
+from goalspec.spec.positions import SEP, Positions, unpack  # SEP: the key-path separator other stages import from here
 from goalspec.diagnostics import START, Diagnostic, Pos, make
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -117,7 +109,7 @@ def load_tree(root: Path, cache: FileCache | None = None, jobs: int | None = Non
     if jobs is None:
         big = len(todo) > 1 and _total_size([paths[i] for i in todo]) >= PARALLEL_BYTES
         jobs = spare_cores() if big else 1
-    if jobs > 1 and len(todo) > 1 and "fork" in multiprocessing.get_all_start_methods():
+    if jobs > 1 and len(todo) > 1 and _can_fork():
         for i, (blob, raw) in zip(todo, _parse_in_workers([paths[i] for i in todo], [rels[i] for i in todo], cache, jobs)):
             entry = marshal.loads(blob)
             loaded[i] = _from_cache(entry, rels[i])
@@ -184,7 +176,17 @@ class _Recording:
             self.behind.put(raw, entry)
 
 
+def _can_fork() -> bool:
+    import multiprocessing  # only a large tree to parse needs it: not imported by a small or cached one
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
 def _parse_in_workers(paths: list[Path], rels: list[str], cache: FileCache | None, jobs: int) -> list[tuple[bytes, bytes | None]]:
+    import multiprocessing
+
+    from goalspec.spec import stream, yamlerrors  # noqa: F401  (the parser: imported once, before the fork, not by each worker)
+
     global _pending
     _pending = (paths, rels, cache)
     try:
@@ -272,6 +274,14 @@ def _from_cache(entry: Any, rel: str) -> tuple[SourceFile, list[RawDocument], li
 
 
 def load_text(text: str, rel: str) -> tuple[SourceFile, list[RawDocument], list[Diagnostic]]:
+    # The parser and ruamel.yaml are imported by the first file parsed: a tree read whole
+    # from the load cache (a check run again) imports neither.
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    from goalspec.spec.compose import PATH_BUDGET_RATIO, PATH_BUDGET_SLACK, Converter, Reject, compose_all
+    from goalspec.spec.stream import documents
+    from goalspec.spec.yamlerrors import explain_yaml_error, salvage
+
     source = SourceFile(rel, _ignores(text))
     budget = PATH_BUDGET_RATIO * len(text) + PATH_BUDGET_SLACK
     plain = documents(text, budget)  # the common file, in one pass; None: the full way below

@@ -5,8 +5,9 @@ These are the checked types. Raw documents (``load.RawDocument``) become these i
 the reference text for docs and editor schemas.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: Python evaluates the field types as each class is
+# made, where pydantic would otherwise eval some 130 annotation strings on every run (≈3 ms of each
+# command). The few names used before their class exists are quoted.
 from datetime import date as Date
 from typing import Annotated, Any, Literal, Union
 
@@ -29,6 +30,17 @@ def _pays_on(value: Any) -> Any:
     if not isinstance(value, list):
         return value
     return [{"goal": item} if isinstance(item, str) else item for item in value]
+
+
+# Empty defaults made by Python functions, not by `list` and `dict` themselves: pydantic reads a
+# default factory's signature, and a builtin's is parsed from text with tokenize, whose pattern
+# costs several milliseconds of every command to compile.
+def _list() -> list:
+    return []
+
+
+def _dict() -> dict:
+    return {}
 
 
 def _same(value: Any) -> Any:
@@ -112,11 +124,11 @@ class DigestChannel(Model):
     type: Literal["slack", "webhook", "email"] = Field(
         description="`slack` (Block Kit to an incoming webhook), `webhook` (the digest's JSON) or `email`.")
     url: EnvRef | None = Field(None, description="The webhook's URL (a secret): only `${VAR}`, read from the environment.")
-    to: list[str] = Field(default_factory=list, description="E-mail addresses the digest goes to (`email`).")
+    to: list[str] = Field(default_factory=_list, description="E-mail addresses the digest goes to (`email`).")
     team: Id | None = Field(None, description="Audience: only this team's goals and what its people owe.")
 
     @model_validator(mode="after")
-    def _needs(self) -> DigestChannel:
+    def _needs(self) -> "DigestChannel":
         if self.type in ("slack", "webhook") and self.url is None:
             raise ValueError(f"a {self.type} channel needs `url: ${{VAR}}`")
         if self.type == "email" and not self.to:
@@ -127,10 +139,10 @@ class DigestChannel(Model):
 class DigestSettings(Model):
     since: str = Field("7d", description="What `goalspec digest --send` compares with: `7d`, `2w` or a day.")
     smtp: SmtpServer | None = Field(None, description="The mail server e-mail channels send through.")
-    channels: list[DigestChannel] = Field(default_factory=list, description="Where `goalspec digest --send` sends.")
+    channels: list[DigestChannel] = Field(default_factory=_list, description="Where `goalspec digest --send` sends.")
 
     @model_validator(mode="after")
-    def _smtp(self) -> DigestSettings:
+    def _smtp(self) -> "DigestSettings":
         if any(c.type == "email" for c in self.channels) and self.smtp is None:
             raise ValueError("an email channel needs `smtp` beside `channels`")
         return self
@@ -142,7 +154,7 @@ class Organization(Document):
     fiscal_year_start: int = Field(1, ge=1, le=12, description="Month (1-12) the fiscal year starts in.")
     site: Site | None = Field(None, description="Settings of the generated site.")
     rules: dict[str, Severity] = Field(
-        default_factory=dict, description="Rule code → `error`, `warning` or `off`: overrides default severities.")
+        default_factory=_dict, description="Rule code → `error`, `warning` or `off`: overrides default severities.")
     digest: DigestSettings | None = Field(None, description="Where `goalspec digest --send` sends the weekly digest.")
 
 
@@ -158,7 +170,7 @@ class Team(Document):
     id: Id = Field(description="Team id; shares one namespace with person ids.")
     name: str = Field(description="The team's name.")
     lead: Id = Field(description="Person id of the team lead.")
-    members: list[Person] = Field(default_factory=list, description="The people in the team.")
+    members: list[Person] = Field(default_factory=_list, description="The people in the team.")
     description: str | None = Field(None, description="What the team does (Markdown).")
 
 
@@ -284,11 +296,11 @@ class Goal(Document):
     weight: float = Field(1.0, gt=0, description="Share of the parent this goal carries.")
     contributes: bool = Field(False, description="What this goal's KPI counts is a part of what the parent's KPI "
                               "counts (same unit): the parts' targets must add up to the parent's (GS207).")
-    tags: list[str] = Field(default_factory=list, description="Free labels.")
+    tags: list[str] = Field(default_factory=_list, description="Free labels.")
     description: str | None = Field(None, description="Why the goal matters and how it will be reached (Markdown).")
     plan: Annotated[dict[PeriodText, float], _numbers_by(PERIOD_SCHEMA)] | None = Field(
         None, description="Intermediate values by period or day (`2026-10: 250`): the pace line GS503 judges against.")
-    revisions: list[Revision] = Field(default_factory=list, description="Why a target or deadline was changed.")
+    revisions: list[Revision] = Field(default_factory=_list, description="Why a target or deadline was changed.")
     outcome: Outcome | None = Field(None, description="How the goal ended, with what was learned (`goalspec close`).")
 
     @property
@@ -303,9 +315,9 @@ class Goal(Document):
 class Criterion(Model):
     """A node of a criteria tree: exactly one of `all`, `any`, `not`, or a leaf {field, op, value}."""
 
-    all: list[Criterion] | None = Field(None, description="Every criterion in the list holds.")
-    any: list[Criterion] | None = Field(None, description="At least one criterion in the list holds.")
-    not_: Criterion | None = Field(None, alias="not", description="The criterion does not hold.")
+    all: list["Criterion"] | None = Field(None, description="Every criterion in the list holds.")
+    any: list["Criterion"] | None = Field(None, description="At least one criterion in the list holds.")
+    not_: "Criterion | None" = Field(None, alias="not", description="The criterion does not hold.")
     field: str | None = Field(None, description="A field of the lead record.")
     op: Op | None = Field(None, description="Comparison operator.")
     value: Any = Field(None, description="Value compared against (a list for `in` / `not_in`).")
@@ -313,7 +325,7 @@ class Criterion(Model):
         None, description="On a leaf: compare text case-sensitively (default: the definition's `case_sensitive`).")
 
     @model_validator(mode="after")
-    def _one_shape(self) -> Criterion:
+    def _one_shape(self) -> "Criterion":
         shapes = [s for s in ("all", "any", "not_") if getattr(self, s) is not None]
         leaf = (self.field is not None or self.op is not None or "value" in self.model_fields_set
                 or self.case_sensitive is not None)
@@ -334,13 +346,13 @@ class LeadDefinition(Document):
     name: str = Field(description="Name of the definition, e.g. `Sales-qualified MSP lead`.")
     stage: str = Field(description="Funnel stage: `MQL`, `SAL`, `SQL`, `opportunity` or another word.")
     description: str | None = Field(None, description="The definition in one sentence both teams agree with.")
-    agreed_by: list[Id] = Field(default_factory=list, description="Team ids that signed the definition.")
+    agreed_by: list[Id] = Field(default_factory=_list, description="Team ids that signed the definition.")
     handed_to: Id | None = Field(None, description="Team that works the leads.")
     follow_up_within: Duration | None = Field(None, description="Agreed follow-up time, e.g. `2d`, `48h`.")
     case_sensitive: bool = Field(True, description="Compare text case-sensitively; a leaf may say otherwise.")
     criteria: Criterion = Field(description="What a record must meet to qualify.")
     revisions: list[Revision] = Field(
-        default_factory=list, description="Why the criteria were changed while goals counted these leads.")
+        default_factory=_list, description="Why the criteria were changed while goals counted these leads.")
 
 
 class PaysOn(Model):
@@ -385,7 +397,7 @@ class CheckIn(Document):
     confidence: float | None = Field(None, ge=0, le=1, description="Reporter's confidence in the goal (0-1).")
 
     @model_validator(mode="after")
-    def _single_or_batch(self) -> CheckIn:
+    def _single_or_batch(self) -> "CheckIn":
         single = self.date is not None or self.value is not None
         if single and self.values is not None:
             raise ValueError("a check-in has either `date` and `value`, or `values`, not both")

@@ -1,10 +1,13 @@
 """A document's positions, kept small: a tree of 100k goals keeps a few million of them.
 
 The loader finds, for each key path of a document (``target/value``; the empty path is the
-document), the packed position of its key and of its value (compose.pack). Kept as a dict of
+document), the packed position of its key and of its value (pack, below). Kept as a dict of
 ints, that was about a kilobyte a document, the largest part of a loaded tree. Here the paths
 are a *shape* shared by every document written the same way (a hundred goals with the same
 fields have one), and the positions one array of two 40-bit numbers per path.
+
+Apart from the parser (compose.py), which imports ruamel.yaml: a tree read whole from the load
+cache parses nothing, and imports no YAML library.
 """
 
 from __future__ import annotations
@@ -13,7 +16,20 @@ import weakref
 from array import array
 from collections.abc import Iterator, Mapping
 
+from goalspec.diagnostics import Pos
+
+SEP = "/"
 _LOW = (1 << 40) - 1
+
+
+def pack(key: Pos, value: Pos) -> int:
+    """Two positions in one int: a tree of 100k goals keeps millions of them."""
+    return (((key.line << 16) | key.column) << 40) | (value.line << 16) | value.column
+
+
+def unpack(n: int) -> tuple[Pos, Pos]:
+    hi, lo = n >> 40, n & _LOW
+    return Pos(hi >> 16, hi & 0xFFFF), Pos(lo >> 16, lo & 0xFFFF)
 
 
 class _Shape:
