@@ -19,7 +19,7 @@ import re
 import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from goalspec.spec.cache import FileCache, MemoryCache
 from goalspec.spec.cores import spare_cores
@@ -96,7 +96,7 @@ def load_tree(root: Path, cache: FileCache | None = None, jobs: int | None = Non
     """Every spec file of the tree, in sorted path order, whatever the number of workers.
 
     Files the cache knows are taken from it. When what is left to parse is large,
-    forked workers parse it, one per idle core (spec/cores.py), each taking every ``jobs``-th file, and
+    forked workers parse it, one per idle core (spec/cores.py), taking chunks of files in turn, and
     hand each file back in the cache's marshal form, which costs a fraction of
     parsing it.
     """
@@ -182,7 +182,13 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _parse_in_workers(paths: list[Path], rels: list[str], cache: FileCache | None, jobs: int) -> list[tuple[bytes, bytes | None]]:
+CHUNK = 32  # files per task: results come back, in order, as chunks are done
+
+
+def _parse_in_workers(paths: list[Path], rels: list[str], cache: FileCache | None, jobs: int) -> Iterator[tuple[bytes, bytes | None]]:
+    """Each file's cache entry (marshalled) and content, in order, as the workers finish them: the
+    parent turns each into documents while the rest are parsed, and no one holds every file's
+    entry at once (at 100k goals, 80 MB of them)."""
     import multiprocessing
 
     from goalspec.spec import stream, yamlerrors  # noqa: F401  (the parser: imported once, before the fork, not by each worker)
@@ -191,13 +197,10 @@ def _parse_in_workers(paths: list[Path], rels: list[str], cache: FileCache | Non
     _pending = (paths, rels, cache)
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            parts = pool.map(_load_every, [(start, jobs) for start in range(jobs)])
+            for part in pool.imap(_load_chunk, range(0, len(paths), CHUNK)):
+                yield from part
     finally:
         _pending = None
-    packed: list = [None] * len(paths)
-    for start, part in enumerate(parts):
-        packed[start::jobs] = part
-    return packed
 
 
 def _total_size(paths: list[Path]) -> int:
@@ -210,11 +213,10 @@ def _total_size(paths: list[Path]) -> int:
     return total
 
 
-def _load_every(task: tuple[int, int]) -> list[tuple[bytes, bytes | None]]:
-    start, step = task
+def _load_chunk(start: int) -> list[tuple[bytes, bytes | None]]:
     paths, rels, cache = _pending
     out = []
-    for path, rel in zip(paths[start::step], rels[start::step]):
+    for path, rel in zip(paths[start:start + CHUNK], rels[start:start + CHUNK]):
         recording = _Recording(cache.behind) if isinstance(cache, MemoryCache) else None
         loaded = load_file(path, rel, recording or cache)
         out.append((marshal.dumps(_to_cache(*loaded)), recording.raw if recording else None))
