@@ -27,7 +27,8 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from goalspec.data.leads import LATE_SHOWN, Classifier, Summary
-from goalspec.data.sqlcriteria import Column, NotCompilable, Storage, _NonAscii, _sure, only_if, to_sql
+from goalspec.data.sqlcriteria import (Column, NotCompilable, Storage, _NonAscii, _sure, first_ten, head, only_if,
+                                       to_sql)
 from goalspec.data.sqllets import Lets
 from goalspec.data.sources import SourceProblem, parse_day
 
@@ -265,9 +266,9 @@ def _day_key(c: Column) -> ColumnElement:
     """The text (or date) Python's parse_day reads a record's day from; NULL for an undated record."""
     if c.storage in ("text", "dynamic"):
         # A cell that starts with ten characters of a day is read as it stands; others are trimmed first.
+        first = first_ten(c)
         return c.let("day key", lambda: sa.case((sa.or_(c.raw.is_(None), c.text == ""), sa.null()),
-                                                (sa.func.substr(c.text, 1, 10).regexp_match(_DAY_START),
-                                                 sa.func.substr(c.text, 1, 10)),
+                                                (first.regexp_match(_DAY_START), first),
                                                 else_=sa.func.substr(c.trim_inline(), 1, 10)))
     if c.storage == "day":
         return c.raw
@@ -306,7 +307,8 @@ def _moment(c: Column) -> _Moment:
     s = c.let("moment text", lambda: sa.case((as_is, c.text), else_=c.trim_inline()))
     none = c.let("no moment", lambda: _sure(sa.or_(c.raw.is_(None), s == "")))
     shaped = c.let("moment shaped", lambda: sa.case((as_is, sa.true()), else_=_sure(s.regexp_match(_MOMENT))))
-    width = c.let("moment length", lambda: sa.func.length(s))
+    # DuckDB: the bytes, which it knows without reading them; the width is read only for a shaped time (ASCII)
+    width = c.let("moment length", lambda: sa.func.strlen(s) if c.dialect == "duckdb" else sa.func.length(s))
 
     if c.dialect == "duckdb":
         return _duck_moment(c, s, none, shaped, width)
@@ -383,7 +385,7 @@ class _Stamp(FunctionElement):
 
 @compiles(_Stamp)
 def _stamp(element, compiler, **kw):
-    return f"TRY_CAST(substr({compiler.process(list(element.clauses)[0], **kw)}, 1, 19) AS TIMESTAMP)"
+    return f"TRY_CAST({compiler.process(head(list(element.clauses)[0], 19), **kw)} AS TIMESTAMP)"
 
 
 class _TypedEpoch(FunctionElement):
