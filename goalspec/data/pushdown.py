@@ -27,8 +27,8 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from goalspec.data.leads import LATE_SHOWN, Classifier, Summary
-from goalspec.data.sqlcriteria import (Column, NotCompilable, Storage, _NonAscii, _sure, first_ten, head, only_if,
-                                       to_sql)
+from goalspec.data.sqlcriteria import Column, NotCompilable, Storage, _NonAscii, _sure, first_ten, only_if, to_sql
+from goalspec.data.sqlduck import _FastStamp, head
 from goalspec.data.sqllets import Lets
 from goalspec.data.sources import SourceProblem, parse_day
 
@@ -381,34 +381,6 @@ def _duck_moment(c: Column, s: ColumnElement, none: ColumnElement, shaped: Colum
     unreadable = c.let("moment unreadable", lambda: sa.and_(sa.not_(none), sa.not_(ok)))
     unsure = c.let("moment?", lambda: only_if(unreadable, sa.or_(_NonAscii(c.text), s.regexp_match(r"^[0-9]{4}"))))
     return _Moment(none, unreadable, c.let("epoch", epoch), unsure)
-
-
-class _FastStamp(FunctionElement):
-    """DuckDB: ``YYYY-MM-DDTHH:MM:SS`` text as a TIMESTAMP, else NULL; as exact as the regular expression
-    and the cast, at half the cost.
-
-    DuckDB's strptime reads each number of the format as one to its width of ASCII digits (no sign,
-    no space), each literal character exactly, hours below 24, minutes and seconds below 60 and
-    real calendar days, and skips whitespace before and after the text. Nineteen bytes that start
-    and end with no whitespace leave nothing to skip, so the fourteen digits fill every number to
-    its width: the text is the shape ``_MOMENT`` names, its time valid, and read as the cast reads
-    it (a year 0 is left to the caller). A fuzz of 178,000 near-miss texts found no difference."""
-    type = sa.DateTime()
-    inherit_cache = True
-
-
-@compiles(_FastStamp)
-def _fast_stamp(element, compiler, **kw):
-    raise sa.exc.CompileError("a DuckDB reading")
-
-
-@compiles(_FastStamp, "duckdb")
-def _fast_stamp_duckdb(element, compiler, **kw):
-    x = compiler.process(list(element.clauses)[0], **kw)
-    fmt = compiler.process(sa.literal("%Y-%m-%dT%H:%M:%S", sa.String()), **kw)
-    # first byte a digit (text order), last byte above the space (whitespace is all below it)
-    return (f"CASE WHEN strlen({x}) = 19 AND {x} >= '0' AND {x} < ':' AND right({x}, 1) > ' ' "
-            f"THEN TRY_STRPTIME({x}, {fmt}) END")
 
 
 class _Stamp(FunctionElement):

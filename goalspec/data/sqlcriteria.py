@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
+from goalspec.data.sqlduck import _AllDigits, _CanonicalDay, head
 from goalspec.data.unsupported import NotCompilable
 from goalspec.spec.criteria import COMPARE, typed, value_type
 from goalspec.spec.models import Criterion
@@ -190,66 +191,6 @@ class _IsDate(FunctionElement):
 @compiles(_IsDate)
 def _is_date(element, compiler, **kw):
     return f"(TRY_CAST({compiler.process(list(element.clauses)[0], **kw)} AS DATE) IS NOT NULL)"
-
-
-class _AllDigits(FunctionElement):
-    """DuckDB: one to fifteen ASCII digits and nothing else, which every reading takes for the same
-    whole number (a GLOB and the stored length: several times cheaper than the regular expression)."""
-    type = sa.Boolean()
-    inherit_cache = True
-
-
-@compiles(_AllDigits)
-def _all_digits(element, compiler, **kw):
-    raise sa.exc.CompileError("a DuckDB reading")
-
-
-@compiles(_AllDigits, "duckdb")
-def _all_digits_duckdb(element, compiler, **kw):
-    x = compiler.process(list(element.clauses)[0], **kw)
-    return f"(strlen({x}) BETWEEN 1 AND 15 AND NOT {x} GLOB '*[!0-9]*')"
-
-
-class _CanonicalDay(FunctionElement):
-    """DuckDB: the text is exactly how DuckDB writes the day it reads from it, so ``YYYY-MM-DD`` naming
-    a real calendar day of years 1 to 9999 (year 0 is written ``0001-01-01 (BC)``); one cast and one
-    comparison instead of a regular expression and a cast."""
-    type = sa.Boolean()
-    inherit_cache = True
-
-
-@compiles(_CanonicalDay)
-def _canonical_day(element, compiler, **kw):
-    raise sa.exc.CompileError("a DuckDB reading")
-
-
-@compiles(_CanonicalDay, "duckdb")
-def _canonical_day_duckdb(element, compiler, **kw):
-    x = compiler.process(list(element.clauses)[0], **kw)
-    return f"(CAST(TRY_CAST({x} AS DATE) AS VARCHAR) = {x})"
-
-
-class _Head(FunctionElement):
-    """The first ``n`` characters of ``x``; in DuckDB a cell already that short is not copied
-    (``strlen`` counts bytes, never fewer than the characters)."""
-    type = sa.String()
-    inherit_cache = True
-
-
-@compiles(_Head)
-def _head(element, compiler, **kw):
-    x, n = (compiler.process(c, **kw) for c in element.clauses)
-    return f"substr({x}, 1, {n})"
-
-
-@compiles(_Head, "duckdb")
-def _head_duckdb(element, compiler, **kw):
-    x, n = (compiler.process(c, **kw) for c in element.clauses)
-    return f"CASE WHEN strlen({x}) <= {n} THEN {x} ELSE substr({x}, 1, {n}) END"
-
-
-def head(x: ColumnElement, n: int) -> ColumnElement:
-    return _Head(x, sa.literal_column(str(int(n))))
 
 
 def first_ten(c: Column) -> ColumnElement:

@@ -319,9 +319,9 @@ def test_cells_on_the_fast_readings_edges_agree_with_python_in_postgresql(server
 
 def test_duckdb_reads_plain_cells_without_regular_expressions_first():
     """The shortcuts are in the SQL DuckDB runs (the equivalence above shows they change no answer)."""
-    from goalspec.data.pushdown import DuckDialect, sql_text
     import sqlalchemy as sa
 
+    from goalspec.data.pushdown import DuckDialect, sql_text
     from goalspec.data.sqllets import Lets
 
     lets = Lets(sa.table("t", sa.column("b")), "duckdb")
