@@ -24,6 +24,8 @@ from typing import Any, Callable, Iterator, Sequence
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql.base import PGDialect
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import AsBoolean, BooleanClauseList
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from goalspec.data.leads import LATE_SHOWN, Classifier, Summary
@@ -103,6 +105,7 @@ class Plan:
             unsure += [m.unsure for m in (handed, followed) if m is not None and m.unsure is not None]
             for k, within in classifier._agreements:
                 self.states[k] = _state(self.tests[k], handed, followed, within.total_seconds(), as_of)
+        unsure = list({_named(u): u for u in _terms_of_or(unsure)}.values())  # two definitions, one column: once
         self.unsure = lets.let("unsure", lambda: _sure(sa.or_(*unsure))) if unsure else None
         self.records = lets.relation()
         if check:  # a dialect without one of the functions used (regular expressions, say) says so here
@@ -184,6 +187,21 @@ class Plan:
         unsure = sa.case((self.unsure, 1), else_=0) if self.unsure is not None else sa.literal(0)
         return sa.select(*self.raw, *[self._flag(k) for k in range(len(self.tests))],
                          unsure.label("u")).select_from(self.records)
+
+
+def _terms_of_or(exprs: list[ColumnElement]) -> list[ColumnElement]:
+    out: list[ColumnElement] = []
+    for e in exprs:
+        if isinstance(e, BooleanClauseList) and e.operator is operators.or_:
+            out += _terms_of_or(list(e.clauses))
+        else:
+            out.append(e)
+    return out
+
+
+def _named(e: ColumnElement) -> int:
+    """What an unsure term reads: a named reading, however often it is wrapped as a boolean."""
+    return id(e.element) if isinstance(e, AsBoolean) and e.operator is operators.is_true else id(e)
 
 
 def _has_value(x: ColumnElement, storage: Storage) -> ColumnElement:
