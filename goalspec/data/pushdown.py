@@ -100,8 +100,19 @@ class Plan:
         self.states: dict[int, ColumnElement] = {}
         if classifier._agreements:
             as_of = _epoch_of(classifier.as_of)
-            handed = _moment(columns[classifier._handed])
-            followed = _moment(columns[classifier._followed]) if classifier._followed is not None else None
+            handed, followed = columns[classifier._handed], None
+            if classifier._followed is not None:
+                followed = columns[classifier._followed]
+            if lets.dialect == "duckdb":
+                # Python reads the times of qualified records only (a follow-up is theirs): the others' are
+                # read as missing, which changes no outcome and spares them the dearest readings. (The layers
+                # this adds would overflow SQLite's parser; DuckDB is where the time goes.)
+                tests = [self.tests[k] for k, _ in classifier._agreements]
+                qualified = lets.let("follow-up due", lambda: _sure(sa.or_(*tests)))
+                handed = _only_when(handed, qualified)
+                followed = _only_when(followed, qualified) if followed is not None else None
+            handed = _moment(handed)
+            followed = _moment(followed) if followed is not None else None
             unsure += [m.unsure for m in (handed, followed) if m is not None and m.unsure is not None]
             for k, within in classifier._agreements:
                 self.states[k] = _state(self.tests[k], handed, followed, within.total_seconds(), as_of)
@@ -187,6 +198,11 @@ class Plan:
         unsure = sa.case((self.unsure, 1), else_=0) if self.unsure is not None else sa.literal(0)
         return sa.select(*self.raw, *[self._flag(k) for k in range(len(self.tests))],
                          unsure.label("u")).select_from(self.records)
+
+
+def _only_when(c: Column, when: ColumnElement) -> Column:
+    """The column's cells where ``when`` holds, NULL elsewhere (named apart from its other readings)."""
+    return dataclasses.replace(c, expr=sa.case((when, c.raw), else_=sa.null()), key=("only when", c.key))
 
 
 def _terms_of_or(exprs: list[ColumnElement]) -> list[ColumnElement]:
