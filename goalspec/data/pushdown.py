@@ -24,10 +24,13 @@ from typing import Any, Callable, Iterator, Sequence
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql.base import PGDialect
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import AsBoolean, BooleanClauseList
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from goalspec.data.leads import LATE_SHOWN, Classifier, Summary
-from goalspec.data.sqlcriteria import Column, NotCompilable, Storage, _NonAscii, _sure, only_if, to_sql
+from goalspec.data.sqlcriteria import Column, NotCompilable, Storage, _NonAscii, _sure, first_ten, only_if, to_sql
+from goalspec.data.sqlduck import _FastStamp, head
 from goalspec.data.sqllets import Lets
 from goalspec.data.sources import SourceProblem, parse_day
 
@@ -97,11 +100,23 @@ class Plan:
         self.states: dict[int, ColumnElement] = {}
         if classifier._agreements:
             as_of = _epoch_of(classifier.as_of)
-            handed = _moment(columns[classifier._handed])
-            followed = _moment(columns[classifier._followed]) if classifier._followed is not None else None
+            handed, followed = columns[classifier._handed], None
+            if classifier._followed is not None:
+                followed = columns[classifier._followed]
+            if lets.dialect == "duckdb":
+                # Python reads the times of qualified records only (a follow-up is theirs): the others' are
+                # read as missing, which changes no outcome and spares them the dearest readings. (The layers
+                # this adds would overflow SQLite's parser; DuckDB is where the time goes.)
+                tests = [self.tests[k] for k, _ in classifier._agreements]
+                qualified = lets.let("follow-up due", lambda: _sure(sa.or_(*tests)))
+                handed = _only_when(handed, qualified)
+                followed = _only_when(followed, qualified) if followed is not None else None
+            handed = _moment(handed)
+            followed = _moment(followed) if followed is not None else None
             unsure += [m.unsure for m in (handed, followed) if m is not None and m.unsure is not None]
             for k, within in classifier._agreements:
                 self.states[k] = _state(self.tests[k], handed, followed, within.total_seconds(), as_of)
+        unsure = list({_named(u): u for u in _terms_of_or(unsure)}.values())  # two definitions, one column: once
         self.unsure = lets.let("unsure", lambda: _sure(sa.or_(*unsure))) if unsure else None
         self.records = lets.relation()
         if check:  # a dialect without one of the functions used (regular expressions, say) says so here
@@ -185,6 +200,26 @@ class Plan:
                          unsure.label("u")).select_from(self.records)
 
 
+def _only_when(c: Column, when: ColumnElement) -> Column:
+    """The column's cells where ``when`` holds, NULL elsewhere (named apart from its other readings)."""
+    return dataclasses.replace(c, expr=sa.case((when, c.raw), else_=sa.null()), key=("only when", c.key))
+
+
+def _terms_of_or(exprs: list[ColumnElement]) -> list[ColumnElement]:
+    out: list[ColumnElement] = []
+    for e in exprs:
+        if isinstance(e, BooleanClauseList) and e.operator is operators.or_:
+            out += _terms_of_or(list(e.clauses))
+        else:
+            out.append(e)
+    return out
+
+
+def _named(e: ColumnElement) -> int:
+    """What an unsure term reads: a named reading, however often it is wrapped as a boolean."""
+    return id(e.element) if isinstance(e, AsBoolean) and e.operator is operators.is_true else id(e)
+
+
 def _has_value(x: ColumnElement, storage: Storage) -> ColumnElement:
     if storage in ("text", "dynamic"):
         return sa.and_(x.is_not(None), sa.cast(x, sa.String()) != "")
@@ -265,9 +300,9 @@ def _day_key(c: Column) -> ColumnElement:
     """The text (or date) Python's parse_day reads a record's day from; NULL for an undated record."""
     if c.storage in ("text", "dynamic"):
         # A cell that starts with ten characters of a day is read as it stands; others are trimmed first.
+        first = first_ten(c)
         return c.let("day key", lambda: sa.case((sa.or_(c.raw.is_(None), c.text == ""), sa.null()),
-                                                (sa.func.substr(c.text, 1, 10).regexp_match(_DAY_START),
-                                                 sa.func.substr(c.text, 1, 10)),
+                                                (first.regexp_match(_DAY_START), first),
                                                 else_=sa.func.substr(c.trim_inline(), 1, 10)))
     if c.storage == "day":
         return c.raw
@@ -301,15 +336,21 @@ def _moment(c: Column) -> _Moment:
         return _Moment(c.raw.is_(None), sa.false(), c.let("epoch", lambda: _TypedEpoch(c.raw)), None)
     if c.storage not in ("text", "dynamic"):
         return _Moment(c.raw.is_(None), sa.false(), sa.null(), c.raw.is_not(None))
+    fast = None
+    if c.dialect == "duckdb":  # most times are YYYY-MM-DDTHH:MM:SS: read by strptime, not matched first
+        fast_stamp = c.let("moment fast stamp", lambda: _FastStamp(c.text))
+        fast = c.let("moment fast", lambda: _sure(fast_stamp >= datetime(1, 1, 1)))
     # Most times are written without whitespace around them: only the others are trimmed.
-    as_is = c.let("moment as is", lambda: _sure(c.text.regexp_match(_MOMENT)))
+    as_is = c.let("moment as is", lambda: _sure(c.text.regexp_match(_MOMENT)) if fast is None
+                  else sa.case((fast, sa.true()), else_=_sure(c.text.regexp_match(_MOMENT))))
     s = c.let("moment text", lambda: sa.case((as_is, c.text), else_=c.trim_inline()))
     none = c.let("no moment", lambda: _sure(sa.or_(c.raw.is_(None), s == "")))
     shaped = c.let("moment shaped", lambda: sa.case((as_is, sa.true()), else_=_sure(s.regexp_match(_MOMENT))))
-    width = c.let("moment length", lambda: sa.func.length(s))
+    # DuckDB: the bytes, which it knows without reading them; the width is read only for a shaped time (ASCII)
+    width = c.let("moment length", lambda: sa.func.strlen(s) if c.dialect == "duckdb" else sa.func.length(s))
 
-    if c.dialect == "duckdb":
-        return _duck_moment(c, s, none, shaped, width)
+    if fast is not None:
+        return _duck_moment(c, s, none, shaped, width, fast, fast_stamp)
 
     def part(a: int, n: int, when=None) -> ColumnElement:
         # CASE: the casts only meet text of the right shape (and, for a time, of the right length).
@@ -352,15 +393,16 @@ def _moment(c: Column) -> _Moment:
 
 
 def _duck_moment(c: Column, s: ColumnElement, none: ColumnElement, shaped: ColumnElement,
-                 width: ColumnElement) -> _Moment:
-    """The same reading through DuckDB's TIMESTAMP cast, the ranges Python insists on checked first."""
-    stamp = c.let("moment stamp", lambda: sa.case((shaped, _Stamp(s)), else_=sa.null()))
+                 width: ColumnElement, fast: ColumnElement, fast_stamp: ColumnElement) -> _Moment:
+    """The same reading through DuckDB's TIMESTAMP cast, the ranges Python insists on checked first
+    (a time ``_FastStamp`` read is valid as it stands, and read the same)."""
+    stamp = c.let("moment stamp", lambda: sa.case((fast, fast_stamp), (shaped, _Stamp(s)), else_=sa.null()))
 
     def valid():
         two = lambda a: sa.func.substr(s, a, 2)  # noqa: E731  (digits, by the shape: text order is number order)
         # The cast refuses a 60th minute or second and a day the calendar lacks, but reads hour 24 as the
         # next day's midnight and knows a year 0; Python reads none of these.
-        return sa.case((stamp.is_(None), sa.false()), (stamp < datetime(1, 1, 1), sa.false()),
+        return sa.case((fast, sa.true()), (stamp.is_(None), sa.false()), (stamp < datetime(1, 1, 1), sa.false()),
                        (width < 19, sa.true()), (two(12) > "23", sa.false()),
                        (width != 25, sa.true()), else_=_sure(sa.and_(two(21) <= "23", two(24) <= "59")))
     ok = c.let("moment valid", valid)
@@ -383,7 +425,7 @@ class _Stamp(FunctionElement):
 
 @compiles(_Stamp)
 def _stamp(element, compiler, **kw):
-    return f"TRY_CAST(substr({compiler.process(list(element.clauses)[0], **kw)}, 1, 19) AS TIMESTAMP)"
+    return f"TRY_CAST({compiler.process(head(list(element.clauses)[0], 19), **kw)} AS TIMESTAMP)"
 
 
 class _TypedEpoch(FunctionElement):

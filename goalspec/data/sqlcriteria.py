@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
+from goalspec.data.sqlduck import _AllDigits, _CanonicalDay, head
 from goalspec.data.unsupported import NotCompilable
 from goalspec.spec.criteria import COMPARE, typed, value_type
 from goalspec.spec.models import Criterion
@@ -190,6 +191,11 @@ class _IsDate(FunctionElement):
 @compiles(_IsDate)
 def _is_date(element, compiler, **kw):
     return f"(TRY_CAST({compiler.process(list(element.clauses)[0], **kw)} AS DATE) IS NOT NULL)"
+
+
+def first_ten(c: Column) -> ColumnElement:
+    """The first ten characters of the cell's text, where a day is read (a criterion's and the summary's)."""
+    return c.let("first ten", lambda: head(c.text, 10))
 
 
 class _TypeOf(FunctionElement):
@@ -360,7 +366,10 @@ def _number_in_text(c: Column) -> tuple[ColumnElement, ColumnElement]:
         return _sure(sa.and_(t.regexp_match(_PLAIN_NUMBER), sa.func.length(t) <= 16))
     # Most cells are plain numbers as they stand (no separators, no whitespace): they are cast as
     # they are; only the others are trimmed and lose their separators, inside the CASE.
-    plain_as_is = c.let("plain as is", lambda: is_plain(c.text))
+    if c.dialect == "duckdb":  # most cells are digits alone: only the others meet the regular expression
+        plain_as_is = c.let("plain as is", lambda: sa.case((_AllDigits(c.text), sa.true()), else_=is_plain(c.text)))
+    else:
+        plain_as_is = c.let("plain as is", lambda: is_plain(c.text))
     n = c.let("digits", lambda: sa.case((plain_as_is, c.text), else_=digits(c.text)))
     plain = c.let("plain", lambda: sa.case((plain_as_is, sa.true()), else_=is_plain(n)))
     got = c.let("text number", lambda: sa.case((plain, sa.cast(n, sa.Double())), else_=sa.null()))
@@ -393,9 +402,10 @@ def _day(c: Column) -> tuple[ColumnElement | None, ColumnElement | None]:
 
 def _day_in_text(c: Column) -> tuple[ColumnElement, ColumnElement]:
     t = c.text
-    d = c.let("first ten", lambda: sa.func.substr(t, 1, 10))
+    d = first_ten(c)
     if c.dialect == "duckdb":  # its cast reads exactly the calendar days YYYY-MM-DD names, year 0 aside
-        ok = c.let("day valid", lambda: sa.case((d.regexp_match(_DAY), _sure(sa.and_(d >= "0001", _IsDate(d)))),
+        ok = c.let("day valid", lambda: sa.case((_CanonicalDay(d), sa.true()),
+                                                (d.regexp_match(_DAY), _sure(sa.and_(d >= "0001", _IsDate(d)))),
                                                 else_=sa.false()))
         return _day_readings(c, t, d, ok)
     shaped = c.let("day shaped", lambda: _sure(d.regexp_match(_DAY)))

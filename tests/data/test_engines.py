@@ -160,7 +160,10 @@ def _source(tmp_path, engine: str, rows: list[dict]) -> engines.Source:
 def test_follow_up_times_at_their_edges_read_as_python_reads_them(tmp_path, engine):
     edges = ["2026-07-01T24:00:00", "2026-07-01T23:59:60", "2027-02-29T10:00:00", "2028-02-29T10:00:00",
              "0000-01-01", "2026-07-01T10:00:00+24:00", "2026-07-01T10:00:00Z", "2026-07-01 10:00:00-02:30",
-             "2026-07-02T09:59:59+23:59", "2026-07-03", " 2026-07-01T10:00:00 ", "2026-13-01T10:00:00", "soon", ""]
+             "2026-07-02T09:59:59+23:59", "2026-07-03", " 2026-07-01T10:00:00 ", "2026-13-01T10:00:00", "soon", "",
+             # nineteen characters DuckDB's strptime would read with a number short (its shortcut must refuse them)
+             "2026-07-01T10:00:0 ", "2026-07-01T10:00:0\t", " 026-07-01T10:00:00", "2026-07-01T1:00:00 ",
+             "0000-07-01T10:00:00", "2026-07-01T10:00:00"]
     rows = generated_leads(2 * len(edges) ** 2 // 4, seed=17)
     for i, r in enumerate(rows):
         r.update(company_type="MSP", seats="300", switch_by="2027-01-01", handed_over_at=edges[i % len(edges)],
@@ -171,6 +174,30 @@ def test_follow_up_times_at_their_edges_read_as_python_reads_them(tmp_path, engi
     assert database.engine != "Python" and database.note is None
     same(database, python)
     assert python.follow_ups[0].late and python.follow_ups[0].unreadable and python.follow_ups[0].in_time
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "sqlite"])
+def test_times_of_records_that_do_not_qualify_are_never_read(tmp_path, engine):
+    # Python reads a follow-up time only for a qualified record: odd times elsewhere change nothing and,
+    # in DuckDB, are not read at all (so nothing is left to Python for them).
+    odd = ["2026-07-01T10:00:00.5", "soon", "2026-07-01T24:00:00", "0000-01-01", " 2026-07-01T10:00:00 ", "١٢"]
+    rows = generated_leads(120, seed=31)
+    for i, r in enumerate(rows):
+        r["booked_on"] = "2026-08-01"  # one day: few groups
+        if i % 2:
+            r.update(company_type="reseller", handed_over_at=odd[i % len(odd)], first_follow_up_at=odd[-1 - i % len(odd)])
+        else:
+            r.update(company_type="MSP", seats="300", switch_by="2027-01-01", handed_over_at="2026-08-01T10:00:00",
+                     first_follow_up_at="2026-08-02T10:00:00" if i % 4 else "")
+    source = _source(tmp_path, engine, rows)
+    database = engines.summary(source, definitions(), python=False, **OPTIONS)
+    python = engines.summary(source, definitions(), python=True, **OPTIONS)
+    same(database, python)
+    (follow,) = database.follow_ups
+    assert follow.handed_over == 60 and follow.unreadable == 0
+    if engine == "duckdb":
+        groups = engines.summary(source, definitions(), python=False, **{**OPTIONS, "track_filled": False})
+        assert groups.fetched <= 45  # a few groups and 30 named late leads; the 60 odd records are not fetched
 
 
 @pytest.mark.parametrize("engine", ["duckdb", "sqlite"])
