@@ -111,7 +111,8 @@ def _build(folder: Path, tree: Path, rev: str, out: Path, today: date, allow_err
     site_pages = pages(result, built_date(), site_history(tree, rev, result.project) if history else None)
     site = site_pages[0].context["site"]
     site_pages.append(accountability_page(result, site))
-    site_pages = link_goal_pages(site_pages, review_links(result))
+    links = review_links(result)
+    site_pages = link_goal_pages(site_pages, links)
     # The weekly updates and the reviews are made by a worker while the others render the pages
     # (output.write's ``later``): their digests and tables take a while on a large tree.
     later = partial(_later_pages, result, tree, site, rev, cache, reuse.weeks if reuse is not None else None)
@@ -121,19 +122,26 @@ def _build(folder: Path, tree: Path, rev: str, out: Path, today: date, allow_err
     staging, lock = _staging(out)
     if reuse is not None and reuse.templates != (seen := _template_files(templates)):
         reuse.folder, reuse.templates = None, seen  # a template changed: every page is rendered anew
-    apart = later_apart and reuse is not None and reuse.folder is not None and bool(reuse.later)
+    # Apart only when every link stays good meanwhile: a goal page linking to a quarter's review
+    # the previous build did not make waits for the whole build.
+    apart = (later_apart and reuse is not None and reuse.folder is not None and bool(reuse.later)
+             and {link["url"] for link in links.values()} <= set(reuse.later))
     try:
         expected = len(site_pages) + WEEKS + 2  # the weeks, their index and the feed (and the reviews: a few)
         if apart:
             kept = {path: reuse.prints[path] for path in reuse.later if path in reuse.prints}
+            # Pages the save removed stay until the updates and reviews that may link to them are made anew.
+            gone = sorted(set(reuse.prints) - set(reuse.later) - {p.path for p in site_pages})
             before = reuse.folder  # write() leaves it unset: the new folder is not in place yet
             written = write(site_pages, env, staging, jobs, reuse=reuse)
-            linked = _link_from(before, staging, reuse.later)
+            written += _link_from(before, staging, reuse.later)
+            reuse.stale = tuple(path for path in gone if _link_from(before, staging, [path]))
             reuse.prints.update(kept)
-            written += linked
         else:
             written = write(site_pages, env, staging, jobs, progress=progress(expected) if progress else None,
                             reuse=reuse, later=later)
+            if reuse is not None:
+                reuse.stale = ()
         _copy_assets(templates, staging / "assets")
         _swap(staging, out)
         if reuse is not None:
@@ -157,37 +165,39 @@ def _link_from(folder: Path, staging: Path, paths) -> int:
             os.link(folder / path, target)
         except FileNotFoundError:
             continue
+        except OSError:  # no hard links here (another file system, a limit): a copy does as well
+            shutil.copyfile(folder / path, target)
         linked += 1
     return linked
 
 
 def _finish(later: Callable[[], list], env, out: Path, reuse: Reuse) -> int:
-    """Make the weekly updates and reviews and put each file in place atomically; files of weeks no
-    longer shown go. The other pages link to the weeks' index, which is written last."""
+    """Make the weekly updates and reviews and put each file in place atomically; then the files of
+    weeks no longer shown, and pages the save removed, go. The other pages link to the weeks'
+    index, which is written last."""
     with no_cyclic_gc():
         extra = later()
         staging, lock = _staging(out)
         try:
             previous = (out, {p: reuse.prints[p] for p in reuse.later if p in reuse.prints})
             prints, rendered = render_pages(extra, env, staging, previous, keep=True)  # fails: nothing replaced
-            order = sorted(prints, key=lambda item: (item[0] in _LAST, item[0]))
             try:
-                for path, _ in order:
+                for path, _ in sorted(prints, key=lambda item: (item[0] in _LAST, item[0])):
                     (out / path).parent.mkdir(parents=True, exist_ok=True)
                     os.replace(staging / path, out / path)
+                made = {path for path, _ in prints}
+                for path in sorted(set(reuse.later) - made) + list(reuse.stale):
+                    try:
+                        os.unlink(out / path)
+                    except FileNotFoundError:
+                        pass
+                    reuse.prints.pop(path, None)
             except BaseException:
                 for path in reuse.later:  # some files replaced: none is kept by its old fingerprint
                     reuse.prints.pop(path, None)
                 raise
-            gone = set(reuse.later) - {path for path, _ in prints}
-            for path in sorted(gone):
-                try:
-                    os.unlink(out / path)
-                except FileNotFoundError:
-                    pass
-                reuse.prints.pop(path, None)
             reuse.prints.update(prints)
-            reuse.later = tuple(path for path, _ in prints)
+            reuse.later, reuse.stale = tuple(path for path, _ in prints), ()
         finally:
             _remove(staging)
             os.close(lock)

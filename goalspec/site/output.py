@@ -68,6 +68,7 @@ class Reuse:
     templates: object = None              # what the template folders held (any change: render all)
     rendered: int = 0                     # pages the last build rendered rather than linked
     later: tuple[str, ...] = ()           # the paths of the pages ``write``'s ``later`` made
+    stale: tuple[str, ...] = ()           # pages a save removed, kept until the updates are made anew
     weeks: dict = field(default_factory=dict)  # past weeks' digests (report.weeks.weekly's memo)
 
 

@@ -220,3 +220,61 @@ def test_updates_that_fail_to_be_put_in_place_are_made_anew_next_time(tmp_path, 
     build(tree, tmp_path / "site", TODAY, reuse=reuse, jobs=1, later_apart=True).finish()
     build(tree, tmp_path / "fresh", TODAY)
     assert _files(tmp_path / "site") == _files(tmp_path / "fresh")
+
+
+def test_updates_put_in_place_whose_old_weeks_cannot_be_removed_keep_no_fingerprint(tmp_path, monkeypatch):
+    import goalspec.site.build as build_module
+
+    tree = shutil.copytree(SPECS, tmp_path / "specs")
+    reuse = Reuse()
+    build(tree, tmp_path / "site", TODAY, reuse=reuse, jobs=1)
+    _edit(tree / "goals" / "company.yaml", "Increase seats sold", "Grow seats sold")
+    later = TODAY + timedelta(days=14)  # weeks move on: the oldest two are removed after the rest is in place
+    built = build(tree, tmp_path / "site", later, reuse=reuse, jobs=1, later_apart=True)
+    real = os.unlink
+    monkeypatch.setattr(build_module.os, "unlink", lambda path: (_ for _ in ()).throw(PermissionError(13, "denied")))
+    with pytest.raises(PermissionError):
+        built.finish()
+    monkeypatch.setattr(build_module.os, "unlink", real)
+    _edit(tree / "goals" / "company.yaml", "Grow seats sold", "Increase seats sold")  # the save is undone
+    build(tree, tmp_path / "site", later, reuse=reuse, jobs=1, later_apart=True).finish()
+    build(tree, tmp_path / "fresh", later)
+    assert _files(tmp_path / "site") == _files(tmp_path / "fresh")
+
+
+def _broken_links(site: Path) -> set[tuple[str, str]]:
+    files = _files(site)
+    out = set()
+    for path, body in files.items():
+        if path.endswith(".html"):
+            for href in re.findall(rb'href="([^"#?:]+)', body):
+                target = os.path.normpath(os.path.join(os.path.dirname(path), href.decode()))
+                if target not in files:
+                    out.add((path, target))
+    return out
+
+
+def test_a_removed_goal_stays_until_the_updates_no_longer_link_to_it(tmp_path):
+    tree = shutil.copytree(SPECS, tmp_path / "specs")
+    reuse = Reuse()
+    build(tree, tmp_path / "site", TODAY, reuse=reuse, jobs=1)
+    assert not _broken_links(tmp_path / "site")
+    text = (tree / "goals" / "marketing.yaml").read_text()
+    (tree / "goals" / "marketing.yaml").write_text(text[:text.index("---")])  # the second goal goes
+    built = build(tree, tmp_path / "site", TODAY, reuse=reuse, jobs=1, later_apart=True, allow_errors=True)
+    assert (tmp_path / "site" / "goals" / "marketing.msp-webinars.html").is_file()  # the old reviews link to it
+    assert not _broken_links(tmp_path / "site")
+    built.finish()
+    assert not _broken_links(tmp_path / "site")
+    build(tree, tmp_path / "fresh", TODAY, allow_errors=True)
+    assert _files(tmp_path / "site") == _files(tmp_path / "fresh")  # and now it is gone
+
+
+def test_a_goal_in_a_quarter_not_yet_reviewed_makes_the_whole_site_at_once(tmp_path):
+    tree = shutil.copytree(SPECS, tmp_path / "specs")
+    reuse = Reuse()
+    build(tree, tmp_path / "site", TODAY, reuse=reuse, jobs=1)
+    _edit(tree / "goals" / "marketing.yaml", "start: 2026-Q4\ndeadline: 2026-Q4", "start: 2026-Q4\ndeadline: 2027-Q1")
+    built = build(tree, tmp_path / "site", TODAY, reuse=reuse, jobs=1, later_apart=True, allow_errors=True)
+    assert built.finish is None  # its page links to 2027-Q1's review, which only a whole build makes
+    assert not _broken_links(tmp_path / "site")
