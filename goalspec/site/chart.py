@@ -132,12 +132,20 @@ def goal_chart(p: Progress, aggregation: str, cadence: str, label: str = "Chart"
 
     A chart depends on nothing else, and is three quarters of a goal page's cost: it is kept
     for as long as the process lives (serve draws only the charts whose goal moved)."""
-    return _goal_chart(p, aggregation, cadence, label, unit, pickle.dumps(list(notes), protocol=5))
+    zeros = _negative_zeros(p.value, p.target, p.start_value, p.progress, p.expected, p.forecast,
+                            *(point.value for point in p.points), *(v for _, v in p.plan))
+    return _goal_chart(p, aggregation, cadence, label, unit, pickle.dumps(list(notes), protocol=5), zeros)
+
+
+def _negative_zeros(*numbers: float | None) -> tuple[int, ...]:
+    """Where -0.0 stands among the numbers: it equals 0.0, so a cache keyed by the numbers alone
+    would draw one for the other, and a value is shown as written."""
+    return tuple(i for i, x in enumerate(numbers) if x == 0 and math.copysign(1.0, x) < 0)
 
 
 @lru_cache(maxsize=1 << 15)
 def _goal_chart(p: Progress, aggregation: str, cadence: str, label: str, unit: str | None,
-                notes_blob: bytes) -> dict | None:
+                notes_blob: bytes, zeros: tuple[int, ...] = ()) -> dict | None:
     notes = pickle.loads(notes_blob)
     if not p.points or p.target is None or p.first is None or p.last is None:
         return None
@@ -246,12 +254,14 @@ def kpi_chart(points: tuple[Point, ...], unit: str | None, aggregation: str, cad
     under the chart lists them with the notes of the period.
 
     Kept, as goal charts are: serve draws again only the charts of KPIs whose values or notes moved."""
-    return _kpi_chart(tuple(points), unit, aggregation, cadence, label, pickle.dumps(list(notes), protocol=5))
+    points = tuple(points)
+    return _kpi_chart(points, unit, aggregation, cadence, label, pickle.dumps(list(notes), protocol=5),
+                      _negative_zeros(*(point.value for point in points)))
 
 
 @lru_cache(maxsize=1 << 13)
 def _kpi_chart(points: tuple[Point, ...], unit: str | None, aggregation: str, cadence: str, label: str,
-               notes_blob: bytes) -> dict | None:
+               notes_blob: bytes, zeros: tuple[int, ...] = ()) -> dict | None:
     notes = pickle.loads(notes_blob)
     periods = by_cadence(points, cadence, aggregation)[-MOST_PERIODS:]
     if not periods:

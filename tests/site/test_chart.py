@@ -137,3 +137,14 @@ def test_a_kpi_chart_is_drawn_once_for_the_same_values_and_notes():
     assert kpi_chart(points, "leads", "sum", "weekly", "C", []) is not first
     moved = points[:-1] + (Point(points[-1].day, 5.0),)
     assert kpi_chart(moved, "leads", "sum", "weekly", "C", note)["summary"] != first["summary"]
+
+
+def test_a_negative_zero_is_not_drawn_from_the_chart_of_a_zero():
+    # -0.0 == 0.0 and both hash alike: the charts' caches must still tell them apart.
+    zero = (Point(date(2026, 10, 5), 3.0), Point(date(2026, 10, 12), 0.0))
+    negative = (Point(date(2026, 10, 5), 3.0), Point(date(2026, 10, 12), -0.0))
+    shown = [kpi_chart(points, None, "last", "weekly", "C")["summary"] for points in (zero, negative)]
+    assert shown[0].endswith(" is 0.") and shown[1].endswith(" is -0.")
+    goals = [goal_chart(progress(points, target=5.0, forecast=f), "last", "weekly", "C") for points, f in
+             ((zero, 0.0), (zero, -0.0))]
+    assert goals[0]["summary"] != goals[1]["summary"]
