@@ -83,7 +83,10 @@ class Watcher(threading.Thread):
                 try:
                     self.rebuild()
                 except Exception:  # a bug in one rebuild must not stop the next save from rebuilding
-                    traceback.print_exc()
+                    try:
+                        traceback.print_exc()
+                    except Exception:  # nowhere to say it (the terminal went away): keep watching
+                        pass
 
 
 class Site:

@@ -82,3 +82,32 @@ def test_watcher_sees_changes_but_not_hidden_files(tmp_path):
     finally:
         watcher.stop.set()
         watcher.join()
+
+
+def test_the_watcher_keeps_watching_when_its_terminal_goes_away(tmp_path, monkeypatch):
+    class Gone:
+        def write(self, text):
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def flush(self):
+            raise BrokenPipeError(32, "Broken pipe")
+
+    (tmp_path / "a.yaml").write_text("x: 1\n")
+    calls = []
+
+    def rebuild():
+        calls.append(1)
+        raise BrokenPipeError(32, "Broken pipe")  # what echoing "rebuilt in ..." raises then
+
+    monkeypatch.setattr(sys, "stderr", Gone())
+    watcher = Watcher(tmp_path, rebuild, interval=0.05)
+    watcher.start()
+    try:
+        (tmp_path / "a.yaml").write_text("x: 22\n")
+        wait_for(lambda: len(calls) == 1, timeout=5)
+        (tmp_path / "a.yaml").write_text("x: 333\n")
+        wait_for(lambda: len(calls) == 2, timeout=5)  # the next save still rebuilds
+        assert watcher.is_alive()
+    finally:
+        watcher.stop.set()
+        watcher.join()
