@@ -112,8 +112,8 @@ def validate(loaded: Loaded, known_codes: frozenset[str],
     taken as they are (serve validates 13,000 documents per save, of which one changed); it is
     left holding this tree's only, each with its data, so an id is never another object's."""
     diags: list[Diagnostic] = []
-    made: dict[int, tuple[Any, Any]] = {}
-    fresh: list[Obj] = []
+    made: dict[int, tuple[Any, Any]] | None = {} if memo is not None else None  # a check alone keeps none
+    fresh: list[CheckIn] = []
     by_kind: dict[str, list[Obj]] = {k: [] for k in KINDS}
     declared: dict[str, set[str]] = {k: set() for k in KINDS}
     declared["Person"] = set()
@@ -140,10 +140,11 @@ def validate(loaded: Loaded, known_codes: frozenset[str],
             _share_fields_set(model, shared)
             if kind == "CheckIn":
                 fresh.append(model)
-        made[id(data)] = (data, model)
+        if made is not None:
+            made[id(data)] = (data, model)
         by_kind[kind].append(Obj(model, doc))
     _share_values(fresh)
-    if memo is not None:
+    if memo is not None and made is not None:
         memo.clear()
         memo.update(made)
 
