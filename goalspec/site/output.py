@@ -114,7 +114,7 @@ def write(site_pages: list[Page], env: jinja2.Environment, dest: Path, jobs: int
         for start in chunks:
             finished(_render(site_pages[start:start + CHUNK], env, dest, previous, keep))
         if later is not None:
-            finished(_render_later(later, env, dest, previous, keep), made_later=True)
+            finished(render_pages(later(), env, dest, previous, keep), made_later=True)
     else:
         for name in sorted({p.template for p in site_pages}):
             with blame(env, name):
@@ -144,11 +144,6 @@ def _folders(site_pages: list[Page], dest: Path) -> None:
 
 def _make_later() -> tuple[list[tuple[str, bytes]], int]:
     _, env, dest, previous, keep, later = _shared
-    return _render_later(later, env, dest, previous, keep)
-
-
-def _render_later(later: Callable[[], list[Page]], env: jinja2.Environment, dest: Path,
-                  previous: tuple[Path, dict[str, bytes]] | None, keep: bool) -> tuple[list[tuple[str, bytes]], int]:
     return render_pages(later(), env, dest, previous, keep)
 
 

@@ -256,10 +256,8 @@ def serve(tree: Path, today: Callable[[], date], host: str, port: int, templates
             built = build(tree, site.folder, today(), allow_errors=True, templates=templates, cache=cache,
                           reuse=reuse, jobs=jobs, later_apart=True)
             cache.keep_used()
-        except (BuildError, TemplateProblem) as exc:
-            site.error = str(exc)
-        except Exception as exc:  # a bug, but the next save may still build: say it and keep watching
-            site.error = f"internal error: {type(exc).__name__}: {exc}"
+        except Exception as exc:
+            site.error = _failure(exc)
         else:
             site.error = None
             s = built.result.summary
@@ -270,10 +268,8 @@ def serve(tree: Path, today: Callable[[], date], host: str, port: int, templates
             started = time.perf_counter()
             try:
                 rendered = built.finish()
-            except TemplateProblem as exc:
-                site.error = str(exc)
             except Exception as exc:
-                site.error = f"internal error: {type(exc).__name__}: {exc}"
+                site.error = _failure(exc)
             else:
                 echo(f"weekly updates rebuilt in {time.perf_counter() - started:.2f}s ({rendered} pages rendered)")
                 return
@@ -299,6 +295,13 @@ def serve(tree: Path, today: Callable[[], date], host: str, port: int, templates
         finally:
             server.server_close()
             shutil.rmtree(work, ignore_errors=True)
+
+
+def _failure(exc: Exception) -> str:
+    """What a failed rebuild shows on every page and says after `not rebuilt:`."""
+    if isinstance(exc, (BuildError, TemplateProblem)):
+        return str(exc)
+    return f"internal error: {type(exc).__name__}: {exc}"  # a bug, but the next save may still build
 
 
 def _stop_on_signals() -> Callable[[], None]:
