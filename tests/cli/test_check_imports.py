@@ -15,15 +15,9 @@ import pytest
 from click.testing import CliRunner
 
 from goalspec.cli import main
-from paths import ROOT
+from paths import ROOT, RUN_GOALSPEC
 
-_PROBE = """
-import runpy, sys
-sys.argv = ["goalspec", *sys.argv[1:]]
-try:
-    runpy.run_module("goalspec", run_name="__main__")
-except SystemExit:
-    pass
+_PROBE = RUN_GOALSPEC + """
 modules = sorted(sys.modules)
 tokenize = sys.modules.get("tokenize")
 compiled = tokenize._compile.cache_info().currsize if tokenize else 0

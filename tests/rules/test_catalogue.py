@@ -9,7 +9,7 @@ import pytest
 
 from goalspec.rules import CODES, RULES
 from goalspec.rules.catalogue import catalogue
-from paths import ROOT
+from paths import ROOT, RUN_GOALSPEC
 
 
 def test_catalogue_says_what_each_rule_module_says():
@@ -21,13 +21,7 @@ def test_catalogue_says_what_each_rule_module_says():
         assert entry.summary and entry.explain, code
 
 
-_PROBE = """
-import runpy, sys
-sys.argv = ["goalspec", *sys.argv[1:]]
-try:
-    runpy.run_module("goalspec", run_name="__main__")
-except SystemExit:
-    pass
+_PROBE = RUN_GOALSPEC + """
 heavy = ("networkx", "pydantic", "sqlalchemy", "duckdb", "ruamel.yaml", "jinja2")
 print(sorted(name for name in heavy if name in sys.modules), file=sys.stderr)
 """
