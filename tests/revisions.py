@@ -93,3 +93,17 @@ values:
   2026-06-30: 0
   2026-07-01: 20
 """
+
+
+def seats_note(day: str) -> str:
+    """One more seats check-in, on ``day``, with a note a digest must escape and a confidence."""
+    return f"""---
+apiVersion: goalspec/v1
+kind: CheckIn
+kpi: seats
+date: {day}
+value: 100
+by: ben
+note: Two <big> deals slipped to September & October.
+confidence: 0.4
+"""

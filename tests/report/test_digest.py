@@ -12,19 +12,10 @@ from goalspec.report.digest_html import as_html
 from goalspec.report.digest_slack import MAX_BLOCKS, MAX_HEADER, MAX_TEXT, payload
 from goalspec.report.digest_text import as_json, as_markdown, as_text
 from gitrepo import Repo, isolated_git  # noqa: F401 (fixture)
-from revisions import FIRST, SEATS, SECOND
+from revisions import FIRST, SEATS, SECOND, seats_note
 
 TODAY, SINCE = date(2026, 8, 15), date(2026, 7, 1)
-NOTE = """---
-apiVersion: goalspec/v1
-kind: CheckIn
-kpi: seats
-date: 2026-08-14
-value: 100
-by: ben
-note: Two <big> deals slipped to September & October.
-confidence: 0.4
-"""
+NOTE = seats_note("2026-08-14")
 
 
 @pytest.fixture

@@ -16,20 +16,11 @@ from goalspec.report.weeks import WEEKS, mondays, weekly
 from goalspec.site.build import build
 from goalspec.site.updates import update_pages
 from gitrepo import Repo, isolated_git  # noqa: F401 (fixture)
-from revisions import FIRST, SEATS, SECOND
+from revisions import FIRST, SEATS, SECOND, seats_note
 from trees import BASE, write_tree
 
 TODAY = date(2026, 8, 15)  # a Saturday: the newest week ends on Monday 2026-08-10
-NOTE = """---
-apiVersion: goalspec/v1
-kind: CheckIn
-kpi: seats
-date: 2026-07-16
-value: 100
-by: ben
-note: Two <big> deals slipped to September & October.
-confidence: 0.4
-"""
+NOTE = seats_note("2026-07-16")
 
 
 @pytest.fixture
