@@ -1,4 +1,4 @@
-"""`goalspec serve`: build into a private folder, serve it on loopback, rebuild on every save.
+"""`goalspec serve`: the site of the tree on loopback, built anew on every save (site/preview.py).
 
 A rebuild that fails leaves the last site in place but is not hidden: every request gets a
 page saying what failed until a save makes the build work again. Only requests naming this
@@ -11,22 +11,21 @@ from __future__ import annotations
 import errno
 import html
 import http.server
+import mimetypes
 import os
-import shutil
 import signal
 import socket
 import socketserver
-import tempfile
 import threading
 import time
 import traceback
+import urllib.parse
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Protocol
 
-from goalspec.spec.cache import FileCache, MemoryCache
-from goalspec.site.build import BuildError, build
-from goalspec.site.output import Reuse
+from goalspec.site.build import BuildError
+from goalspec.site.preview import Preview
 from goalspec.site.templates import TemplateProblem
 
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
@@ -89,12 +88,12 @@ class Watcher(threading.Thread):
                         pass
 
 
-class Site:
-    """What the server serves: the site's folder, and what failed when the last build did."""
+class Site(Protocol):
+    """What the server serves (a Preview): files by path, and what failed when the last build did."""
 
-    def __init__(self, folder: Path):
-        self.folder = folder
-        self.error: str | None = None
+    error: str | None
+
+    def get(self, path: str) -> bytes | None: ...
 
 
 def host_allowed(header: str | None, allowed: frozenset[str]) -> bool:
@@ -136,58 +135,73 @@ pre{{white-space:pre-wrap;background:#fdecea;border-left:.3rem solid #a4161a;pad
 """
 
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
+class _Handler(http.server.BaseHTTPRequestHandler):
     server: "_Server"
-
-    def __init__(self, request, client_address, server):
-        super().__init__(request, client_address, server, directory=str(server.site.folder))
 
     def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
         pass
 
     def do_GET(self):
-        if self._answered():
-            return
-        super().do_GET()
+        self._answer()
 
     def do_HEAD(self):
-        if self._answered():
-            return
-        super().do_HEAD()
+        self._answer()
 
-    def _answered(self) -> bool:
-        """Answer here what is not a file of the site: a foreign Host, or a failed build."""
+    def _answer(self) -> None:
         if not host_allowed(self.headers.get("Host"), self.server.allowed_hosts):
             self.send_error(400, "Host not allowed", "This server answers only to the names it listens on.")
-            return True
-        error = self.server.site.error
-        if error is not None:
-            self._send(500, ERROR_PAGE.format(error=html.escape(error)).encode("utf-8"))
-            return True
-        return False
-
-    def list_directory(self, path):
-        # A folder of the site is not a page: no listing, as on a static host.
-        self.send_error(404)
-        return None
-
-    def send_error(self, code, message=None, explain=None):
-        page = Path(self.directory) / "404.html"
-        if code != 404 or not page.is_file():
-            return super().send_error(code, message, explain)
-        body = page.read_bytes()
+            return
+        site = self.server.site
+        try:
+            if site.error is not None:
+                raise _Failed(site.error)
+            path = site_path(self.path)
+            body = site.get(path) if path is not None else None
+            if body is not None:
+                self._send(200, body, _content_type(path))
+                return
+            page = site.get("404.html")
+        except Exception as exc:  # a page its template fails on, or a bug: said on the page, the server goes on
+            message = str(exc) if isinstance(exc, _Failed) else _failure(exc)
+            self._send(500, ERROR_PAGE.format(error=html.escape(message)).encode("utf-8"))
+            return
+        if page is None:
+            self.send_error(404)
+            return
         # The site's links are relative to its root, but this page answers at any depth.
-        body = body.replace(b"<head>", b'<head><base href="/">', 1)
-        self._send(404, body)
+        self._send(404, page.replace(b"<head>", b'<head><base href="/">', 1))
 
-    def _send(self, code: int, body: bytes) -> None:
+    def _send(self, code: int, body: bytes, content_type: str = "text/html; charset=utf-8") -> None:
         self.send_response(code)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
+        self.send_header("Cache-Control", "no-store")  # a preview: every reload shows the last save
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
+
+
+class _Failed(Exception):
+    """The last rebuild failed: this says what, on every page."""
+
+
+def site_path(target: str) -> str | None:
+    """The site's file a request names (``/`` and folders: their index.html); None for a path that
+    climbs out of the site."""
+    path = urllib.parse.unquote(urllib.parse.urlsplit(target).path)
+    if path.endswith("/"):
+        path += "index.html"
+    parts = [part for part in path.split("/") if part not in ("", ".")]
+    if ".." in parts:
+        return None
+    return "/".join(parts)
+
+
+def _content_type(path: str) -> str:
+    kind = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    text = kind.startswith("text/") or kind in ("application/javascript", "application/json", "application/xml",
+                                                 "image/svg+xml")
+    return f"{kind}; charset=utf-8" if text else kind
 
 
 class _Server(http.server.ThreadingHTTPServer):
@@ -237,41 +251,30 @@ def url(host: str, port: int) -> str:
 
 def serve(tree: Path, today: Callable[[], date], host: str, port: int, templates: Path | None,
           echo: Callable[[str], None]) -> None:
-    """Serve until Ctrl-C or SIGTERM (or SIGHUP); either way the temporary folder is removed."""
-    work = Path(tempfile.mkdtemp(prefix="goalspec-serve-"))
-    site = Site(work / "site")
-    try:
-        server = make_server(site, host, port)
-    except ServeError:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
-
-    # Kept across rebuilds: a save re-parses the files it changed and re-renders the pages they change.
-    cache, reuse = MemoryCache(FileCache.default()), Reuse()
+    """Serve until Ctrl-C or SIGTERM (or SIGHUP). Nothing is written: pages are rendered in memory."""
+    site = Preview(tree, today, templates)
+    server = make_server(site, host, port)
 
     def rebuild(jobs: int | None = 1) -> None:
         started = time.perf_counter()
         try:
-            # The weekly updates last: their eight digests take longer than the rest of a save's work.
-            built = build(tree, site.folder, today(), allow_errors=True, templates=templates, cache=cache,
-                          reuse=reuse, jobs=jobs, later_apart=True)
-            cache.keep_used()
+            finish = site.rebuild(jobs)
         except Exception as exc:
             site.error = _failure(exc)
         else:
             site.error = None
-            s = built.result.summary
+            s = site.now.result.summary
             state = f"{s.errors} errors, {s.warnings} warnings" if s.errors or s.warnings else "no problems"
-            echo(f"rebuilt in {time.perf_counter() - started:.2f}s ({reuse.rendered} of {built.pages} pages rendered): {state}")
-            if built.finish is None:
+            echo(f"rebuilt in {time.perf_counter() - started:.2f}s ({site.pages} files): {state}")
+            if finish is None:
                 return
             started = time.perf_counter()
             try:
-                rendered = built.finish()
+                made = finish()
             except Exception as exc:
                 site.error = _failure(exc)
             else:
-                echo(f"weekly updates rebuilt in {time.perf_counter() - started:.2f}s ({rendered} pages rendered)")
+                echo(f"weekly updates rebuilt in {time.perf_counter() - started:.2f}s ({made} pages)")
                 return
         echo(f"not rebuilt: {site.error}")
 
@@ -289,12 +292,11 @@ def serve(tree: Path, today: Callable[[], date], host: str, port: int, templates
         watcher.stop.set()
         try:
             if watcher.is_alive():
-                watcher.join(timeout=30)  # a rebuild under way would write into the folder being removed
-        except KeyboardInterrupt:  # a second Ctrl-C: stop waiting, still clean up
+                watcher.join(timeout=30)  # let a rebuild under way end before the process does
+        except KeyboardInterrupt:  # a second Ctrl-C: stop waiting
             pass
         finally:
             server.server_close()
-            shutil.rmtree(work, ignore_errors=True)
 
 
 def _failure(exc: Exception) -> str:
@@ -312,7 +314,7 @@ def _stop_on_signals() -> Callable[[], None]:
     owner = os.getpid()
 
     def stop(signum, frame):
-        if os.getpid() != owner:  # a forked render worker, ended by its pool: die as it would have
+        if os.getpid() != owner:  # a forked parse worker, ended by its pool: die as it would have
             signal.signal(signum, signal.SIG_DFL)
             os.kill(os.getpid(), signum)
             return

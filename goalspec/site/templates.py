@@ -20,6 +20,17 @@ def template_dirs(override: Path | None) -> list[Path]:
     return ([override] if override else []) + [builtin]
 
 
+def template_files(override: Path | None) -> tuple:
+    """Every template file with its size and modification time: what tells serve a template was saved."""
+    seen = []
+    for folder in template_dirs(override):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                info = path.stat()
+                seen.append((str(path), info.st_size, info.st_mtime_ns))
+    return tuple(seen)
+
+
 class Environment(jinja2.Environment):
     """Contexts are plain dicts, so `goal.title` looks the key up first.
 

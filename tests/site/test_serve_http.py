@@ -11,12 +11,15 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
-
-from goalspec.site.serve import Site, Watcher, make_server
 from paths import SPECS
+
+from goalspec.site.preview import Preview
+from goalspec.site.serve import Site, Watcher, make_server
+from goalspec.spec.cache import MemoryCache
 
 TIMEOUT = 5
 
@@ -33,17 +36,23 @@ def ipv6_loopback() -> bool:
 needs_ipv6 = pytest.mark.skipif(not ipv6_loopback(), reason="no IPv6 loopback here")
 
 
+@pytest.fixture(scope="module")
+def built() -> Preview:
+    """The example tree's site as serve shows it (module-wide: building it is the slow part)."""
+    preview = Preview(SPECS, lambda: date(2027, 1, 15), cache=MemoryCache())
+    preview.rebuild()
+    return preview
+
+
 @pytest.fixture
-def folder(tmp_path) -> Path:
-    site = tmp_path / "site"
-    (site / "goals").mkdir(parents=True)
-    (site / "assets").mkdir()
-    (site / "index.html").write_text("<!doctype html><html><head><title>home</title></head><body>home</body></html>")
-    (site / "404.html").write_text('<!doctype html><html><head><link rel="stylesheet" href="assets/style.css">'
-                                   "</head><body>This page does not exist</body></html>")
-    (site / "goals" / "a.html").write_text("goal a")
-    (site / "assets" / "style.css").write_text("body {}")
-    return site
+def served(built):
+    built.error = None
+    yield built
+    built.error = None
+
+
+def home(site) -> str:
+    return site.get("index.html").decode()
 
 
 @contextlib.contextmanager
@@ -69,44 +78,43 @@ def get(port: int, path: str = "/", host: str = "127.0.0.1", headers: dict | Non
         conn.close()
 
 
-def test_unknown_paths_get_the_site_s_404_page(folder):
-    with running(Site(folder)) as port:
-        assert get(port, "/index.html")[:2] == (200, (folder / "index.html").read_text())
+def test_unknown_paths_get_the_site_s_404_page(served):
+    with running(served) as port:
+        assert get(port, "/index.html")[:2] == (200, home(served))
         status, body, _ = get(port, "/no/such/page.html")
         assert status == 404 and "This page does not exist" in body
         # its relative links are resolved from the site's root, however deep the unknown path
-        assert body.startswith('<!doctype html><html><head><base href="/">')
+        assert body.startswith('<!doctype html>\n<html lang="en">\n<head><base href="/">')
         status, body, response = get(port, "/nope", method="HEAD")
         assert status == 404 and body == "" and int(response.getheader("Content-Length")) > 0
 
 
-def test_a_folder_is_never_listed(folder):
-    with running(Site(folder)) as port:
+def test_a_folder_is_never_listed(served):
+    with running(served) as port:
         for path in ("/goals/", "/assets/", "/goals"):
             status, body, _ = get(port, path)
-            assert status in (301, 404) and "Directory listing" not in body and "a.html" not in body, path
-        assert get(port, "/goals/")[0] == 404
-        assert get(port, "/")[:2] == (200, (folder / "index.html").read_text())
+            assert status == 404 and "Directory listing" not in body and "sales.msp-seats" not in body, path
+        assert get(port, "/")[:2] == (200, home(served))
 
 
 @pytest.mark.parametrize("header", ["localhost", "localhost:{port}", "LOCALHOST:{port}", "127.0.0.1:{port}",
                                     "127.0.0.1", "[::1]:{port}", "[::1]"])
-def test_loopback_names_are_served(folder, header):
-    with running(Site(folder)) as port:
+def test_loopback_names_are_served(served, header):
+    with running(served) as port:
         assert get(port, headers={"Host": header.format(port=port)})[0] == 200
 
 
 @pytest.mark.parametrize("header", ["evil.example", "evil.example:{port}", "localhost.evil.example:{port}",
                                     "127.0.0.1.nip.io:{port}", "127.0.0.2:{port}", "[::2]:{port}", "::1",
                                     "localhost:http", "localhost:{port}:1", "[::1", ""])
-def test_other_host_names_are_refused_against_dns_rebinding(folder, header):
-    with running(Site(folder)) as port:
+def test_other_host_names_are_refused_against_dns_rebinding(served, header):
+    with running(served) as port:
         status, body, _ = get(port, headers={"Host": header.format(port=port)})
         assert status == 400 and "home" not in body
 
 
-def test_a_request_without_a_host_is_refused(folder):
-    with running(Site(folder)) as port:
+def test_a_request_without_a_host_is_refused(served):
+    with running(served) as port:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
         conn.putrequest("GET", "/", skip_host=True)
         conn.endheaders()
@@ -114,31 +122,66 @@ def test_a_request_without_a_host_is_refused(folder):
         conn.close()
 
 
-def test_the_host_given_with_host_is_served_too(folder):
-    with running(Site(folder), host="127.0.0.2") as port:  # the whole of 127/8 is loopback on Linux
+def test_the_host_given_with_host_is_served_too(served):
+    with running(served, host="127.0.0.2") as port:  # the whole of 127/8 is loopback on Linux
         assert get(port, host="127.0.0.2", headers={"Host": f"127.0.0.2:{port}"})[0] == 200
         assert get(port, host="127.0.0.2", headers={"Host": f"localhost:{port}"})[0] == 200
         assert get(port, host="127.0.0.2", headers={"Host": f"evil.example:{port}"})[0] == 400
 
 
 @needs_ipv6
-def test_ipv6_loopback(folder):
-    with running(Site(folder), host="::1") as port:
+def test_ipv6_loopback(served):
+    with running(served, host="::1") as port:
         status, body, _ = get(port, host="::1")  # http.client sends Host: [::1]:port
-        assert (status, body) == (200, (folder / "index.html").read_text())
+        assert (status, body) == (200, home(served))
 
 
-def test_a_failed_build_shows_what_failed_until_the_next_one_works(folder):
-    site = Site(folder)
+def test_a_failed_build_shows_what_failed_until_the_next_one_works(served):
+    site = served
     with running(site) as port:
         site.error = "templates/goal.html:2: unexpected '}' <script>"
-        for path in ("/", "/goals/a.html", "/nope"):
+        for path in ("/", "/goals/sales.msp-seats.html", "/nope"):
             status, body, response = get(port, path)
             assert status == 500 and response.getheader("Cache-Control") == "no-store"
             assert "templates/goal.html:2: unexpected &#x27;}&#x27; &lt;script&gt;" in body
             assert 'http-equiv="refresh"' in body  # reloads by itself once a save fixes it
         site.error = None
-        assert get(port, "/")[:2] == (200, (folder / "index.html").read_text())
+        assert get(port, "/")[:2] == (200, home(served))
+
+
+def test_each_file_is_answered_with_its_type(served):
+    with running(served) as port:
+        for path, kind in (("/index.html", "text/html; charset=utf-8"), ("/assets/style.css", "text/css; charset=utf-8"),
+                           ("/feed.xml", "application/xml; charset=utf-8"),
+                           ("/assets/search-index.js", "text/javascript; charset=utf-8")):
+            status, body, response = get(port, path)
+            assert (status, response.getheader("Content-Type")) == (200, kind), path
+            assert body.encode() == served.get(path[1:])
+            assert response.getheader("Cache-Control") == "no-store"  # every reload shows the last save
+
+
+@pytest.mark.parametrize("path", ["/../goalspec.yaml", "/goals/../../goalspec.yaml", "/%2e%2e/goalspec.yaml",
+                                  "/goalspec.yaml", "/.goalspec-site"])
+def test_nothing_but_the_site_is_answered(served, path):
+    with running(served) as port:
+        status, body, _ = get(port, path)
+        assert status == 404 and "apiVersion" not in body
+
+
+def test_a_query_or_a_fragment_names_the_same_page(served):
+    with running(served) as port:
+        assert get(port, "/index.html?utm=x")[:2] == (200, home(served))
+
+
+def test_a_page_its_template_fails_on_answers_what_failed(tmp_path):
+    (tmp_path / "goal.html").write_text("{% extends 'base.html' %}{% block main %}\n"
+                                        "{% if goal.id == 'sales.msp-seats' %}{{ nope }}{% endif %}{% endblock %}")
+    site = Preview(SPECS, lambda: date(2027, 1, 15), tmp_path, cache=MemoryCache())
+    site.rebuild()  # the first goal page renders: the template is not broken on every page
+    with running(site) as port:
+        status, body, _ = get(port, "/goals/sales.msp-seats.html")
+        assert status == 500 and "goal.html:2: &#x27;nope&#x27; is undefined" in body
+        assert get(port, "/goals/company.msp-seats.html")[0] == 200  # the other pages are served
 
 
 def test_the_watcher_survives_a_rebuild_that_raises(tmp_path):
@@ -258,17 +301,19 @@ def test_a_failed_rebuild_shows_an_error_page_and_the_next_save_recovers(tree, t
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
-def test_stopping_removes_the_temporary_folder(tree, tmp_path, sig):
+def test_serve_writes_nothing_and_stops_cleanly(tree, tmp_path, sig):
     temp = tmp_path / "tmp"
     temp.mkdir()
+    before = sorted(p for p in tree.rglob("*"))
     proc, url = start(tree, env={"TMPDIR": str(temp)})
     try:
         assert fetch(url + "index.html")[0] == 200
-        assert [p.name.startswith("goalspec-serve-") for p in temp.iterdir()] == [True]
+        assert fetch(url + "goals/sales.msp-seats.html")[0] == 200
+        assert list(temp.iterdir()) == []  # pages are rendered in memory
     finally:
         code = stop(proc, sig)
     assert code == 0
-    assert list(temp.iterdir()) == []
+    assert list(temp.iterdir()) == [] and sorted(p for p in tree.rglob("*")) == before
 
 
 def serve_fails(*args: str) -> subprocess.CompletedProcess:

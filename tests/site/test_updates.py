@@ -224,23 +224,26 @@ def test_a_broken_update_template_is_reported_from_the_worker_that_made_the_week
 
 
 def test_serve_keeps_the_weeks_of_past_commits_from_one_save_to_the_next(repo, tmp_path, monkeypatch):
-    from goalspec.site.output import Reuse
+    from goalspec.site.preview import Preview
+    from goalspec.spec.cache import MemoryCache
 
     made = []
     real = weeks_module.digest
     monkeypatch.setattr(weeks_module, "digest", lambda *a, **k: made.append(a[2]) or real(*a, **k))
-    reuse, specs = Reuse(), repo.path / "specs"
-    build(specs, tmp_path / "site", TODAY, allow_errors=True, reuse=reuse, jobs=1)
-    assert len(made) == 6 and len(reuse.weeks) == 2  # the weeks to 07-06 and 07-13 are the first commit's alone
+    specs = repo.path / "specs"
+    preview = Preview(specs, lambda: TODAY, cache=MemoryCache())
+    preview.rebuild()
+    assert len(made) == 6 and len(preview.weeks) == 2  # the weeks to 07-06 and 07-13 are the first commit's alone
     made.clear()
     seats = specs / "checkins" / "seats.yaml"
     seats.write_text(seats.read_text().replace("Two <big> deals", "Three <big> deals"))  # a save, not committed
-    build(specs, tmp_path / "site", TODAY, allow_errors=True, reuse=reuse, jobs=1)
+    preview.rebuild()()
     assert len(made) == 4  # the weeks that read the tree as it is now
     build(specs, tmp_path / "fresh", TODAY, allow_errors=True)
-    files = lambda site: {p.relative_to(site): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}  # noqa: E731
-    assert files(tmp_path / "site") == files(tmp_path / "fresh")
+    fresh = {p.relative_to(tmp_path / "fresh").as_posix(): p.read_bytes()
+             for p in sorted((tmp_path / "fresh").rglob("*")) if p.is_file() and p.name != ".goalspec-site"}
+    assert {path: preview.get(path) for path in fresh} == fresh
     repo.commit("third")  # a new commit: the weeks it begins are remade, the older ones kept
     made.clear()
-    build(specs, tmp_path / "site", TODAY, allow_errors=True, reuse=reuse, jobs=1)
-    assert len(made) == 4 and len(reuse.weeks) == 2
+    preview.rebuild()()
+    assert len(made) == 4 and len(preview.weeks) == 2
