@@ -3,6 +3,7 @@ and the digest's "needs attention" show (report/attention.py), with links to the
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from goalspec.check import Result
@@ -11,6 +12,11 @@ from goalspec.site.render import Page
 
 
 def accountability_page(result: Result, site: dict[str, Any]) -> Page:
+    """The page, what it lists made when it is rendered (serve renders it only when asked for)."""
+    return Page("due.html", "due.html", {"site": site}, partial(_owed, result))
+
+
+def _owed(result: Result) -> dict[str, Any]:
     project = result.project
     people: dict[str, dict] = {}
     for item in attention(result):
@@ -23,5 +29,5 @@ def accountability_page(result: Result, site: dict[str, Any]) -> Page:
         entry["items"].append({"kind": item.kind, "text": item.text, "overdue": item.overdue,
                                "due": item.due.isoformat() if item.due else None, "subject": item.subject, "url": url})
     listed = list(people.values())
-    return Page("due.html", "due.html", {"site": site, "people": listed, "today": result.context.today.isoformat(),
-                                         "overdue": sum(i["overdue"] for p in listed for i in p["items"])})
+    return {"people": listed, "today": result.context.today.isoformat(),
+            "overdue": sum(i["overdue"] for p in listed for i in p["items"])}

@@ -113,6 +113,8 @@ class MemoryCache:
         # Validated models by the identity of the document data they were made from: the data of
         # a file taken from here is the same object every time (spec.validate's ``memo``).
         self.models: dict[int, tuple[Any, Any]] = {}
+        # What load made of an entry at a path: (the entry, (source, documents, findings)).
+        self.loaded: dict[tuple[str, bytes], tuple[Any, Any]] = {}
 
     def get(self, raw: bytes) -> Any | None:
         entry = self._entries.get(raw)
@@ -139,4 +141,5 @@ class MemoryCache:
         """Forget what was not asked for since the last call: a long `serve` session keeps
         the files as they are now, not every version ever saved."""
         self._entries = {raw: entry for raw, entry in self._entries.items() if raw in self._used}
+        self.loaded = {key: made for key, made in self.loaded.items() if key[1] in self._used}
         self._used = set()

@@ -156,7 +156,18 @@ def _cached(path: Path, rel: str, cache: FileCache) -> tuple | None:
         raw = path.read_bytes() if path.stat().st_size <= MAX_FILE_BYTES else None
     except OSError:
         return None  # load_file reports it
-    return _from_cache(cache.get(raw), rel) if raw is not None else None
+    if raw is None:
+        return None
+    entry = cache.get(raw)
+    if not isinstance(cache, MemoryCache) or entry is None:
+        return _from_cache(entry, rel)
+    # serve: the documents of a file not saved since are the very objects of the last check, not
+    # made again (their positions cost most of taking 400 files from memory); later stages key
+    # their own memos on them (validate's ``memo``).
+    made = cache.loaded.get((rel, raw))
+    if made is None or made[0] is not entry:
+        made = cache.loaded[(rel, raw)] = (entry, _from_cache(entry, rel))
+    return made[1]
 
 
 class _Recording:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 from goalspec.spec.twin import twin
@@ -88,6 +89,11 @@ _WORDS = twin(r"\b(?:(?:\d+(?:\.\d+)?|" + "|".join(list(_UNITS) + list(_TENS)) +
 def word_numbers(title: str) -> list[TitleNumber]:
     """Cardinals written in words ("four webinars", "one million users", "2.5 million"), as numbers
     GS103 can compare with the target; digits alone are numbers()'s."""
+    return list(_word_numbers(title))
+
+
+@lru_cache(maxsize=1 << 14)  # serve's tree: a save reads again only the titles it changed
+def _word_numbers(title: str) -> tuple[TitleNumber, ...]:
     out = []
     for m in _WORDS.finditer(title):
         parts = [p for p in re.split(r"[\s-]+", m.group(0).lower()) if p != "and"]
@@ -108,4 +114,4 @@ def word_numbers(title: str) -> list[TitleNumber]:
                 total += (current or 1) * _SCALES[p]
                 current = 0.0
         out.append(TitleNumber(total + current, False, False, m.group(0)))
-    return out
+    return tuple(out)

@@ -247,3 +247,23 @@ def test_a_goal_in_a_quarter_not_yet_reviewed_makes_the_whole_site_at_once(tree)
     _edit(tree / "goals" / "marketing.yaml", "start: 2026-Q4\ndeadline: 2026-Q4", "start: 2026-Q4\ndeadline: 2027-Q1")
     assert preview.rebuild() is None  # its page links to 2027-Q1's review, which the previous pages lack
     assert not _broken_links(_served(preview))
+
+
+def test_a_goal_s_page_is_made_without_the_other_pages_data(tree, monkeypatch):
+    from goalspec.site.contexts import Contexts
+
+    preview = _preview(tree)
+    made = []
+    real = Contexts.goal
+    monkeypatch.setattr(Contexts, "goal", lambda self, gid: made.append(gid) or real(self, gid))
+    _edit(tree / "goals" / "sales.yaml", "reviewed weekly with the CEO", "reviewed weekly with the CFO")
+    preview.rebuild()
+    assert made == []  # the save made no page's data
+    preview.get("goals/sales.msp-seats.html")
+    assert made == ["sales.msp-seats"]  # its own goal's summary, not every goal's
+    preview.get("index.html")
+    assert sorted(made) == sorted(["sales.msp-seats", *tree_goals(preview)])  # every goal's, for the lists
+
+
+def tree_goals(preview: Preview) -> list[str]:
+    return sorted(preview.now.result.project.goals)

@@ -137,3 +137,23 @@ def test_a_long_key_over_a_long_list_is_refused_before_it_costs_memory(tmp_path)
     assert {("long-key.yaml", "GS001"), ("deep-keys.yaml", "GS001")} <= found
     assert peak < 200 * 1024 * 1024
     assert _size(tmp_path / "cache") < 2 * 1024 * 1024
+
+
+def test_serve_s_memory_cache_hands_back_the_documents_of_files_not_saved_since(tmp_path):
+    from goalspec.spec.cache import MemoryCache
+    from goalspec.spec.load import load_tree
+
+    tree = _tree(tmp_path)
+    cache = MemoryCache()
+    load_tree(tree, cache)  # parsed, and the parser's documents kept in the cache's form
+    first = {(d.file, d.index): d for d in load_tree(tree, cache).documents}
+    cache.keep_used()
+    (tree / "goalspec.yaml").write_text((tree / "goalspec.yaml").read_text() + "# saved again\n")
+    (tree / "copy.yaml").write_text((tree / "teams.yaml").read_text())  # the same content at another path
+    again = {(d.file, d.index): d for d in load_tree(tree, cache).documents}
+    kept = [key for key in first if key[0] != "goalspec.yaml"]
+    assert kept and all(again[key] is first[key] for key in kept)  # the same objects: nothing made again
+    assert again[("goalspec.yaml", 0)] is not first[("goalspec.yaml", 0)]
+    assert again[("copy.yaml", 0)].file == "copy.yaml" and again[("copy.yaml", 0)].data == first[("teams.yaml", 0)].data
+    cache.keep_used()
+    assert len(cache.loaded) == len({key[0] for key in again})  # the saved file's old version is forgotten

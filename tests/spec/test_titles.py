@@ -40,6 +40,12 @@ def test_word_numbers(title, expected):
     assert [n.value for n in word_numbers(title)] == expected
 
 
+def test_word_numbers_are_read_once_per_title_and_handed_out_as_copies():
+    first = word_numbers("Run four webinars")
+    first.append(first[0])  # a caller's list is its own: the next title read is not changed by it
+    assert [n.value for n in word_numbers("Run four webinars")] == [4]
+
+
 @given(st.text())
 def test_title_readers_accept_any_text(title):
     numbers(title)
