@@ -97,10 +97,11 @@ def build(tree: Path, out: Path, today: date, *, allow_errors: bool = False, tem
 
 
 def assemble(result: Result, tree: Path, rev: str = "HEAD", history: bool = True, cache: FileCache | None = None,
-             weeks: dict | None = None) -> Assembled:
+             weeks: dict | None = None, deferred: bool = False) -> Assembled:
     """The pages of a checked tree (``tree``: where it is in its repository, for git's history).
-    ``weeks``: past weeks' digests kept from one call to the next (serve; report.weeks.weekly's memo)."""
-    site_pages = pages(result, built_date(), site_history(tree, rev, result.project) if history else None)
+    ``weeks``: past weeks' digests kept from one call to the next (serve; report.weeks.weekly's memo).
+    ``deferred`` (serve): what the lists of pages share is made by the first page that needs it."""
+    site_pages = pages(result, built_date(), site_history(tree, rev, result.project) if history else None, deferred)
     site = site_pages[0].context["site"]
     site_pages.append(accountability_page(result, site))
     links = review_links(result)

@@ -90,7 +90,7 @@ class Preview:
             before = self.now
             fresh = before is None or seen != self._seen
             env, files = (environment(self.templates), assets(self.templates)) if fresh else (before.env, before.assets)
-            made = assemble(result, self.tree, cache=self.cache, weeks=self.weeks)
+            made = assemble(result, self.tree, cache=self.cache, weeks=self.weeks, deferred=True)
             pages = {page.path: page for page in made.pages}
             if not fresh and made.reviews <= before.later:
                 kept = {path: page for path, page in before.pages.items() if path not in pages}

@@ -35,15 +35,19 @@ def _earned(e, s: Contexts) -> dict:
     return {"percent": round(e.share * 100), "measured": round(e.measured * 100),
             "unmeasured": [s.goal_ref(g) for g in e.unmeasured]}
 
-def pages(result: Result, built: str | None = None, history: dict[str, list[dict]] | None = None) -> list[Page]:
+def pages(result: Result, built: str | None = None, history: dict[str, list[dict]] | None = None,
+          deferred: bool = False) -> list[Page]:
     """Every page of the site but the accountability page, the weekly updates and the reviews.
     ``history``: each goal's commits, from history.site_history (none outside git).
 
     What a page shows is made when it is rendered (``Page.more``): a goal's page needs only its
     goal, so `goalspec serve` shows a saved goal without making the other 14,000 pages' data;
     what the lists share (every goal's summary, the teams, people and KPIs) is made once, by
-    whichever page needs it first."""
+    whichever page needs it first. Unless ``deferred``, those tables are made now: a build renders
+    in forked workers, and each would make them again."""
     t = _Tables(Contexts(result, built, history))
+    if not deferred:
+        t.by_id, t.company, t.leads, t.incentives  # noqa: B018 - made once, before any fork
     p, common = result.project, {"site": t.s.site}
     out = [Page(path, template, common if path.endswith(".html") else {}, partial(t.context, path))
            for path, template in _SINGLE]
