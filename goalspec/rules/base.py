@@ -14,7 +14,7 @@ from goalspec.rules.catalogue import describe
 from goalspec.spec.models import Goal
 from goalspec.spec.periods import day_or_none
 from goalspec.data.progress import Progress, all_progress
-from goalspec.data.rollup import Rollup, rollups
+from goalspec.data.rollup import Rollup, rollups, serving
 from goalspec.data.sources import Data
 from goalspec.data.values import read_all
 from goalspec.spec.targets import ParsedTarget, TargetProblem, parse_target
@@ -107,7 +107,23 @@ class Context:
     @cached_property
     def rollups(self) -> dict[str, Rollup]:
         """Each goal with children: their progress rolled up by weight (status and the site show it)."""
-        return rollups(self.project, self.progress, self.today)
+        return rollups(self.project, self.progress, self.today, self.serving)
+
+    @cached_property
+    def serving(self) -> dict[str, list[str]]:
+        return serving(self.project)
+
+    def rollup(self, gid: str) -> Rollup | None:
+        """``rollups[gid]``, worked out from the goal's own subtree when no parent link makes a cycle
+        (serve's goal page needs one roll-up, not 7,000). With a cycle, which goal a walk starts from
+        decides where it is cut: then every roll-up is made, in the one order status and the site use."""
+        if "rollups" in self.__dict__ or self.graph.cycles:
+            return self.rollups.get(gid)
+        some = self.__dict__.setdefault("_some_rollups", {})
+        if gid not in some:
+            some.update(rollups(self.project, self.progress, self.today, self.serving, only=[gid]))
+            some.setdefault(gid, None)
+        return some[gid]
 
     def goals(self) -> Iterable[tuple[str, Obj[Goal]]]:
         return self.project.goals.items()

@@ -205,7 +205,7 @@ class Contexts:
 
     def rollup(self, gid: str) -> dict | None:
         """The goal's children's progress rolled up by weight, for beside the goal's own."""
-        up = self.r.context.rollups.get(gid)
+        up = self.r.context.rollup(gid)
         if up is None:
             return None
         counts = up.counts()

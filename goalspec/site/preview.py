@@ -132,3 +132,4 @@ class Preview:
     @property
     def pages(self) -> int:
         return len(self.now.pages) + len(self.now.assets) if self.now is not None else 0
+

@@ -9,6 +9,7 @@ preview by pointing a DNS name of its own at 127.0.0.1 (DNS rebinding).
 from __future__ import annotations
 
 import errno
+import gc
 import html
 import http.server
 import mimetypes
@@ -148,6 +149,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self._answer()
 
     def _answer(self) -> None:
+        self.server.answered = time.monotonic()
         if not host_allowed(self.headers.get("Host"), self.server.allowed_hosts):
             self.send_error(400, "Host not allowed", "This server answers only to the names it listens on.")
             return
@@ -207,6 +209,7 @@ def _content_type(path: str) -> str:
 class _Server(http.server.ThreadingHTTPServer):
     site: Site
     allowed_hosts: frozenset[str]
+    answered = float("-inf")  # when the last request came (time.monotonic)
 
     def server_bind(self):
         # HTTPServer's own looks the address up in DNS (getfqdn), which can hang; nothing uses it.
@@ -262,15 +265,19 @@ def serve(tree: Path, today: Callable[[], date], host: str, port: int, templates
         except Exception as exc:
             site.error = _failure(exc)
         else:
+            gc.freeze()  # see _collect
             site.error = None
             s = site.now.result.summary
             state = f"{s.errors} errors, {s.warnings} warnings" if s.errors or s.warnings else "no problems"
             echo(f"rebuilt in {time.perf_counter() - started:.2f}s ({site.pages} files): {state}")
             if finish is None:
+                _collect()
                 return
+            _after_requests(server, watcher.stop)
             started = time.perf_counter()
             try:
                 made = finish()
+                _collect()
             except Exception as exc:
                 site.error = _failure(exc)
             else:
@@ -297,6 +304,27 @@ def serve(tree: Path, today: Callable[[], date], host: str, port: int, templates
             pass
         finally:
             server.server_close()
+
+
+def _after_requests(server: "_Server", stop: threading.Event, quiet: float = 0.2, most: float = 1.0) -> None:
+    """Wait until no request has come for ``quiet`` seconds (at most ``most``): the reload that follows
+    a save is answered before the weekly updates' digests take the interpreter (one thread runs
+    Python at a time, and they take seconds)."""
+    until = time.monotonic() + most
+    while not stop.is_set() and (now := time.monotonic()) < until and now - server.answered < quiet:
+        stop.wait(quiet - (now - server.answered))
+
+
+def _collect() -> None:
+    """Collect what the last save left, then set every object alive aside from the cyclic collector.
+
+    A save makes a whole tree's objects at once, with the collector paused (spec/memory.py); once
+    it ran again, its first full pass over them took 0.1 s of the next request (the page the save
+    was made to see). So a save's objects are frozen as soon as its pages are in place, and
+    thawed and collected once the weekly updates are made, after that page is served."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def _failure(exc: Exception) -> str:

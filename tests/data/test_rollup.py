@@ -98,3 +98,35 @@ def test_an_incentive_earns_its_goals_progress_weighted_by_share(tmp_path):
     # c is half way (0.25 × 0.5), x is met (0.5 × 1), y has no data: counted 0, and named.
     assert e.share == pytest.approx(0.125 + 0.5) and e.measured == pytest.approx(0.75)
     assert e.unmeasured == ("y",)
+
+
+def _one_by_one(result) -> dict:
+    """Each goal's roll-up asked for alone, each time of a context that has made none yet."""
+    from dataclasses import replace
+
+    return {gid: replace(result.context).rollup(gid) for gid in sorted(result.project.goals)}
+
+
+def test_one_goal_s_roll_up_is_the_one_every_roll_up_gives(tmp_path):
+    from paths import SPECS
+
+    t = tree(tmp_path, [goal("c", "a"), goal("mid", "m", parent="c", weight=2), goal("leaf", "b", parent="mid"),
+                        goal("other", "d", parent="mid"), goal("y", "e", parent="c")],
+             {"b": "2026-07-10: 100", "d": "2026-07-10: 20", "e": "2026-07-10: 70"})
+    for result in (run(t, date(2026, 8, 15)), run(SPECS, date(2026, 12, 1))):
+        assert not result.graph.cycles
+        full = result.context.rollups
+        assert _one_by_one(result) == {gid: full.get(gid) for gid in sorted(result.project.goals)}
+        assert any(up is not None for up in full.values())
+
+
+def test_with_a_cycle_one_goal_s_roll_up_is_cut_where_every_roll_up_cuts_it(tmp_path):
+    # a1 -> b1 -> c1 -> a1, none of them measured: a walk from c cuts the cycle at a1 (c1 sees no
+    # figure from it), a walk from c1 at c1 (and a1 then has d1's); the site must show the first.
+    goals = [goal("c", "a"), goal("a1", "m", parent="c"), goal("b1", "n", parent="a1"),
+             goal("c1", "o", parent="b1"), goal("d1", "b", parent="a1")]
+    goals[1] = goals[1].replace("parent: c", "parent: [c, c1]")
+    result = run(tree(tmp_path, goals, {"b": "2026-07-10: 100"}), date(2026, 8, 15))
+    assert result.graph.cycles
+    full = result.context.rollups
+    assert _one_by_one(result) == {gid: full.get(gid) for gid in sorted(result.project.goals)}

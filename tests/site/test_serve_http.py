@@ -353,3 +353,37 @@ def test_serve_on_ipv6_loopback(tree):
         assert status == 200 and "Increase seats sold" in body
     finally:
         stop(proc)
+
+
+def test_the_updates_wait_for_the_reload_that_follows_a_save(monkeypatch):
+    """On a clock of its own: how long it waits, not how fast this machine is."""
+    from types import SimpleNamespace
+
+    import goalspec.site.serve as serve_module
+
+    clock = [100.0]
+    monkeypatch.setattr(serve_module.time, "monotonic", lambda: clock[0])
+
+    class Stop:
+        def __init__(self, asking=None):
+            self.asking, self.waits = asking, []
+
+        def is_set(self):
+            return False
+
+        def wait(self, seconds):
+            self.waits.append(round(seconds, 3))
+            clock[0] += seconds
+            if self.asking is not None:
+                self.asking.answered = clock[0] - 0.05  # a request came meanwhile, as a poll does
+
+    stop = Stop()
+    serve_module._after_requests(SimpleNamespace(answered=float("-inf")), stop)
+    assert stop.waits == []  # nobody is asking: no wait
+    serve_module._after_requests(SimpleNamespace(answered=clock[0] - 0.05), stop, quiet=0.2, most=1.0)
+    assert stop.waits == [0.15]  # the rest of a fifth of a second since the last request
+    server = SimpleNamespace(answered=clock[0])
+    asked = Stop(asking=server)
+    started = clock[0]
+    serve_module._after_requests(server, asked, quiet=0.2, most=1.0)
+    assert 1.0 <= clock[0] - started < 1.2  # never quiet: it waits no longer than ``most``
