@@ -58,7 +58,8 @@ def _run(root: Path, today: date, cache: FileCache | None, remote_data: bool, ba
     loaded = load_tree(root, cache, jobs)
     project, found = validate(loaded, KNOWN_CODES, cache.models if isinstance(cache, MemoryCache) else None)
     graph = build_graph(project)
-    ctx = Context(project, graph, today, remote_data, base)
+    ctx = Context(project, graph, today, remote_data, base,
+                  keep=cache.kept if isinstance(cache, MemoryCache) else None)
     findings = list(loaded.diagnostics) + found
     for rule in RULES.values():
         if rule.check is not None:

@@ -415,8 +415,33 @@ def _forecast(inside: list[Point], first: date, deadline: date, how: str) -> flo
     return slope * float((deadline - first).days) + intercept
 
 
-def all_progress(project: Project, data: Data, today: date) -> dict[str, Progress]:
-    return progress_on(project, data, (today,))[0]
+def all_progress(project: Project, data: Data, today: date, keep: dict | None = None) -> dict[str, Progress]:
+    """``keep`` (serve): what the previous check worked out, by goal; a goal whose inputs are the
+    very objects they were then (its model, its KPI's, the series, see values.read_all's ``keep``)
+    and whose window and day are the same gets the same progress without working it out again."""
+    if keep is None:
+        return progress_on(project, data, (today,))[0]
+    kept = keep.setdefault("progress", {})
+    out: dict[str, Progress] = {}
+    memo: dict = {}
+    fy = project.fiscal_year_start
+    for gid in sorted(project.goals):
+        goal = project.goals[gid].model
+        kpi = project.kpis.get(goal.kpi or "")
+        series = data.series.get(goal.kpi or "")
+        inputs = (goal, kpi.model if kpi else None, series, goal_window(project, gid), fy, today)
+        was = kept.get(gid)
+        if was is not None and all(a is b for a, b in zip(was[0][:3], inputs[:3])) and was[0][3:] == inputs[3:]:
+            progress = was[1]
+        else:
+            prepared = prepare(project, data, gid, memo)
+            progress = None if prepared is None else evaluate(prepared, today, memo)
+            kept[gid] = (inputs, progress)
+        if progress is not None:
+            out[gid] = progress
+    for gid in set(kept) - set(project.goals):
+        del kept[gid]
+    return out
 
 
 def progress_on(project: Project, data: Data, days) -> list[dict[str, Progress]]:

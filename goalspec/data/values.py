@@ -17,13 +17,15 @@ from goalspec.data.sources import (Data, Point, Series, SourceProblem, is_remote
 from goalspec.spec.validate import Project
 
 
-def read_all(project: Project, remote: bool = True, today: date | None = None) -> Data:
-    """Every KPI's values from its source, read once; a source that cannot be read gives its reason."""
-    by_kpi: dict[str, list[Point]] = {}
+def read_all(project: Project, remote: bool = True, today: date | None = None, keep: dict | None = None) -> Data:
+    """Every KPI's values from its source, read once; a source that cannot be read gives its reason.
+
+    ``keep`` (serve): what the previous check made; a KPI whose check-ins are the very models they
+    were then gets the very series it got then, so what is worked out from it can be kept too."""
+    models: dict[str, list] = {}
     for checkin in project.checkins:
-        m = checkin.model
-        pairs = [(m.date, m.value)] if m.values is None else list(m.values.items())
-        by_kpi.setdefault(m.kpi, []).extend(Point(d, float(v)) for d, v in pairs)
+        models.setdefault(checkin.model.kpi, []).append(checkin.model)
+    kept = keep.setdefault("checkin series", {}) if keep is not None else None
     out = {}
     for kid, kpi in sorted(project.kpis.items()):
         source = kpi.model.source
@@ -31,7 +33,14 @@ def read_all(project: Project, remote: bool = True, today: date | None = None) -
             continue
         try:
             if source.type == "checkins":
-                points = by_kpi.get(kid, [])
+                made = models.get(kid, [])
+                if kept is not None:
+                    was = kept.get(kid)
+                    if was is not None and len(was[0]) == len(made) and all(a is b for a, b in zip(was[0], made)):
+                        out[kid] = was[1]
+                        continue
+                points = [Point(d, float(v)) for m in made
+                          for d, v in ([(m.date, m.value)] if m.values is None else m.values.items())]
             elif source.type == "csv":
                 points = read_points(project.root, source.path, source.date_column, source.value_column)
             elif source.type == "sql" and (remote or not is_remote(source.url)):
@@ -45,6 +54,11 @@ def read_all(project: Project, remote: bool = True, today: date | None = None) -
             out[kid] = Series(kid, problem=str(problem), field=problem.field, hint=problem.hint)
             continue
         out[kid] = Series(kid, tuple(sorted(points, key=lambda p: p.day)))
+        if kept is not None and source.type == "checkins":
+            kept[kid] = (models.get(kid, []), out[kid])
+    if kept is not None:
+        for kid in set(kept) - set(out):
+            del kept[kid]
     lead_series, summaries = read_kpi_sources(project, remote, today)
     out.update(lead_series)
     return Data(dict(sorted(out.items())), summaries)

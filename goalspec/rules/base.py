@@ -62,6 +62,9 @@ class Context:
     # What contexts of one tree on several days (the site's weekly updates) share: figures that do
     # not depend on the day, computed on the first day that asks (see gs503.missed_twice).
     shared: dict | None = None
+    # What one check hands the next in `goalspec serve` (spec.cache.MemoryCache.kept): figures worked
+    # out from objects a save did not change (values.read_all's and progress.all_progress's ``keep``).
+    keep: dict | None = None
 
     @property
     def fy(self) -> int:
@@ -98,11 +101,11 @@ class Context:
     @cached_property
     def data(self) -> Data:
         """Every KPI's values, read from its source once, when a rule first needs them."""
-        return read_all(self.project, remote=self.remote_data, today=self.today)
+        return read_all(self.project, remote=self.remote_data, today=self.today, keep=self.keep)
 
     @cached_property
     def progress(self) -> dict[str, Progress]:
-        return all_progress(self.project, self.data, self.today)
+        return all_progress(self.project, self.data, self.today, self.keep)
 
     @cached_property
     def rollups(self) -> dict[str, Rollup]:

@@ -115,6 +115,9 @@ class MemoryCache:
         self.models: dict[int, tuple[Any, Any]] = {}
         # What load made of an entry at a path: (the entry, (source, documents, findings)).
         self.loaded: dict[tuple[str, bytes], tuple[Any, Any]] = {}
+        # What a check worked out, for the next check to keep where its inputs are the same objects
+        # (rules.base.Context.keep).
+        self.kept: dict[str, Any] = {}
 
     def get(self, raw: bytes) -> Any | None:
         entry = self._entries.get(raw)
