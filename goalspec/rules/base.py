@@ -114,6 +114,7 @@ class Context:
 
     @cached_property
     def serving(self) -> dict[str, list[str]]:
+        """Each goal's children (rollup.serving), made once for the rules and the roll-ups."""
         return serving(self.project)
 
     def rollup(self, gid: str) -> Rollup | None:

@@ -32,7 +32,6 @@ that covers the gap, or lower the company goal with a reason under `revisions`.
 """
 
 from goalspec.data.progress import goal_window, meets
-from goalspec.data.rollup import serving
 from goalspec.rules.base import Context
 from goalspec.spec.targets import ParsedTarget
 from goalspec.spec.words import figure
@@ -40,7 +39,7 @@ from goalspec.spec.words import figure
 
 def check(ctx: Context):
     project = ctx.project
-    for pid, kids in sorted(serving(project).items()):
+    for pid, kids in sorted(ctx.serving.items()):
         parent = project.goals[pid]
         kpi = project.kpis.get(parent.model.kpi or "")
         target = _number(ctx, pid)

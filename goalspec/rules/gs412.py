@@ -24,14 +24,13 @@ How to fix: make the weights add up to 1, or leave them out for an equal split.
     # marketing.q3:  weight: 0.4
 """
 
-from goalspec.data.rollup import serving
 from goalspec.rules.base import Context
 
 EPSILON = 1e-9  # 0.1 + 0.2 + 0.7 sums to 1 only within floating-point error
 
 
 def check(ctx: Context):
-    for parent, kids in sorted(serving(ctx.project).items()):
+    for parent, kids in sorted(ctx.serving.items()):
         goals = [ctx.project.goals[k] for k in kids]
         if len(goals) < 2 or not all("weight" in g.model.model_fields_set for g in goals):
             continue
