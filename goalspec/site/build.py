@@ -25,7 +25,7 @@ from goalspec.vcs.history import site_history
 from goalspec.site.output import environment, write
 from goalspec.site.render import Page, pages
 from goalspec.site.accountability import accountability_page
-from goalspec.site.reviews import link_goal_pages, review_links, review_pages
+from goalspec.site.reviews import review_links, review_pages
 from goalspec.site.updates import update_pages
 from goalspec.report.weeks import WEEKS
 from goalspec.site.templates import template_dirs
@@ -101,11 +101,12 @@ def assemble(result: Result, tree: Path, rev: str = "HEAD", history: bool = True
     """The pages of a checked tree (``tree``: where it is in its repository, for git's history).
     ``weeks``: past weeks' digests kept from one call to the next (serve; report.weeks.weekly's memo).
     ``deferred`` (serve): what the lists of pages share is made by the first page that needs it."""
-    site_pages = pages(result, built_date(), site_history(tree, rev, result.project) if history else None, deferred)
+    links = review_links(result)
+    site_pages = pages(result, built_date(), site_history(tree, rev, result.project) if history else None, deferred,
+                       links)
     site = site_pages[0].context["site"]
     site_pages.append(accountability_page(result, site))
-    links = review_links(result)
-    return Assembled(link_goal_pages(site_pages, links), partial(_later_pages, result, tree, site, rev, cache, weeks),
+    return Assembled(site_pages, partial(_later_pages, result, tree, site, rev, cache, weeks),
                      frozenset(link["url"] for link in links.values()))
 
 

@@ -36,7 +36,7 @@ def _earned(e, s: Contexts) -> dict:
             "unmeasured": [s.goal_ref(g) for g in e.unmeasured]}
 
 def pages(result: Result, built: str | None = None, history: dict[str, list[dict]] | None = None,
-          deferred: bool = False) -> list[Page]:
+          deferred: bool = False, reviews: dict[str, dict[str, str]] | None = None) -> list[Page]:
     """Every page of the site but the accountability page, the weekly updates and the reviews.
     ``history``: each goal's commits, from history.site_history (none outside git).
 
@@ -44,14 +44,16 @@ def pages(result: Result, built: str | None = None, history: dict[str, list[dict
     goal, so `goalspec serve` shows a saved goal without making the other 14,000 pages' data;
     what the lists share (every goal's summary, the teams, people and KPIs) is made once, by
     whichever page needs it first. Unless ``deferred``, those tables are made now: a build renders
-    in forked workers, and each would make them again."""
+    in forked workers, and each would make them again. ``reviews``: each reviewed goal's link to
+    its quarter's review (reviews.review_links), for its page's ``review``."""
     t = _Tables(Contexts(result, built, history))
     if not deferred:
         t.by_id, t.company, t.leads, t.incentives  # noqa: B018 - made once, before any fork
     p, common = result.project, {"site": t.s.site}
     out = [Page(path, template, common if path.endswith(".html") else {}, partial(t.context, path))
            for path, template in _SINGLE]
-    out += [Page(f"goals/{gid}.html", "goal.html", common, partial(t.goal_page, gid)) for gid in sorted(p.goals)]
+    out += [Page(f"goals/{gid}.html", "goal.html", common if reviews is None else {**common, "review": reviews.get(gid)},
+                 partial(t.goal_page, gid)) for gid in sorted(p.goals)]
     out += [Page(f"teams/{tid}.html", "team.html", common, partial(t.one, "teams", tid)) for tid in sorted(p.teams)]
     out += [Page(f"people/{pid}.html", "person.html", common, partial(t.one, "people", pid))
             for pid in sorted(p.people)]
@@ -72,7 +74,8 @@ class _Tables:
         self.s = s
 
     def goal_page(self, gid: str) -> dict:
-        return self.s.goal_page(gid, self.s.goal(gid))
+        made = self.__dict__.get("goals")  # the lists' table, when made: the goal's summary is in it
+        return self.s.goal_page(gid, made[gid] if made is not None else self.s.goal(gid))
 
     def one(self, kind: str, key: str) -> dict:
         return {_ONE[kind]: self.by_id[kind][key]}

@@ -110,15 +110,3 @@ def review_pages(result: Result, site: dict[str, Any]) -> list[Page]:
              for r in found.values()]
     pages.append(Page("reviews/index.html", "reviews.html", {"site": site, "reviews": list(found.values())}))
     return pages
-
-
-def link_goal_pages(site_pages: list[Page], links: dict[str, dict[str, str]]) -> list[Page]:
-    """The goal pages with a link to their quarter's review (``review``, none for the others)."""
-    out = []
-    for page in site_pages:
-        if page.template == "goal.html" and page.path.startswith("goals/"):
-            gid = page.path[len("goals/"):-len(".html")]
-            page = Page(page.path, page.template, {**page.context, "review": links.get(gid)}, page.more)
-        out.append(page)
-    return out
-
