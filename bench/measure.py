@@ -6,6 +6,10 @@ at a terminal sees it. Memory is the largest sum, over the samples, of the
 resident sets of the process and all its descendants (forked workers included),
 sampled from /proc every 10 ms. (Not wait4's peak: Linux carries a process's peak
 across exec, so a command started from a large process would report that process's size.)
+
+Resident sets count a page shared by a parent and its forked workers once in each of them;
+beside that sum, the proportional sum (each process's PSS, /proc/PID/smaps_rollup: a shared
+page split between the processes sharing it) is what the process tree takes of the machine.
 """
 
 from __future__ import annotations
@@ -24,8 +28,9 @@ SAMPLE_S = 0.01
 @dataclass(frozen=True)
 class Run:
     seconds: float
-    mib: float  # summed over the process tree (0 when not sampled)
+    mib: float  # resident sets summed over the process tree (0 when not sampled)
     cpu: float  # user + system seconds of the process and the children it waited for
+    pss_mib: float = 0.0  # proportional sets summed over the tree, at its largest (0 when not sampled)
 
 
 def _children() -> dict[int, list[int]]:
@@ -51,13 +56,26 @@ def _rss(pid: int) -> int:
         return 0
 
 
-def _tree_rss(root: int) -> int:
-    children, total, todo = _children(), 0, [root]
+def _pss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, IndexError, ValueError):
+        pass
+    return 0
+
+
+def _tree(root: int) -> tuple[int, int]:
+    """The resident and the proportional sets of ``root`` and its descendants, summed."""
+    children, rss, pss, todo = _children(), 0, 0, [root]
     while todo:
         pid = todo.pop()
-        total += _rss(pid)
+        rss += _rss(pid)
+        pss += _pss(pid)
         todo.extend(children.get(pid, ()))
-    return total
+    return rss, pss
 
 
 def run(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None, memory: bool = True) -> Run:
@@ -65,16 +83,17 @@ def run(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = No
     with tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
-        peak = 0
+        peak = peak_pss = 0
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG if memory else 0)
             if pid:
                 break
-            peak = max(peak, _tree_rss(proc.pid))
+            rss, pss = _tree(proc.pid)
+            peak, peak_pss = max(peak, rss), max(peak_pss, pss)
             time.sleep(SAMPLE_S)
         seconds = time.perf_counter() - started
         proc.returncode = code = os.waitstatus_to_exitcode(status)
         if code not in (0, 1):  # 1: the check found what it reports as errors
             err.seek(0)
             raise RuntimeError(f"{' '.join(map(str, cmd))} exited {code}: {err.read().decode(errors='replace')[-2000:]}")
-    return Run(seconds, peak / 2**20, usage.ru_utime + usage.ru_stime)
+    return Run(seconds, peak / 2**20, usage.ru_utime + usage.ru_stime, peak_pss / 2**20)

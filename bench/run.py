@@ -12,7 +12,9 @@ ratio is the median over the rounds of each run against its own round's floor
   earlier run, in a folder of the bench's own.
 - build: `goalspec build` into a new folder, cold.
 - memory: the largest sum of the resident sets of the process and every process
-  it started (forked workers), in a run of its own (sampling /proc costs CPU).
+  it started (forked workers), in a run of its own (sampling /proc costs CPU); beside it
+  the largest sum of their proportional sets (a page a worker shares with its parent counted
+  once, not once per process).
 - serve: `goalspec serve` on the tree; a goal's title is changed in its file, and
   the time until the served goal page shows the new title is the latency.
 - example tree: `goalspec check specs`, seconds (the load cache as a user has it).
@@ -82,11 +84,13 @@ def bench_size(size: int, work: Path, rounds: int, build: bool) -> dict:
         jobs["build"] = (build_cmd, cold, None)
     out = {"goals": size, "files": sum(1 for _ in tree.rglob("*.yaml")),
            "rows": _rounds(jobs, rounds, site)}
-    out["check_mib"] = round(run(check, cold).mib)
+    measured = run(check, cold)
+    out["check_mib"], out["check_pss_mib"] = round(measured.mib), round(measured.pss_mib)
     out["floor_mib"] = round(run(FLOOR + [str(tree)], cold).mib)
     if build:
         shutil.rmtree(site, ignore_errors=True)
-        out["build_mib"] = round(run(build_cmd, cold).mib)
+        measured = run(build_cmd, cold)
+        out["build_mib"], out["build_pss_mib"] = round(measured.mib), round(measured.pss_mib)
     return out
 
 
@@ -122,16 +126,22 @@ def _ratio(row: dict) -> str:
     return f"{row['ratio']:.2f}× ({row['s']:.2f} s)"
 
 
+def _mib(row: dict, work: str) -> str:
+    """Memory summed over the processes: resident sets, then proportional ones (a page shared
+    with forked workers counted once)."""
+    return f"{row[work + '_mib']} MiB summed ({row[work + '_pss_mib']} MiB proportional)"
+
+
 def _table(report: dict) -> str:
     rows = [("work", "measured", "target"), ("---", "---", "---")]
     for r in report["sizes"]:
         got, n, big = r["rows"], f"{r['goals']:,}", r["goals"] >= 100_000
         rows.append((f"`check`, {n} goals, cold, whole process",
-                     f"{_ratio(got['check cold'])}, floor {got['floor']['s']:.2f} s; {r['check_mib']} MiB summed",
+                     f"{_ratio(got['check cold'])}, floor {got['floor']['s']:.2f} s; {_mib(r, 'check')}",
                      "≤ 2.5×" + (", ≤ 600 MiB" if big else "")))
         rows.append((f"`check`, {n} goals, warm", _ratio(got["check warm"]), ""))
         if "build" in got:
-            rows.append((f"`build`, {n} goals", f"{_ratio(got['build'])}; {r['build_mib']} MiB summed",
+            rows.append((f"`build`, {n} goals", f"{_ratio(got['build'])}; {_mib(r, 'build')}",
                          "≤ 6×, ≤ 1.2 GB" if big else "≤ 5×"))
     if "serve" in report:
         s = report["serve"]

@@ -47,3 +47,22 @@ def test_serve_latency_sees_the_saved_change_served(tmp_path):
                         goal="marketing.qualified-calls", timeout=60)
     assert len(got["latencies"]) == 2 and all(0 < s < 60 for s in got["latencies"])
     assert (tree / "goals" / "marketing.yaml").read_text().count("edit1x") == 1
+
+
+_SHARES = """
+import os, time
+block = bytearray(120 * 2**20)
+for i in range(0, len(block), 4096):
+    block[i] = 1
+pid = os.fork()
+if pid == 0:
+    time.sleep(0.6)  # the parent's pages, shared: not written here
+    os._exit(0)
+os.waitpid(pid, 0)
+"""
+
+
+def test_pages_a_forked_child_shares_count_once_in_the_proportional_sum():
+    shared = run([sys.executable, "-c", _SHARES])
+    assert shared.mib >= 2 * 110  # each resident set counts the 120 MiB block
+    assert 110 <= shared.pss_mib < shared.mib - 90  # the proportional sum counts it once
