@@ -66,6 +66,9 @@ class Preview:
         page = now.pages.get(path)
         if page is None:
             return None
+        data = now.rendered.get(path)  # rendered already: no waiting behind another page's rendering
+        if data is not None:
+            return data
         with self._lock:  # one page at a time: the chart and digest caches are shared
             data = now.rendered.get(path)
             if data is None:
@@ -109,9 +112,10 @@ class Preview:
                 first: dict[str, str] = {}
                 for path, page in now.pages.items():
                     first.setdefault(page.template, path)
-                for path in first.values():
-                    now.rendered[path] = render_page(now.pages[path], env)
-                self.renders += len(first)
+                with self._lock:
+                    for path in first.values():
+                        now.rendered[path] = render_page(now.pages[path], env)
+                    self.renders += len(first)
             self.now, self._seen = now, seen
             return None
 

@@ -149,7 +149,16 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self._answer()
 
     def _answer(self) -> None:
-        self.server.answered = time.monotonic()
+        with self.server.counting:
+            self.server.busy += 1
+        try:
+            self._respond()
+        finally:
+            with self.server.counting:
+                self.server.busy -= 1
+                self.server.answered = time.monotonic()
+
+    def _respond(self) -> None:
         if not host_allowed(self.headers.get("Host"), self.server.allowed_hosts):
             self.send_error(400, "Host not allowed", "This server answers only to the names it listens on.")
             return
@@ -162,6 +171,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             if body is not None:
                 self._send(200, body, _content_type(path))
                 return
+            if path and not self.path.split("?", 1)[0].endswith("/") and site.get(f"{path}/index.html") is not None:
+                self._moved(f"/{path}/")  # a folder named without its slash, as a static host answers it
+                return
             page = site.get("404.html")
         except Exception as exc:  # a page its template fails on, or a bug: said on the page, the server goes on
             message = str(exc) if isinstance(exc, _Failed) else _failure(exc)
@@ -172,6 +184,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
         # The site's links are relative to its root, but this page answers at any depth.
         self._send(404, page.replace(b"<head>", b'<head><base href="/">', 1))
+
+    def _moved(self, location: str) -> None:
+        self.send_response(301)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     def _send(self, code: int, body: bytes, content_type: str = "text/html; charset=utf-8") -> None:
         self.send_response(code)
@@ -209,7 +227,10 @@ def _content_type(path: str) -> str:
 class _Server(http.server.ThreadingHTTPServer):
     site: Site
     allowed_hosts: frozenset[str]
-    answered = float("-inf")  # when the last request came (time.monotonic)
+    # Requests being answered, and when the last one was (time.monotonic), under ``counting``.
+    busy = 0
+    answered = float("-inf")
+    counting = threading.Lock()
 
     def server_bind(self):
         # HTTPServer's own looks the address up in DNS (getfqdn), which can hang; nothing uses it.
@@ -265,24 +286,26 @@ def serve(tree: Path, today: Callable[[], date], host: str, port: int, templates
         except Exception as exc:
             site.error = _failure(exc)
         else:
+            shown = time.monotonic()
             gc.freeze()  # see _collect
-            site.error = None
-            s = site.now.result.summary
-            state = f"{s.errors} errors, {s.warnings} warnings" if s.errors or s.warnings else "no problems"
-            echo(f"rebuilt in {time.perf_counter() - started:.2f}s ({site.pages} files): {state}")
-            if finish is None:
-                _collect()
-                return
-            _after_requests(server, watcher.stop)
-            started = time.perf_counter()
             try:
-                made = finish()
+                site.error = None
+                s = site.now.result.summary
+                state = f"{s.errors} errors, {s.warnings} warnings" if s.errors or s.warnings else "no problems"
+                echo(f"rebuilt in {time.perf_counter() - started:.2f}s ({site.pages} files): {state}")
+                if finish is None:
+                    return
+                _after_reload(server, shown, watcher.stop)
+                started = time.perf_counter()
+                try:
+                    made = finish()
+                except Exception as exc:
+                    site.error = _failure(exc)
+                else:
+                    echo(f"weekly updates rebuilt in {time.perf_counter() - started:.2f}s ({made} pages)")
+                    return
+            finally:
                 _collect()
-            except Exception as exc:
-                site.error = _failure(exc)
-            else:
-                echo(f"weekly updates rebuilt in {time.perf_counter() - started:.2f}s ({made} pages)")
-                return
         echo(f"not rebuilt: {site.error}")
 
     watcher = Watcher(tree, rebuild, also=[templates] if templates is not None and templates.is_dir() else [])
@@ -306,13 +329,19 @@ def serve(tree: Path, today: Callable[[], date], host: str, port: int, templates
             server.server_close()
 
 
-def _after_requests(server: "_Server", stop: threading.Event, quiet: float = 0.2, most: float = 1.0) -> None:
-    """Wait until no request has come for ``quiet`` seconds (at most ``most``): the reload that follows
-    a save is answered before the weekly updates' digests take the interpreter (one thread runs
-    Python at a time, and they take seconds)."""
-    until = time.monotonic() + most
-    while not stop.is_set() and (now := time.monotonic()) < until and now - server.answered < quiet:
-        stop.wait(quiet - (now - server.answered))
+def _after_reload(server: "_Server", shown: float, stop: threading.Event, quiet: float = 0.2,
+                  most: float = 2.0) -> None:
+    """Wait for the reload that follows a save: until a request made after the save's pages were
+    ``shown`` has been answered, none is being answered and none came for ``quiet`` seconds; at
+    most ``most`` seconds after ``shown`` (nobody may be looking). The weekly updates' digests that
+    follow take the interpreter for seconds (one thread runs Python at a time)."""
+    while not stop.is_set():
+        now = time.monotonic()
+        with server.counting:
+            busy, answered = server.busy, server.answered
+        if now >= shown + most or (not busy and answered > shown and now - answered >= quiet):
+            return
+        stop.wait(min(quiet, shown + most - now) if busy or answered <= shown else quiet - (now - answered))
 
 
 def _collect() -> None:
@@ -321,7 +350,7 @@ def _collect() -> None:
     A save makes a whole tree's objects at once, with the collector paused (spec/memory.py); once
     it ran again, its first full pass over them took 0.1 s of the next request (the page the save
     was made to see). So a save's objects are frozen as soon as its pages are in place, and
-    thawed and collected once the weekly updates are made, after that page is served."""
+    thawed and collected once the weekly updates are made (or failed), after that page is served."""
     gc.unfreeze()
     gc.collect()
     gc.freeze()

@@ -168,6 +168,14 @@ def test_nothing_but_the_site_is_answered(served, path):
         assert status == 404 and "apiVersion" not in body
 
 
+def test_a_folder_named_without_its_slash_is_sent_to_its_index(served):
+    with running(served) as port:
+        status, _, response = get(port, "/updates")
+        assert (status, response.getheader("Location")) == (301, "/updates/")
+        assert get(port, "/updates/")[0] == 200
+        assert get(port, "/goals")[0] == 404  # a folder without an index is no page
+
+
 def test_a_query_or_a_fragment_names_the_same_page(served):
     with running(served) as port:
         assert get(port, "/index.html?utm=x")[:2] == (200, home(served))
@@ -365,25 +373,42 @@ def test_the_updates_wait_for_the_reload_that_follows_a_save(monkeypatch):
     monkeypatch.setattr(serve_module.time, "monotonic", lambda: clock[0])
 
     class Stop:
-        def __init__(self, asking=None):
-            self.asking, self.waits = asking, []
+        def __init__(self, during=None):
+            self.during, self.waited = during, 0.0
 
         def is_set(self):
             return False
 
         def wait(self, seconds):
-            self.waits.append(round(seconds, 3))
+            assert seconds > 0
+            self.waited += seconds
             clock[0] += seconds
-            if self.asking is not None:
-                self.asking.answered = clock[0] - 0.05  # a request came meanwhile, as a poll does
+            if self.during is not None:
+                self.during()
 
-    stop = Stop()
-    serve_module._after_requests(SimpleNamespace(answered=float("-inf")), stop)
-    assert stop.waits == []  # nobody is asking: no wait
-    serve_module._after_requests(SimpleNamespace(answered=clock[0] - 0.05), stop, quiet=0.2, most=1.0)
-    assert stop.waits == [0.15]  # the rest of a fifth of a second since the last request
-    server = SimpleNamespace(answered=clock[0])
-    asked = Stop(asking=server)
-    started = clock[0]
-    serve_module._after_requests(server, asked, quiet=0.2, most=1.0)
-    assert 1.0 <= clock[0] - started < 1.2  # never quiet: it waits no longer than ``most``
+    def server(busy=0, answered=float("-inf")):
+        return SimpleNamespace(busy=busy, answered=answered, counting=threading.Lock())
+
+    def waited(site, stop, **kw):
+        shown = clock[0]
+        serve_module._after_reload(site, shown, stop, **kw)
+        return round(clock[0] - shown, 3)
+
+    assert waited(server(), Stop(), most=2.0) == 2.0  # nobody reloads: two seconds, then the updates
+    site = server()
+    clock[0] += 0.5
+
+    def reload_once():
+        if site.answered == float("-inf"):
+            site.answered = clock[0]  # the reload came and was answered
+    assert waited(site, Stop(reload_once), quiet=0.2, most=2.0) == 0.4  # 0.2 s for it, 0.2 s quiet after
+    assert site.answered > float("-inf")
+    stuck = server(busy=1)  # a page being rendered: wait for it, but not past ``most``
+    assert waited(stuck, Stop(), most=2.0) == 2.0
+    polled = server()
+
+    def poll():
+        polled.answered = clock[0]  # a request every time it looks: never quiet
+    assert waited(polled, Stop(poll), quiet=0.2, most=1.0) == 1.0
+    old = server(answered=clock[0] - 5)  # a request before the save does not count as its reload
+    assert waited(old, Stop(), most=1.5) == 1.5
