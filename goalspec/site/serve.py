@@ -68,11 +68,13 @@ class Watcher(threading.Thread):
         self._seen = self._snapshot()
 
     def _snapshot(self) -> tuple:
-        started = time.perf_counter()
+        started = time.thread_time()
         seen = tuple(snapshot(folder) for folder in self.folders)
         # A save shows within a tenth of a second; a tree so large that looking costs more
         # is looked at less often, so that watching never takes more than a tenth of a core.
-        self._wait = max(self.interval, 10 * (time.perf_counter() - started))
+        # The cost is this thread's CPU time, not the wall clock's: a look that waited for
+        # another thread (or for the machine) made the next one wait ten times as long.
+        self._wait = max(self.interval, 10 * (time.thread_time() - started))
         return seen
 
     def run(self) -> None:

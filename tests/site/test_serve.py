@@ -111,3 +111,20 @@ def test_the_watcher_keeps_watching_when_its_terminal_goes_away(tmp_path, monkey
     finally:
         watcher.stop.set()
         watcher.join()
+
+
+def test_the_watcher_spaces_its_looks_by_their_cost_in_cpu_not_in_waiting(tmp_path, monkeypatch):
+    import goalspec.site.serve as serve_module
+
+    monkeypatch.setattr(serve_module, "snapshot", lambda folder: time.sleep(0.05) or ())  # waits, costs nothing
+    watcher = Watcher(tmp_path, lambda: None, interval=0.1)
+    assert watcher._wait == 0.1  # a look slowed by other threads or the machine is no costlier
+
+    def costly(folder):
+        started = time.thread_time()
+        while time.thread_time() - started < 0.03:
+            pass
+        return ()
+
+    monkeypatch.setattr(serve_module, "snapshot", costly)
+    assert Watcher(tmp_path, lambda: None, interval=0.1)._wait >= 0.3  # a tenth of a core at most
