@@ -35,7 +35,7 @@ def _settle(lines: list[str], timeout: float, quiet: float = 5.0) -> None:
     seen = len(lines)
     while time.perf_counter() - started < timeout:
         saves = sum(line.startswith("rebuilt in") for line in lines) - 1
-        done = sum(line.startswith(("weekly updates rebuilt", "not rebuilt")) for line in lines)
+        done = sum(line.startswith(("weekly updates rebuilt", "weekly updates left", "not rebuilt")) for line in lines)
         if done >= saves:
             return
         if len(lines) != seen:
@@ -85,6 +85,12 @@ def serve_latency(goalspec: list[str], tree: Path, today: str, edits: int, env: 
                     raise RuntimeError("the page never showed the change: " + "".join(lines)[-2000:])
                 time.sleep(0.05)
             latencies.append(round(time.perf_counter() - started, 3))
+            # The page can be seen before serve's line saying so is read here: wait for that line,
+            # so that _settle waits for this save's updates (an edit during them waits for them).
+            while sum(line.startswith("rebuilt in") for line in lines) < i + 2:
+                if time.perf_counter() - started > timeout:
+                    raise RuntimeError("serve never said it rebuilt: " + "".join(lines)[-2000:])
+                time.sleep(0.05)
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(30)

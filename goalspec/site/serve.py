@@ -77,6 +77,10 @@ class Watcher(threading.Thread):
         self._wait = max(self.interval, 10 * (time.thread_time() - started))
         return seen
 
+    def changed(self) -> bool:
+        """Whether a file was saved since the last rebuild began (it starts the next one)."""
+        return self._snapshot() != self._seen
+
     def run(self) -> None:
         while not self.stop.wait(self._wait):
             now = self._snapshot()
@@ -290,6 +294,7 @@ def serve(tree: Path, today: Callable[[], date], host: str, port: int, templates
         else:
             shown = time.monotonic()
             gc.freeze()  # see _collect
+            superseded = False
             try:
                 site.error = None
                 s = site.now.result.summary
@@ -297,7 +302,11 @@ def serve(tree: Path, today: Callable[[], date], host: str, port: int, templates
                 echo(f"rebuilt in {time.perf_counter() - started:.2f}s ({site.pages} files): {state}")
                 if finish is None:
                     return
-                _after_reload(server, shown, watcher.stop)
+                if superseded := _after_reload(server, shown, watcher.stop, watcher.changed):
+                    # Saved again already: that save comes first; the updates follow it (the
+                    # previous ones, and the pages they link to, stay until then).
+                    echo("weekly updates left for the next save")
+                    return
                 started = time.perf_counter()
                 try:
                     made = finish()
@@ -307,7 +316,8 @@ def serve(tree: Path, today: Callable[[], date], host: str, port: int, templates
                     echo(f"weekly updates rebuilt in {time.perf_counter() - started:.2f}s ({made} pages)")
                     return
             finally:
-                _collect()
+                if not superseded:  # the next save's pages first: this one's collection waits for its updates
+                    _collect()
         echo(f"not rebuilt: {site.error}")
 
     watcher = Watcher(tree, rebuild, also=[templates] if templates is not None and templates.is_dir() else [])
@@ -331,19 +341,23 @@ def serve(tree: Path, today: Callable[[], date], host: str, port: int, templates
             server.server_close()
 
 
-def _after_reload(server: "_Server", shown: float, stop: threading.Event, quiet: float = 0.2,
-                  most: float = 2.0) -> None:
+def _after_reload(server: "_Server", shown: float, stop: threading.Event, changed: Callable[[], bool] = lambda: False,
+                  quiet: float = 0.2, most: float = 2.0) -> bool:
     """Wait for the reload that follows a save: until a request made after the save's pages were
     ``shown`` has been answered, none is being answered and none came for ``quiet`` seconds; at
     most ``most`` seconds after ``shown`` (nobody may be looking). The weekly updates' digests that
-    follow take the interpreter for seconds (one thread runs Python at a time)."""
+    follow take the interpreter for seconds (one thread runs Python at a time). Returns True, at
+    once, when the tree ``changed`` meanwhile: the next save is to be shown first."""
     while not stop.is_set():
+        if changed():
+            return True
         now = time.monotonic()
         with server.counting:
             busy, answered = server.busy, server.answered
         if now >= shown + most or (not busy and answered > shown and now - answered >= quiet):
-            return
+            return False
         stop.wait(min(quiet, shown + most - now) if busy or answered <= shown else quiet - (now - answered))
+    return False
 
 
 def _collect() -> None:

@@ -412,3 +412,29 @@ def test_the_updates_wait_for_the_reload_that_follows_a_save(monkeypatch):
     assert waited(polled, Stop(poll), quiet=0.2, most=1.0) == 1.0
     old = server(answered=clock[0] - 5)  # a request before the save does not count as its reload
     assert waited(old, Stop(), most=1.5) == 1.5
+    saves = iter([False, False, True])  # saved again while waiting: the next save goes first
+    shown = clock[0]
+    assert serve_module._after_reload(server(), shown, Stop(), lambda: next(saves), most=2.0) is True
+    assert round(clock[0] - shown, 3) == 0.4
+
+
+def test_a_save_made_while_the_updates_wait_is_shown_first(tree):
+    proc, url = start(tree)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True)
+    reader.start()
+    try:
+        company = tree / "goals" / "company.yaml"
+        company.write_text(company.read_text().replace("Increase seats sold", "Grow seats sold"))
+        wait_for(lambda: any(line.startswith("rebuilt in") for line in lines))
+        # Nobody asks for a page: the updates wait up to two seconds for a reload, and this save
+        # comes within them.
+        company.write_text(company.read_text().replace("Grow seats sold", "Double seats sold"))
+        wait_for(lambda: "Double seats sold" in fetch(url + "index.html")[1])
+        wait_for(lambda: any(line.startswith("weekly updates rebuilt") for line in lines))
+    finally:
+        stop(proc)
+        reader.join(10)
+    said = [line.split(" in ")[0] for line in lines if "rebuilt" in line or "weekly updates" in line]
+    assert said[:3] == ["rebuilt", "weekly updates left for the next save\n", "rebuilt"], lines
+    assert "Traceback" not in "".join(lines)
