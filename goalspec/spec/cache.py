@@ -113,8 +113,8 @@ class MemoryCache:
         # Validated models by the identity of the document data they were made from: the data of
         # a file taken from here is the same object every time (spec.validate's ``memo``).
         self.models: dict[int, tuple[Any, Any]] = {}
-        # What load made of an entry at a path: (the entry, (source, documents, findings)).
-        self.loaded: dict[tuple[str, bytes], tuple[Any, Any]] = {}
+        # What load made of the entry a path last had: (the entry, (source, documents, findings)).
+        self.loaded: dict[str, tuple[Any, Any]] = {}
         # What a check worked out, for the next check to keep where its inputs are the same objects
         # (rules.base.Context.keep).
         self.kept: dict[str, Any] = {}
@@ -144,5 +144,6 @@ class MemoryCache:
         """Forget what was not asked for since the last call: a long `serve` session keeps
         the files as they are now, not every version ever saved."""
         self._entries = {raw: entry for raw, entry in self._entries.items() if raw in self._used}
-        self.loaded = {key: made for key, made in self.loaded.items() if key[1] in self._used}
+        alive = {id(entry) for entry in self._entries.values()}
+        self.loaded = {rel: made for rel, made in self.loaded.items() if id(made[0]) in alive}
         self._used = set()

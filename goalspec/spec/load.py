@@ -164,9 +164,9 @@ def _cached(path: Path, rel: str, cache: FileCache) -> tuple | None:
     # serve: the documents of a file not saved since are the very objects of the last check, not
     # made again (their positions cost most of taking 400 files from memory); later stages key
     # their own memos on them (validate's ``memo``).
-    made = cache.loaded.get((rel, raw))
+    made = cache.loaded.get(rel)
     if made is None or made[0] is not entry:
-        made = cache.loaded[(rel, raw)] = (entry, _from_cache(entry, rel))
+        made = cache.loaded[rel] = (entry, _from_cache(entry, rel))
     return made[1]
 
 
