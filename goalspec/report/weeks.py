@@ -26,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Callable
 
 from goalspec.check import Result, Summary
 from goalspec.data.progress import all_progress, progress_on
@@ -55,13 +56,23 @@ class Week:
     digest: Digest
 
 
+class Stopped(Exception):
+    """``weekly``'s ``stop`` said to stop: what it was making is no longer wanted."""
+
+
 def weekly(result: Result, tree: Path, rev: str | None = None, cache: FileCache | None = None,
-           weeks: int = WEEKS, memo: dict | None = None) -> list[Week]:
+           weeks: int = WEEKS, memo: dict | None = None, stop: Callable[[], bool] | None = None) -> list[Week]:
     """The digests of the last ``weeks`` weeks up to the result's day, newest first; weeks before the
     tree existed are left out. ``result`` is the build's check of the tree (at ``rev``, else as it is).
 
     ``memo`` (serve keeps one across saves) holds the weeks whose two trees are both past commits
-    other than the one built: those digests are the commits' alone, and a save does not change them."""
+    other than the one built: those digests are the commits' alone, and a save does not change them.
+    ``stop`` (serve: the tree was saved again) is asked between the steps, each a fraction of the
+    whole; when it says so, Stopped is raised and nothing is kept."""
+    def step() -> None:
+        if stop is not None and stop():
+            raise Stopped()
+
     days = mondays(result.context.today, weeks)
     days.append(days[-1] - timedelta(days=7))  # the week before the oldest: what it is compared with
     pairs = list(zip(days, days[1:]))
@@ -79,21 +90,28 @@ def weekly(result: Result, tree: Path, rev: str | None = None, cache: FileCache 
                     if commits[now] is not None and commits[now][1] != built
                     and (commits[then] is None or commits[then][1] != built)}
         needed = {d for now, then in pairs if keys.get(now) not in memo for d in (now, then)} if keys else set(days)
-        found = _from_git(result, tree, [d for d in days if d in needed], built, commits, cache)
-    tables = {day: rows(state) for day, (state, _) in found.items()}  # each day's rows, now one week and then the next
+        found = _from_git(result, tree, [d for d in days if d in needed], built, commits, cache, step)
+    tables = {}
+    for day, (state, _) in found.items():  # each day's rows, now one week and then the next
+        step()
+        tables[day] = rows(state)
     out = []
+    made: dict = {}  # this call's new weeks: into ``memo`` only once every week is made
     for now_day, then_day in pairs:
         key = keys.get(now_day)
         if key is not None and key in memo:
             out.append(memo[key])
             continue
+        step()
         now, _ = found.get(now_day, (None, None))
         if now is None:
             continue
         then, commit = found.get(then_day, (None, None))
         out.append(Week(now_day, digest(now, then, then_day, commit, table=tables[now_day], was=tables.get(then_day))))
         if key is not None:
-            memo[key] = out[-1]
+            made[key] = out[-1]
+    if memo is not None:
+        memo.update(made)
     if memo:
         for stale in memo.keys() - set(keys.values()):  # weeks no longer shown, or commits no longer there
             del memo[stale]
@@ -132,13 +150,14 @@ def _commits(tree: Path, rev: str | None, days: list[date]) -> tuple[str, dict[d
 
 
 def _from_git(result: Result, tree: Path, days: list[date], head_tree: str, commits: dict,
-              cache: FileCache | None) -> dict:
+              cache: FileCache | None, step: Callable[[], None] = lambda: None) -> dict:
     by_tree: dict[str, list[date]] = {}
     for day in days:
         if commits[day] is not None:
             by_tree.setdefault(commits[day][1], []).append(day)
     found: dict[date, tuple[Result, str]] = {}
     for folder_id, its_days in by_tree.items():
+        step()  # each past tree is a load and a check of its own
         if folder_id == head_tree:  # the tree being built: its check is already there
             states = _measure(result, its_days)
         else:

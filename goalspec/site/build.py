@@ -139,8 +139,8 @@ def _build(folder: Path, tree: Path, rev: str, out: Path, today: date, allow_err
 
 
 def _later_pages(result: Result, tree: Path, site: dict, rev: str, cache: FileCache | None,
-                 weeks: dict | None = None) -> list:
-    return update_pages(result, tree, site, rev, cache, memo=weeks) + review_pages(result, site)
+                 weeks: dict | None = None, stop: Callable[[], bool] | None = None) -> list:
+    return update_pages(result, tree, site, rev, cache, memo=weeks, stop=stop) + review_pages(result, site)
 
 
 def _destination(out: Path) -> Path:

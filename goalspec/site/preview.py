@@ -119,11 +119,12 @@ class Preview:
             self.now, self._seen = now, seen
             return None
 
-    def _finish(self, now: Generation, made: Assembled) -> int:
+    def _finish(self, now: Generation, made: Assembled, stop: Callable[[], bool] | None = None) -> int:
         """The weekly updates and reviews made anew, and the pages a save removed gone; how many
-        updates and reviews there are now."""
+        updates and reviews there are now. ``stop``: see report.weeks.weekly (raises Stopped; the
+        pages shown stay as they are)."""
         with no_cyclic_gc():
-            later = made.later()
+            later = made.later(stop=stop)
         pages = {page.path: page for page in made.pages}
         pages.update((page.path, page) for page in later)
         with self._lock:

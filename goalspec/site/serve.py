@@ -25,6 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable, Protocol
 
+from goalspec.report.weeks import Stopped
 from goalspec.site.build import BuildError
 from goalspec.site.preview import Preview
 from goalspec.site.templates import TemplateProblem
@@ -309,7 +310,11 @@ def serve(tree: Path, today: Callable[[], date], host: str, port: int, templates
                     return
                 started = time.perf_counter()
                 try:
-                    made = finish()
+                    made = finish(stop=_every(0.25, watcher.changed))
+                except Stopped:  # saved again while they were made: that save first, as above
+                    superseded = True
+                    echo("weekly updates left for the next save")
+                    return
                 except Exception as exc:
                     site.error = _failure(exc)
                 else:
@@ -358,6 +363,20 @@ def _after_reload(server: "_Server", shown: float, stop: threading.Event, change
             return False
         stop.wait(min(quiet, shown + most - now) if busy or answered <= shown else quiet - (now - answered))
     return False
+
+
+def _every(seconds: float, ask: Callable[[], bool]) -> Callable[[], bool]:
+    """``ask``, asked at most once in ``seconds`` (a look at a large tree costs a tenth of a second)."""
+    last = [time.monotonic()]
+
+    def asked() -> bool:
+        now = time.monotonic()
+        if now - last[0] < seconds:
+            return False
+        last[0] = now
+        return ask()
+
+    return asked
 
 
 def _collect() -> None:

@@ -22,7 +22,7 @@ import uuid
 from dataclasses import replace
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from goalspec.check import Result
 from goalspec.report.digest_html import body
@@ -41,10 +41,10 @@ def week_path(day: date) -> str:
 
 def update_pages(result: Result, tree: Path, site: dict[str, Any], rev: str | None = None,
                  cache: FileCache | None = None, environ: dict[str, str] | None = None,
-                 memo: dict | None = None) -> list[Page]:
+                 memo: dict | None = None, stop: Callable[[], bool] | None = None) -> list[Page]:
     """The updates section's pages and the feed (``environ``: where SOURCE_DATE_EPOCH is read;
-    ``memo``: the past weeks serve keeps from one save to the next, report.weeks.weekly)."""
-    weeks = weekly(result, tree, rev, cache, memo=memo)
+    ``memo`` and ``stop``: serve's, see report.weeks.weekly)."""
+    weeks = weekly(result, tree, rev, cache, memo=memo, stop=stop)
     entries = [_entry(w, site) for w in weeks]
     for newer, entry, older in zip([None, *entries], entries, [*entries[1:], None]):
         entry["newer"] = _link(newer)

@@ -271,3 +271,26 @@ def test_a_goal_s_page_is_made_without_the_other_pages_data(tree, monkeypatch):
 
 def tree_goals(preview: Preview) -> list[str]:
     return sorted(preview.now.result.project.goals)
+
+
+def test_updates_stopped_by_a_new_save_leave_the_pages_shown_as_they_were(tree, tmp_path):
+    from goalspec.report.weeks import Stopped
+
+    preview = _preview(tree)
+    _edit(tree / "goals" / "company.yaml", "Increase seats sold", "Grow seats sold")
+    finish = preview.rebuild()
+    shown = preview.now
+    asked = []
+
+    def stop():  # the third time it is asked, the tree was saved again
+        asked.append(1)
+        return len(asked) == 3
+
+    with pytest.raises(Stopped):
+        finish(stop=stop)
+    assert len(asked) == 3 and preview.now is shown  # the previous updates stay, all of them
+    assert not _broken_links(_served(preview))
+    _edit(tree / "goals" / "sales.yaml", "reviewed weekly with the CEO", "reviewed weekly with the CFO")
+    preview.rebuild()(stop=lambda: False)
+    build(tree, tmp_path / "fresh", TODAY)
+    assert _served(preview) == _files(tmp_path / "fresh")

@@ -247,3 +247,23 @@ def test_serve_keeps_the_weeks_of_past_commits_from_one_save_to_the_next(repo, t
     made.clear()
     preview.rebuild()()
     assert len(made) == 4 and len(preview.weeks) == 2
+
+
+def test_weeks_stopped_by_a_new_save_keep_nothing_half_made(repo, tmp_path):
+    from goalspec.report.weeks import Stopped
+
+    result = run(repo.path / "specs", TODAY, remote_data=True)
+    steps = []
+    weekly(result, repo.path / "specs", memo={}, stop=lambda: steps.append(1) or False)
+    memo: dict = {}
+    asked = []
+
+    def stop():  # at the last step: every week but the oldest is made when it says stop
+        asked.append(1)
+        return len(asked) == len(steps)
+
+    with pytest.raises(Stopped):
+        weekly(result, repo.path / "specs", memo=memo, stop=stop)
+    assert memo == {}  # a week made before the stop is not kept: the next call makes them all
+    assert len(weekly(result, repo.path / "specs", memo=memo)) == len(weekly(result, repo.path / "specs"))
+    assert len(memo) == 2
