@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
 from goalspec.check import Result
-from goalspec.data.progress import CADENCE_DAYS
+from goalspec.data.cadence import CADENCE_DAYS
 from goalspec.data.statuses import AT_RISK_S
 from goalspec.rules.gs503 import WORD, missed_twice
 

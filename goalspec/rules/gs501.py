@@ -27,7 +27,7 @@ behind a CSV or SQL source, or change the KPI's ``cadence``.
 
 from datetime import timedelta
 
-from goalspec.data.progress import CADENCE_DAYS
+from goalspec.data.cadence import CADENCE_DAYS
 from goalspec.rules.base import Context
 
 

@@ -23,7 +23,8 @@ How to fix: act on the goal, and say what changes in the next check-in's note.
 
 from datetime import date, timedelta
 
-from goalspec.data.progress import aggregate, cadence_periods, planned, within
+from goalspec.data.cadence import cadence_periods
+from goalspec.data.progress import aggregate, planned, within
 from goalspec.rules.base import Context
 
 

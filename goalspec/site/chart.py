@@ -21,7 +21,8 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from goalspec.data.progress import Progress, by_cadence, cadence_bucket, decimals
+from goalspec.data.cadence import by_cadence, cadence_bucket
+from goalspec.data.progress import Progress, decimals
 from goalspec.data.sources import Point
 from goalspec.spec.words import figure
 

@@ -11,7 +11,8 @@ from markdown_it import MarkdownIt
 
 from goalspec import __version__
 from goalspec.check import Result
-from goalspec.data.progress import CADENCE_DAYS, decimals
+from goalspec.data.cadence import CADENCE_DAYS
+from goalspec.data.progress import decimals
 from goalspec.data.statuses import STATUSES
 from goalspec.site.chart import goal_chart
 from goalspec.spec.criteria import sentence

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from goalspec.check import run
 from goalspec.cli import main
 from goalspec.data.progress import (
-    ACHIEVED, AT_RISK_S, BEHIND_S, MISSED, NO_BASELINE, NO_DATA, NOT_STARTED, ON_TRACK, aggregate, cadence_periods,
-    least_squares, meets,
+    ACHIEVED, AT_RISK_S, BEHIND_S, MISSED, NO_BASELINE, NO_DATA, NOT_STARTED, ON_TRACK, aggregate, least_squares,
+    meets,
 )
 from goalspec.data.sources import Point
 
@@ -114,14 +114,6 @@ def test_a_summed_kpi_to_keep_down_is_a_budget(tmp_path):
     burning = project(tmp_path / "c", aggregation="sum", direction="decrease", values="{2026-07-10: 40}")
     over = project(tmp_path / "b", aggregation="sum", direction="decrease", values="{2026-07-10: 140}")
     assert within.status == ON_TRACK and burning.status == AT_RISK_S and over.status == MISSED
-
-
-def test_cadence_periods():
-    assert cadence_periods(date(2026, 7, 1), date(2026, 9, 30), "monthly")[-1] == (date(2026, 9, 1), date(2026, 9, 30))
-    assert cadence_periods(date(2026, 7, 2), date(2026, 9, 30), "monthly")[0] == (date(2026, 8, 1), date(2026, 8, 31))
-    weeks = cadence_periods(date(2026, 7, 1), date(2026, 7, 31), "weekly")
-    assert weeks[0] == (date(2026, 7, 6), date(2026, 7, 12)) and len(weeks) == 3
-    assert cadence_periods(date(2026, 1, 1), date(2026, 12, 31), "quarterly")[1] == (date(2026, 4, 1), date(2026, 6, 30))
 
 
 # --- one progress model: what was wrong, each with the tree that showed it ---------------------

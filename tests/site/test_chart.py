@@ -7,7 +7,8 @@ from datetime import date, timedelta
 
 from hypothesis import given, strategies as st
 
-from goalspec.data.progress import Progress, by_cadence, cadence_bucket
+from goalspec.data.cadence import by_cadence, cadence_bucket
+from goalspec.data.progress import Progress
 from goalspec.data.sources import Point
 from goalspec.site.chart import date_ticks, goal_chart, kpi_chart, nice_ticks
 
