@@ -22,7 +22,9 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from goalspec.data.leads import Classifier, Records, Summary, read_csv, read_sql
+from goalspec.data import sqlkeep
 from goalspec.data.sources import (SourceProblem, backend_of, check_query, inside_tree, read_only, regular_file)
+from goalspec.data.tally import Shape, tally
 from goalspec.data.unsupported import Fallback, NotCompilable
 from goalspec.spec.models import LeadDefinition, LeadRecordsCsv, LeadRecordsSql
 from goalspec.spec.secrets import redact
@@ -104,14 +106,7 @@ def duckdb_table(path: Path, columns: Sequence[str] | None = None) -> Iterator[T
 
     def run(statement) -> Iterator[Sequence[Any]]:
         # Values written in, quoted by SQLAlchemy's literal rendering: DuckDB then plans with them known.
-        text = sql_text(statement, duck_dialect())
-        cursor = con.cursor()
-        try:
-            cursor.execute(text)
-            while batch := cursor.fetchmany(_BATCH):
-                yield from batch
-        except duckdb.Error as exc:
-            raise Fallback(f"DuckDB cannot run it: {str(exc).splitlines()[0]}") from None
+        return _duck_rows(con, sql_text(statement, duck_dialect()))
 
     try:
         yield Table(tuple(columns), storage, source, duck_dialect(), "DuckDB", run)
@@ -263,6 +258,8 @@ def summary(source: Source, definitions: Sequence[tuple[str, LeadDefinition]], *
         python = source.path is not None and not is_parquet(source.path.name) and file_size(source.path) < DUCKDB_FROM
     if not python:
         try:
+            if source.path is not None and not is_parquet(source.path.name):
+                return _csv_in_duckdb(source, definitions, options)
             from goalspec.data.pushdown import summarize
 
             with source.table() as table:
@@ -276,6 +273,46 @@ def summary(source: Source, definitions: Sequence[tuple[str, LeadDefinition]], *
             note = None  # the Python pass below finds the row at fault and says so
     summary_ = Classifier(definitions, source.records(), **options).run()
     return dataclasses.replace(summary_, note=note)
+
+
+def _csv_in_duckdb(source: Source, definitions: Sequence[tuple[str, LeadDefinition]], options: dict) -> Summary:
+    """A CSV file's summary counted by DuckDB, with the SQL text an earlier run kept (``sqlkeep``)
+    when there is one."""
+    import duckdb
+
+    columns = source.header()
+    classifier = Classifier(definitions, Records(source.name, columns, iter(()), first_row=2), **options)
+    kept = sqlkeep.store()
+    key = sqlkeep.key(source.path, columns, definitions, options)
+    entry = kept.get(key) if kept is not None else None
+    if not sqlkeep.usable(entry):
+        from goalspec.data.pushdown import compiled
+
+        with duckdb_table(source.path, columns) as table:
+            entry = compiled(classifier, table, track_filled=options.get("track_filled", False))
+        if kept is not None:
+            kept.put(key, entry)
+    try:
+        con, _ = duck_connect(source.path)
+    except duckdb.Error as exc:
+        raise Fallback(f"DuckDB cannot read it: {str(exc).splitlines()[0]}") from None
+    try:
+        return tally(classifier, Shape.from_plain(entry["shape"]), _duck_rows(con, entry["summary"]),
+                     lambda: _duck_rows(con, entry["unsure"]), "DuckDB")
+    finally:
+        con.close()
+
+
+def _duck_rows(con, text: str) -> Iterator[Sequence[Any]]:
+    import duckdb
+
+    cursor = con.cursor()
+    try:
+        cursor.execute(text)
+        while batch := cursor.fetchmany(_BATCH):
+            yield from batch
+    except duckdb.Error as exc:
+        raise Fallback(f"DuckDB cannot run it: {str(exc).splitlines()[0]}") from None
 
 
 def file_size(path: Path) -> int:

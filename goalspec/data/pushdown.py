@@ -32,7 +32,8 @@ from goalspec.data.leads import LATE_SHOWN, Classifier, Summary
 from goalspec.data.sqlcriteria import Column, NotCompilable, Storage, _NonAscii, _sure, first_ten, only_if, to_sql
 from goalspec.data.sqlduck import _FastStamp, head
 from goalspec.data.sqllets import Lets
-from goalspec.data.sources import SourceProblem, parse_day
+from goalspec.data.sources import SourceProblem
+from goalspec.data.tally import IN_TIME, LATE, NONE, UNREADABLE, WAITING, Shape, tally
 
 
 class DuckDialect(PGDialect):
@@ -78,9 +79,6 @@ def sql_text(statement: sa.Executable, dialect: sa.engine.Dialect) -> str:
 
 
 # -- the plan ------------------------------------------------------------------------------------
-
-_IN_TIME, _WAITING, _LATE, _UNREADABLE, _NONE = 1, 2, 3, 4, 0
-
 
 class Plan:
     """The statements that summarize one table for one classifier (raises NotCompilable)."""
@@ -171,12 +169,12 @@ class Plan:
             return sa.select(*keys, *filled, sa.func.count().label("n")).group_by(*keys)
         sure = rows.c.u == 0 if self.unsure is not None else sa.true()
         # ROWS … CURRENT ROW with no ORDER BY: record order, streamed (no sort, nothing held)
-        late = {k: sa.and_(rows.c[f"s{k}"] == _LATE, sure) for k in self.states}
+        late = {k: sa.and_(rows.c[f"s{k}"] == LATE, sure) for k in self.states}
         runs = [sa.func.sum(sa.case((late[k], 1), else_=0)).over(rows=(None, 0)).label(f"late{k}")
                 for k in self.states]
         numbered = sa.select(rows, sa.func.row_number().over().label("number"), *runs).subquery("numbered")
         c = numbered.c
-        picked = sa.or_(*[sa.and_(c[f"s{k}"] == _LATE, sure if self.unsure is None else c.u == 0,
+        picked = sa.or_(*[sa.and_(c[f"s{k}"] == LATE, sure if self.unsure is None else c.u == 0,
                                   c[f"late{k}"] <= LATE_SHOWN) for k in self.states])
         inner = sa.select(*[c[n] for n in keys_of], sa.case((picked, c.number), else_=sa.null()).label("pick"),
                           (sa.case((picked, c.ident), else_=sa.null()) if ident is not None
@@ -185,6 +183,10 @@ class Plan:
         keys = [inner.c[n] for n in keys_of] + [inner.c.pick, inner.c.ident]
         filled = [sa.func.max(inner.c[f"h{i}"]).label(f"h{i}") for i in range(width)] if track_filled else []
         return sa.select(*keys, *filled, sa.func.count().label("n")).group_by(*keys)
+
+    def shape(self, statement: sa.Select, track_filled: bool) -> Shape:
+        return Shape({str(c.name): i for i, c in enumerate(statement.selected_columns)}, len(self.tests),
+                     len(self.t.columns), tuple(self.states), track_filled)
 
     def unsure_rows(self) -> sa.Select:
         """The records SQL is unsure of, numbered in record order as ``summary`` numbers them, with their cells."""
@@ -230,55 +232,21 @@ def summarize(classifier: Classifier, table: Table, *, track_filled: bool) -> Su
     """The summary computed by the database; raises NotCompilable, or SourceProblem from the run."""
     plan = Plan(classifier, table, check=False)  # the run compiles the statement, once
     statement = plan.summary(track_filled)
-    at = {c.name: i for i, c in enumerate(statement.selected_columns)}
-    n_defs, width, fetched = len(plan.tests), len(table.columns), 0
-    combos: dict[tuple[bool, ...], int] = {}
-    daily: dict[tuple[tuple[bool, ...], date], int] = {}
-    follow: dict[int, list] = {k: [0, 0, 0, [], 0, 0] for k in plan.states}
-    undated = unsure = 0
-    keys: dict[Any, date] = {}
-    filled = [False] * width
-    state_at = [(k, at[f"s{k}"]) for k in plan.states]
-    for row in plan.rows(statement):
-        fetched += 1
-        if track_filled:
-            for i in range(width):
-                filled[i] = filled[i] or bool(row[at[f"h{i}"]])
-        n = row[-1]
-        if "u" in at and row[at["u"]]:
-            unsure += n  # Python evaluates these below
-            continue
-        flags = tuple(bool(v) for v in row[:n_defs])
-        combos[flags] = combos.get(flags, 0) + n
-        if plan.day is not None:
-            key = row[at["day"]]
-            if key is None:
-                undated += n
-            else:
-                if key not in keys:
-                    keys[key] = parse_day(key)  # ValueError: the Python pass names the row
-                daily[flags, keys[key]] = daily.get((flags, keys[key]), 0) + n
-        for k, i in state_at:
-            state, tally = row[i], follow[k]
-            if state in (_IN_TIME, _WAITING, _LATE):
-                tally[0] += n
-            if state in (_IN_TIME, _WAITING):
-                tally[state] += n
-            elif state == _LATE:
-                tally[5] += n
-                if row[at["pick"]] is not None:
-                    ident = row[at["ident"]]
-                    tally[3].append((row[at["pick"]], "" if ident is None else str(ident)))
-            elif state == _UNREADABLE:
-                tally[4] += n
-    classifier.absorb(combos, daily, undated, {k: tuple(v) for k, v in follow.items()},
-                      {c for c, hit in zip(table.columns, filled) if hit})
-    if unsure:  # a second pass, only when some record needs Python's reading
-        for row in table.run(plan.unsure_rows()):  # streamed: a file of odd values may hold many
-            fetched += 1
-            classifier.add(row[0], row[1:1 + width])
-    summary = classifier.summary()
-    return dataclasses.replace(summary, engine=table.engine, fetched=fetched)
+    return tally(classifier, plan.shape(statement, track_filled), plan.rows(statement),
+                 lambda: table.run(plan.unsure_rows()), table.engine)
+
+
+def compiled(classifier: Classifier, table: Table, *, track_filled: bool) -> dict[str, Any]:
+    """The summary's SQL text for ``table``'s dialect, and its shape, as plain data (``sqlkeep``
+    keeps it); raises NotCompilable."""
+    plan = Plan(classifier, table, check=False)
+    statement = plan.summary(track_filled)
+    try:
+        text = sql_text(statement, table.dialect)
+        unsure = sql_text(plan.unsure_rows(), table.dialect) if plan.unsure is not None else None
+    except sa.exc.CompileError as exc:
+        raise NotCompilable(f"{table.engine} cannot run the criteria: {exc}") from None
+    return {"summary": text, "unsure": unsure, "shape": plan.shape(statement, track_filled).plain()}
 
 
 def stream(classifier: Classifier, table: Table, first_row: int = 1) -> Iterator[tuple[int, Sequence[Any], tuple[bool, ...]]]:
@@ -453,11 +421,11 @@ def _state(test: ColumnElement, handed: _Moment, followed: _Moment | None, withi
            as_of: float) -> ColumnElement:
     """A qualified record's follow-up outcome, as ``Classifier._follow_up`` decides it."""
     unreadable = handed.unreadable if followed is None else sa.or_(handed.unreadable, followed.unreadable)
-    whens = [(sa.not_(_sure(test)), _NONE), (unreadable, _UNREADABLE), (handed.none, _NONE)]
+    whens = [(sa.not_(_sure(test)), NONE), (unreadable, UNREADABLE), (handed.none, NONE)]
     if followed is not None:
-        whens.append((sa.and_(sa.not_(followed.none), followed.epoch - handed.epoch <= within), _IN_TIME))
-        whens.append((sa.and_(followed.none, sa.literal(as_of) - handed.epoch <= within), _WAITING))
+        whens.append((sa.and_(sa.not_(followed.none), followed.epoch - handed.epoch <= within), IN_TIME))
+        whens.append((sa.and_(followed.none, sa.literal(as_of) - handed.epoch <= within), WAITING))
     else:
-        whens.append((sa.literal(as_of) - handed.epoch <= within, _WAITING))
-    return sa.case(*whens, else_=_LATE)
+        whens.append((sa.literal(as_of) - handed.epoch <= within, WAITING))
+    return sa.case(*whens, else_=LATE)
 

@@ -62,6 +62,7 @@ class FileCache:
         import tempfile  # writes are the first run's: a run served from the cache never imports it
 
         path = self._path(raw)
+        tmp = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
@@ -69,6 +70,11 @@ class FileCache:
                 marshal.dump(entry, fh)
             os.replace(tmp, path)
         except (OSError, ValueError):
+            if tmp is not None:  # what was half written is not left behind
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
             return  # a read-only or full disk only costs the next run some time
         if not self._pruned:
             self._pruned = True  # one scan a run: the folder may exceed the cap by one run's writes

@@ -47,3 +47,11 @@ def test_a_source_counted_in_a_database_loads_them_when_it_runs():
     args = ("leads", "classify", "specs/data/leads.csv", "--tree", "specs", "--summary", "--engine", "database",
             "--today", "2026-11-23")
     assert {"sqlalchemy", "duckdb"} <= set(loaded(*args))
+
+
+def test_a_csv_file_counted_again_in_duckdb_does_not_load_sqlalchemy():
+    # the SQL text the first run built is kept (data/sqlkeep.py): the second run hands it to DuckDB
+    args = ("leads", "classify", "specs/data/leads.csv", "--tree", "specs", "--summary", "--engine", "database",
+            "--today", "2026-11-22")
+    loaded(*args)
+    assert loaded(*args) == ["duckdb"]

@@ -159,3 +159,13 @@ def test_serve_s_memory_cache_hands_back_the_documents_of_files_not_saved_since(
     # Every file taken from memory, each at its path; the saved one was parsed, and its old version
     # is forgotten with the old content.
     assert set(cache.loaded) == {path.name for path in tree.glob("*.yaml")} - {"goalspec.yaml"}
+
+
+def test_an_entry_that_cannot_be_written_leaves_nothing_behind(tmp_path):
+    class Text(str):  # marshal writes no subclass of str
+        pass
+
+    cache = FileCache(tmp_path / "cache")
+    cache.put(b"key", {"a": Text("x")})
+    assert cache.get(b"key") is None
+    assert [p for p in (tmp_path / "cache").rglob("*") if p.is_file()] == []

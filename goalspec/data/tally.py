@@ -1,0 +1,94 @@
+"""A database's summary rows, tallied into a ``Summary`` (no SQLAlchemy here).
+
+``pushdown.Plan`` names the columns of its summary statement; ``Shape`` is those names as plain
+data, so that a summary whose SQL text was kept from an earlier run (``sqlkeep``) is read by the
+same code without building the statement again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Callable, Iterable, Sequence
+
+from goalspec.data.leads import Classifier, Summary
+from goalspec.data.sources import parse_day
+
+# A qualified record's follow-up outcome, as the summary statement gives it.
+IN_TIME, WAITING, LATE, UNREADABLE, NONE = 1, 2, 3, 4, 0
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What the summary statement's columns are."""
+
+    at: dict[str, int]  # each named column's position; the count is the last
+    n_defs: int  # the first columns: 1 where a record meets each definition
+    width: int  # the records' columns
+    states: tuple[int, ...]  # the definitions with a follow-up agreement (column s<k>)
+    track_filled: bool  # columns h<i>: whether a group holds a value in column i
+
+    def plain(self) -> dict[str, Any]:
+        return {"at": self.at, "n_defs": self.n_defs, "width": self.width, "states": list(self.states),
+                "track_filled": self.track_filled}
+
+    @classmethod
+    def from_plain(cls, d: dict[str, Any]) -> Shape:
+        return cls(dict(d["at"]), d["n_defs"], d["width"], tuple(d["states"]), d["track_filled"])
+
+
+def tally(classifier: Classifier, shape: Shape, rows: Iterable[Sequence[Any]],
+          unsure_rows: Callable[[], Iterable[Sequence[Any]]], engine: str) -> Summary:
+    """The summary from the statement's groups; ``unsure_rows`` is asked for only when SQL left
+    records to Python (a second pass, streamed: a file of odd values may hold many)."""
+    at, n_defs, width, track_filled = shape.at, shape.n_defs, shape.width, shape.track_filled
+    fetched = 0
+    combos: dict[tuple[bool, ...], int] = {}
+    daily: dict[tuple[tuple[bool, ...], date], int] = {}
+    follow: dict[int, list] = {k: [0, 0, 0, [], 0, 0] for k in shape.states}
+    undated = unsure = 0
+    keys: dict[Any, date] = {}
+    filled = [False] * width
+    state_at = [(k, at[f"s{k}"]) for k in shape.states]
+    has_day, u = "day" in at, at.get("u")
+    for row in rows:
+        fetched += 1
+        if track_filled:
+            for i in range(width):
+                filled[i] = filled[i] or bool(row[at[f"h{i}"]])
+        n = row[-1]
+        if u is not None and row[u]:
+            unsure += n  # Python evaluates these below
+            continue
+        flags = tuple(bool(v) for v in row[:n_defs])
+        combos[flags] = combos.get(flags, 0) + n
+        if has_day:
+            key = row[at["day"]]
+            if key is None:
+                undated += n
+            else:
+                if key not in keys:
+                    keys[key] = parse_day(key)  # ValueError: the Python pass names the row
+                daily[flags, keys[key]] = daily.get((flags, keys[key]), 0) + n
+        for k, i in state_at:
+            state, counts = row[i], follow[k]
+            if state in (IN_TIME, WAITING, LATE):
+                counts[0] += n
+            if state in (IN_TIME, WAITING):
+                counts[state] += n
+            elif state == LATE:
+                counts[5] += n
+                if row[at["pick"]] is not None:
+                    ident = row[at["ident"]]
+                    counts[3].append((row[at["pick"]], "" if ident is None else str(ident)))
+            elif state == UNREADABLE:
+                counts[4] += n
+    classifier.absorb(combos, daily, undated, {k: tuple(v) for k, v in follow.items()},
+                      {c for c, hit in zip(classifier.records.columns, filled) if hit})
+    if unsure:
+        for row in unsure_rows():
+            fetched += 1
+            classifier.add(row[0], row[1:1 + width])
+    summary = classifier.summary()
+    return dataclasses.replace(summary, engine=engine, fetched=fetched)

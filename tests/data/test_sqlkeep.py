@@ -1,0 +1,143 @@
+"""The SQL text a CSV file's DuckDB summary compiles to is kept between runs: a warm run never
+builds the statement (nor imports SQLAlchemy), and no kept text ever answers for other inputs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from test_engines import definitions, same
+from test_leads import generated_leads, write_csv
+
+from goalspec.data import engines, sqlkeep
+from paths import ROOT
+
+OPTIONS = dict(date_column="booked_on", as_of=datetime(2026, 11, 24), track_filled=True)
+
+SUMMARY = """
+import json, sys
+from datetime import datetime
+from pathlib import Path
+from test_engines import definitions
+from goalspec.data import engines
+s = engines.summary(engines.Source("leads.csv", path=Path(sys.argv[1])), definitions(), python=False,
+                    date_column="booked_on", as_of=datetime(2026, 11, 24), track_filled=True)
+print(json.dumps([s.engine, s.counts, [f.late_count for f in s.follow_ups], "sqlalchemy" in sys.modules]))
+"""
+
+
+def summarize_in_a_process(path: Path, cache: Path) -> list:
+    env = {"GOALSPEC_CACHE_DIR": str(cache), "PYTHONPATH": f"{ROOT}{':'}{ROOT / 'tests'}{':'}{ROOT / 'tests' / 'data'}",
+           "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-c", SUMMARY, str(path)], capture_output=True, text=True, check=True,
+                         env=env, cwd=ROOT)
+    return json.loads(out.stdout)
+
+
+def test_a_second_run_reads_the_kept_sql_and_never_imports_sqlalchemy(tmp_path):
+    path = write_csv(tmp_path / "leads.csv", generated_leads(300, seed=5))
+    first = summarize_in_a_process(path, tmp_path / "cache")
+    second = summarize_in_a_process(path, tmp_path / "cache")
+    assert first[0] == second[0] == "DuckDB"
+    assert first[3] is True and second[3] is False
+    assert first[:3] == second[:3]
+    assert list((tmp_path / "cache").rglob("*.marshal"))
+
+
+def variants(tmp_path: Path):
+    """Inputs that each change the SQL: every one must be answered by its own text."""
+    rows = generated_leads(400, seed=9)
+    path = write_csv(tmp_path / "leads.csv", rows)
+    defs = definitions()
+    lid, first = defs[0]
+    # a stricter first definition: the same ids, a different threshold in the criteria
+    text = json.dumps(first.criteria.model_dump(mode="json", exclude_none=True))
+    assert "50" in text
+    stricter = type(first).model_validate({**first.model_dump(mode="json", exclude_none=True),
+                                           "criteria": json.loads(text.replace("50", "400"))})
+    reordered = write_csv(tmp_path / "other" / "leads.csv", rows)  # the same records at another path
+    return [
+        (path, defs, OPTIONS),
+        (path, [(lid, stricter), *defs[1:]], OPTIONS),
+        (path, defs, {**OPTIONS, "as_of": datetime(2026, 8, 1)}),
+        (path, defs, {**OPTIONS, "date_column": None}),
+        (path, defs, {**OPTIONS, "track_filled": False}),
+        (path, defs, {**OPTIONS, "id_column": "company"}),
+        (path, defs, {**OPTIONS, "followed_up_column": "handed_over_at"}),
+        (reordered, defs, OPTIONS),
+    ]
+
+
+def test_each_input_is_answered_by_its_own_text(tmp_path):
+    cases = variants(tmp_path)
+    for _ in range(2):  # the second round reads every text kept by the first
+        for path, defs, options in cases:
+            source = engines.Source("leads.csv", path=path)
+            duck = engines.summary(source, defs, python=False, **options)
+            assert duck.engine == "DuckDB" and duck.note is None
+            same(duck, engines.summary(source, defs, python=True, **options))
+    counts = {json.dumps(engines.summary(engines.Source("x", path=p), d, python=False, **o).counts)
+              for p, d, o in cases[:2]}
+    assert len(counts) == 2  # the stricter definition counts otherwise: the cases are not all alike
+
+
+def test_the_key_holds_every_input(tmp_path):
+    keys = {sqlkeep.key(path, ("lead_id",), defs, options) for path, defs, options in variants(tmp_path)}
+    assert len(keys) == len(variants(tmp_path))
+    assert sqlkeep.key(Path("a.csv"), ("x", "y"), [], {}) != sqlkeep.key(Path("a.csv"), ("y", "x"), [], {})
+
+
+def test_the_code_that_writes_the_sql_keys_it():
+    names = {f"{p.parent.name}/{p.name}" for p in sqlkeep.code_files()}
+    for module in ("pushdown", "sqlcriteria", "sqlduck", "sqllets", "engines", "leads", "evaluate", "tally"):
+        assert f"data/{module}.py" in names
+    assert "spec/criteria.py" in names and "spec/models.py" in names
+
+
+@pytest.mark.parametrize("damage", [b"", b"not marshal", "marshal"])
+def test_a_damaged_entry_is_a_miss_and_is_written_again(tmp_path, damage):
+    import marshal
+
+    path = write_csv(tmp_path / "leads.csv", generated_leads(200, seed=2))
+    source = engines.Source("leads.csv", path=path)
+    engines.summary(source, definitions(), python=False, **OPTIONS)
+    entry = sqlkeep.store()._path(sqlkeep.key(path, source.header(), definitions(), OPTIONS))
+    assert entry.exists()
+    entry.write_bytes(marshal.dumps({"summary": 3, "shape": []}) if damage == "marshal" else damage)
+    duck = engines.summary(source, definitions(), python=False, **OPTIONS)
+    assert duck.engine == "DuckDB" and duck.note is None
+    same(duck, engines.summary(source, definitions(), python=True, **OPTIONS))
+    assert sqlkeep.usable(marshal.loads(entry.read_bytes()))
+
+
+def test_with_the_cache_off_nothing_is_kept(tmp_path, monkeypatch):
+    monkeypatch.setenv("GOALSPEC_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("GOALSPEC_NO_CACHE", "1")
+    path = write_csv(tmp_path / "leads.csv", generated_leads(100, seed=4))
+    source = engines.Source("leads.csv", path=path)
+    same(engines.summary(source, definitions(), python=False, **OPTIONS),
+         engines.summary(source, definitions(), python=True, **OPTIONS))
+    assert not (tmp_path / "cache").exists()
+
+
+def test_a_kept_text_reads_only_its_file(tmp_path):
+    # whoever wrote the cache folder, the kept text runs in the session locked to that one file
+    secret = tmp_path / "secret.csv"
+    secret.write_text("a\n1\n")
+    path = write_csv(tmp_path / "leads.csv", generated_leads(50, seed=1))
+    source = engines.Source("leads.csv", path=path)
+    engines.summary(source, definitions(), python=False, **OPTIONS)
+    entry = sqlkeep.store()._path(sqlkeep.key(path, source.header(), definitions(), OPTIONS))
+    import marshal
+
+    kept = marshal.loads(entry.read_bytes())
+    kept["summary"] = f"SELECT * FROM read_csv('{secret}')"
+    entry.write_bytes(marshal.dumps(kept))
+    duck = engines.summary(source, definitions(), python=False, **OPTIONS)
+    assert duck.engine == "Python" and "DuckDB cannot run it" in duck.note
+    same(duck, engines.summary(source, definitions(), python=True, **OPTIONS))
