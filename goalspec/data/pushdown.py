@@ -30,7 +30,7 @@ from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from goalspec.data.leads import LATE_SHOWN, Classifier, Summary
 from goalspec.data.sqlcriteria import Column, NotCompilable, Storage, _NonAscii, _sure, first_ten, only_if, to_sql
-from goalspec.data.sqlduck import _FastStamp, head
+from goalspec.data.sqlduck import _DayShape, _FastStamp, head
 from goalspec.data.sqllets import Lets
 from goalspec.data.sources import SourceProblem
 from goalspec.data.tally import IN_TIME, LATE, NONE, UNREADABLE, WAITING, Shape, tally
@@ -269,8 +269,9 @@ def _day_key(c: Column) -> ColumnElement:
     if c.storage in ("text", "dynamic"):
         # A cell that starts with ten characters of a day is read as it stands; others are trimmed first.
         first = first_ten(c)
+        shaped = _DayShape(first) if c.dialect == "duckdb" else first.regexp_match(_DAY_START)
         return c.let("day key", lambda: sa.case((sa.or_(c.raw.is_(None), c.text == ""), sa.null()),
-                                                (first.regexp_match(_DAY_START), first),
+                                                (shaped, first),
                                                 else_=sa.func.substr(c.trim_inline(), 1, 10)))
     if c.storage == "day":
         return c.raw
@@ -304,21 +305,14 @@ def _moment(c: Column) -> _Moment:
         return _Moment(c.raw.is_(None), sa.false(), c.let("epoch", lambda: _TypedEpoch(c.raw)), None)
     if c.storage not in ("text", "dynamic"):
         return _Moment(c.raw.is_(None), sa.false(), sa.null(), c.raw.is_not(None))
-    fast = None
-    if c.dialect == "duckdb":  # most times are YYYY-MM-DDTHH:MM:SS: read by strptime, not matched first
-        fast_stamp = c.let("moment fast stamp", lambda: _FastStamp(c.text))
-        fast = c.let("moment fast", lambda: _sure(fast_stamp >= datetime(1, 1, 1)))
+    if c.dialect == "duckdb":
+        return _duck_moment(c)
     # Most times are written without whitespace around them: only the others are trimmed.
-    as_is = c.let("moment as is", lambda: _sure(c.text.regexp_match(_MOMENT)) if fast is None
-                  else sa.case((fast, sa.true()), else_=_sure(c.text.regexp_match(_MOMENT))))
+    as_is = c.let("moment as is", lambda: _sure(c.text.regexp_match(_MOMENT)))
     s = c.let("moment text", lambda: sa.case((as_is, c.text), else_=c.trim_inline()))
     none = c.let("no moment", lambda: _sure(sa.or_(c.raw.is_(None), s == "")))
     shaped = c.let("moment shaped", lambda: sa.case((as_is, sa.true()), else_=_sure(s.regexp_match(_MOMENT))))
-    # DuckDB: the bytes, which it knows without reading them; the width is read only for a shaped time (ASCII)
-    width = c.let("moment length", lambda: sa.func.strlen(s) if c.dialect == "duckdb" else sa.func.length(s))
-
-    if fast is not None:
-        return _duck_moment(c, s, none, shaped, width, fast, fast_stamp)
+    width = c.let("moment length", lambda: sa.func.length(s))
 
     def part(a: int, n: int, when=None) -> ColumnElement:
         # CASE: the casts only meet text of the right shape (and, for a time, of the right length).
@@ -360,29 +354,41 @@ def _moment(c: Column) -> _Moment:
     return _Moment(none, unreadable, c.let("epoch", epoch), c.let("moment?", unsure))
 
 
-def _duck_moment(c: Column, s: ColumnElement, none: ColumnElement, shaped: ColumnElement,
-                 width: ColumnElement, fast: ColumnElement, fast_stamp: ColumnElement) -> _Moment:
-    """The same reading through DuckDB's TIMESTAMP cast, the ranges Python insists on checked first
-    (a time ``_FastStamp`` read is valid as it stands, and read the same)."""
-    stamp = c.let("moment stamp", lambda: sa.case((fast, fast_stamp), (shaped, _Stamp(s)), else_=sa.null()))
+def _duck_moment(c: Column) -> _Moment:
+    """The same reading in DuckDB, where most times are ``YYYY-MM-DDTHH:MM:SS``.
 
-    def valid():
-        two = lambda a: sa.func.substr(s, a, 2)  # noqa: E731  (digits, by the shape: text order is number order)
-        # The cast refuses a 60th minute or second and a day the calendar lacks, but reads hour 24 as the
-        # next day's midnight and knows a year 0; Python reads none of these.
-        return sa.case((fast, sa.true()), (stamp.is_(None), sa.false()), (stamp < datetime(1, 1, 1), sa.false()),
-                       (width < 19, sa.true()), (two(12) > "23", sa.false()),
-                       (width != 25, sa.true()), else_=_sure(sa.and_(two(21) <= "23", two(24) <= "59")))
-    ok = c.let("moment valid", valid)
+    Such a time is read by strptime and needs nothing else; a missing or empty cell needs
+    nothing at all. Each reading is a CASE that settles those first, so that only the other
+    cells pay for the full check: their text trimmed and matched, DuckDB's TIMESTAMP cast, and
+    the ranges Python insists on, checked after it (the cast refuses a 60th minute or second
+    and a day the calendar lacks, but reads hour 24 as the next day's midnight and knows a year
+    0; Python reads none of these)."""
+    fast_stamp = c.let("moment fast stamp", lambda: _FastStamp(c.text))
+    fast = fast_stamp >= datetime(1, 1, 1)  # NULL when strptime did not read it: a CASE reads that as false
 
-    def epoch():
-        part = lambda a: sa.cast(sa.func.substr(s, a, 2), sa.BigInteger())  # noqa: E731
-        shift = sa.case((width == 25, sa.case((sa.func.substr(s, 20, 1) == "-", -1), else_=1)
-                         * (part(21) * 3600 + part(24) * 60)), else_=0)
-        return sa.case((ok, _TypedEpoch(stamp) - shift), else_=sa.null())
-    unreadable = c.let("moment unreadable", lambda: sa.and_(sa.not_(none), sa.not_(ok)))
-    unsure = c.let("moment?", lambda: only_if(unreadable, sa.or_(_NonAscii(c.text), s.regexp_match(r"^[0-9]{4}"))))
-    return _Moment(none, unreadable, c.let("epoch", epoch), unsure)
+    def settled(fast_value, blank_value, other) -> ColumnElement:
+        return sa.case((fast, fast_value), (c.raw.is_(None), blank_value), (c.text == "", blank_value), else_=other)
+    # the text of the other cells (NULL for the settled ones): as it stands when it has the shape, else trimmed
+    s = c.let("moment text", lambda: settled(sa.null(), sa.null(), sa.case(
+        (c.text.regexp_match(_MOMENT), c.text), else_=c.trim_inline())))
+    stamp = c.let("moment stamp", lambda: sa.case((s.regexp_match(_MOMENT), _Stamp(s)), else_=sa.null()))
+    width = sa.func.strlen(s)  # the bytes: a shaped time is ASCII
+    two = lambda a: sa.func.substr(s, a, 2)  # noqa: E731  (digits, by the shape: text order is number order)
+    ok = sa.case((stamp.is_(None), sa.false()), (stamp < datetime(1, 1, 1), sa.false()), (width < 19, sa.true()),
+                 (two(12) > "23", sa.false()), (width != 25, sa.true()),
+                 else_=_sure(sa.and_(two(21) <= "23", two(24) <= "59")))
+    part = lambda a: sa.cast(sa.func.substr(s, a, 2), sa.BigInteger())  # noqa: E731
+    shift = sa.case((width == 25, sa.case((sa.func.substr(s, 20, 1) == "-", -1), else_=1)
+                     * (part(21) * 3600 + part(24) * 60)), else_=0)
+    none = _sure(s == "")
+    unreadable = sa.and_(sa.not_(none), sa.not_(ok))
+    return _Moment(
+        c.let("no moment", lambda: settled(sa.false(), sa.true(), none)),
+        c.let("moment unreadable", lambda: settled(sa.false(), sa.false(), unreadable)),
+        c.let("epoch", lambda: settled(_TypedEpoch(fast_stamp), sa.null(),
+                                       sa.case((ok, _TypedEpoch(stamp) - shift), else_=sa.null()))),
+        c.let("moment?", lambda: settled(sa.false(), sa.false(), only_if(
+            unreadable, sa.or_(_NonAscii(c.text), s.regexp_match(r"^[0-9]{4}"))))))
 
 
 class _Stamp(FunctionElement):

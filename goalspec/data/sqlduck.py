@@ -53,6 +53,24 @@ def _canonical_day_duckdb(element, compiler, **kw):
     return f"(CAST(TRY_CAST({x} AS DATE) AS VARCHAR) = {x})"
 
 
+class _DayShape(FunctionElement):
+    """DuckDB: ``YYYY-MM-DD`` in ASCII digits and nothing else (a GLOB: the regular expression's answer,
+    a fraction of its cost)."""
+    type = sa.Boolean()
+    inherit_cache = True
+
+
+@compiles(_DayShape)
+def _day_shape(element, compiler, **kw):
+    raise sa.exc.CompileError("a DuckDB reading")
+
+
+@compiles(_DayShape, "duckdb")
+def _day_shape_duckdb(element, compiler, **kw):
+    x = compiler.process(list(element.clauses)[0], **kw)
+    return f"({x} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]')"
+
+
 class _Head(FunctionElement):
     """The first ``n`` characters of ``x``; in DuckDB a cell already that short is not copied
     (``strlen`` counts bytes, never fewer than the characters)."""

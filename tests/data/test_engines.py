@@ -163,7 +163,9 @@ def test_follow_up_times_at_their_edges_read_as_python_reads_them(tmp_path, engi
              "2026-07-02T09:59:59+23:59", "2026-07-03", " 2026-07-01T10:00:00 ", "2026-13-01T10:00:00", "soon", "",
              # nineteen characters DuckDB's strptime would read with a number short (its shortcut must refuse them)
              "2026-07-01T10:00:0 ", "2026-07-01T10:00:0\t", " 026-07-01T10:00:00", "2026-07-01T1:00:00 ",
-             "0000-07-01T10:00:00", "2026-07-01T10:00:00"]
+             "0000-07-01T10:00:00", "2026-07-01T10:00:00",
+             # blank but not empty, and digits beyond ASCII (Python's to read)
+             "  ", "\t", "٢٠٢٦-07-01T10:00:00", "2026-07-01T10:00:00\u00a0"]
     rows = generated_leads(2 * len(edges) ** 2 // 4, seed=17)
     for i, r in enumerate(rows):
         r.update(company_type="MSP", seats="300", switch_by="2027-01-01", handed_over_at=edges[i % len(edges)],
