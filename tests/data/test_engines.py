@@ -16,6 +16,7 @@ from test_leads import COLUMNS, generated_leads, write_csv
 from goalspec.check import run
 from goalspec.cli import main
 from goalspec.data import engines
+from goalspec.data.sources import SourceProblem
 from paths import ROOT
 
 SPECS = ROOT / "specs"
@@ -255,3 +256,23 @@ def test_a_list_of_numbers_led_by_a_whole_one_keeps_its_fractions(tmp_path):
     path.write_text("a,b,c\n1,x,2.5\n2,x,250\n3,x,2\n")
     for python in (False, True):
         assert engines.summary(engines.Source("leads.csv", path=path), [("d", d)], python=python).counts == {"d": 2}
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "sqlite"])
+@pytest.mark.parametrize("day", ["20260701  x", "2026-07-0 1", " 20260701 x", "2026-07-01x", "20260701 ", " 2026-07-01 "])
+def test_the_day_a_record_is_counted_on_is_read_as_python_reads_it(tmp_path, engine, day):
+    # Python reads the first ten characters of the stripped cell, whatever follows them: a day the
+    # database cut out must not be stripped again (`20260701  ` is no day, `20260701` is one)
+    rows = generated_leads(30, seed=8)
+    rows[4]["booked_on"] = day
+    source = _source(tmp_path, engine, rows)
+    try:
+        python = engines.summary(source, definitions(), python=True, **OPTIONS)
+    except SourceProblem as problem:
+        with pytest.raises(SourceProblem) as database:
+            engines.summary(source, definitions(), python=False, **OPTIONS)
+        assert str(database.value) == str(problem)
+    else:
+        database = engines.summary(source, definitions(), python=False, **OPTIONS)
+        assert database.engine != "Python"
+        same(database, python)
