@@ -17,6 +17,21 @@ from goalspec.data.sources import (Data, Point, Series, SourceProblem, is_remote
 from goalspec.spec.validate import Project
 
 
+def _point(day: date, value: Any, shared: dict[date, dict[float, Point]]) -> Point:
+    """One point per day and value for the whole tree (points are frozen): weekly check-ins of
+    small counts repeat them across KPIs, and a tree of 100k goals keeps 650,000."""
+    value = float(value)
+    if not value:
+        return Point(day, value)  # 0.0 and -0.0 are equal, and each is kept as written
+    on_day = shared.get(day)
+    if on_day is None:
+        on_day = shared[day] = {}
+    point = on_day.get(value)
+    if point is None:
+        point = on_day[value] = Point(day, value)
+    return point
+
+
 def read_all(project: Project, remote: bool = True, today: date | None = None, keep: dict | None = None) -> Data:
     """Every KPI's values from its source, read once; a source that cannot be read gives its reason.
 
@@ -26,6 +41,7 @@ def read_all(project: Project, remote: bool = True, today: date | None = None, k
     for checkin in project.checkins:
         models.setdefault(checkin.model.kpi, []).append(checkin.model)
     kept = keep.setdefault("checkin series", {}) if keep is not None else None
+    shared: dict[date, dict[float, Point]] = {}
     out = {}
     for kid, kpi in sorted(project.kpis.items()):
         source = kpi.model.source
@@ -39,7 +55,7 @@ def read_all(project: Project, remote: bool = True, today: date | None = None, k
                     if was is not None and len(was[0]) == len(made) and all(a is b for a, b in zip(was[0], made)):
                         out[kid] = was[1]
                         continue
-                points = [Point(d, float(v)) for m in made
+                points = [_point(d, v, shared) for m in made
                           for d, v in ([(m.date, m.value)] if m.values is None else m.values.items())]
             elif source.type == "csv":
                 points = read_points(project.root, source.path, source.date_column, source.value_column)

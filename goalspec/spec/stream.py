@@ -28,9 +28,13 @@ _intern = sys.intern
 _SHORT = 40
 
 
-def _typed(value: str, plain: bool) -> Any:
+def _typed(value: str, plain: bool, ints: dict[int, int]) -> Any:
     if plain:
         value = _plain(value)
+        if type(value) is int:
+            # A file's equal whole numbers are one object (a check-in's weekly values repeat across
+            # its documents); floats are not, as -0.0 equals 0.0 and is kept as written.
+            return ints.setdefault(value, value)
         if type(value) is not str:
             return value
     return _intern(value) if len(value) <= _SHORT else value
@@ -58,6 +62,7 @@ def _documents(parser: _Composer, budget: int) -> list[tuple[Any, dict[str, int]
     # the key waiting for its value, that key's packed position].
     stack: list[list] = []
     positions: dict[str, int] = {}
+    ints: dict[int, int] = {}
     root: Any = None
     while parser.check_event():
         event = get()
@@ -83,14 +88,14 @@ def _documents(parser: _Composer, budget: int) -> list[tuple[Any, dict[str, int]
                         continue
                     frame[3] = None
                     positions[_intern(frame[1] + key)] = (frame[4] << 40) | here
-                    frame[0][key] = _typed(event.value, event.implicit[0])
+                    frame[0][key] = _typed(event.value, event.implicit[0], ints)
                 else:
                     items = frame[0]
                     budget -= len(frame[1]) + 6
                     if budget < 0:
                         raise _GiveUp
                     positions[_intern(frame[1] + str(len(items)))] = (here << 40) | here
-                    items.append(_typed(event.value, event.implicit[0]))
+                    items.append(_typed(event.value, event.implicit[0], ints))
             else:
                 positions[""] = (here << 40) | here
                 root = _plain(event.value) if event.implicit[0] else event.value

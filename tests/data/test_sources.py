@@ -41,6 +41,19 @@ def test_checkins_single_and_batch(tmp_path):
     assert s.points == (Point(date(2026, 7, 1), 2), Point(date(2026, 7, 2), 3), Point(date(2026, 7, 3), 4.5))
 
 
+def test_equal_check_in_points_are_one_object_and_zero_keeps_its_sign(tmp_path):
+    checkin = "apiVersion: goalspec/v1\nkind: CheckIn\nkpi: {kpi}\nby: cleo\nvalues: {{2026-07-01: 3, 2026-07-02: {z}}}\n"
+    tree = tree_with(tmp_path, "{type: checkins}", {
+        "c.yaml": checkin.format(kpi="calls", z="0.0") + "---\n" + checkin.format(kpi="calls2", z="-0.0"),
+        "k2.yaml": "apiVersion: goalspec/v1\nkind: KPI\nid: calls2\nname: Calls\nunit: calls\nowner: cleo\n"
+                   "source: {type: checkins}\n"})
+    result = run(tree, TODAY)
+    got = read_all(result.project).series
+    a, b = got["calls"].points, got["calls2"].points
+    assert a == b and a[0] is b[0]  # 3 on 2026-07-01, in both KPIs
+    assert str(a[1].value) == "0.0" and str(b[1].value) == "-0.0"
+
+
 def test_csv_rows_dates_and_empty_cells(tmp_path):
     tree = tree_with(tmp_path, "{type: csv, path: data/calls.csv, date_column: day, value_column: n}", {
         "data/calls.csv": "day,n\n2026-07-02T09:00:00,\"1,200\"\n2026-07-01,3\n2026-07-03,\n"})

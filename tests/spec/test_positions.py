@@ -59,3 +59,25 @@ def test_a_copy_is_equal_to_its_original():
     for again in (pickle.loads(pickle.dumps(found)), copy.deepcopy(found)):
         assert again == found and again.as_dict() == found.as_dict()
     assert Positions({"a": 1, "b": 3}) != found
+
+
+NARROW = st.builds(Pos, st.integers(1, 0xFFFF), st.integers(1, 0xFFFF))
+
+
+@given(st.dictionaries(st.text(max_size=12), st.tuples(NARROW, NARROW), max_size=30))
+def test_lines_and_columns_under_65536_take_one_number_a_path_and_read_the_same(spec):
+    packed = {path: pack(k, v) for path, (k, v) in spec.items()}
+    found = Positions(packed)
+    assert not found._wide and len(found._at) == len(packed)
+    assert found == packed and dict(found.items()) == packed
+    for path, (k, v) in spec.items():
+        assert unpack(found[path]) == (k, v)
+
+
+def test_one_line_past_65535_keeps_the_document_wide():
+    packed = {"a": pack(Pos(65535, 0xFFFF), Pos(65535, 0xFFFF)), "b": pack(Pos(65536, 1), Pos(70000, 2))}
+    found = Positions(packed)
+    assert found._wide and len(found._at) == 4
+    assert unpack(found["a"]) == (Pos(65535, 0xFFFF), Pos(65535, 0xFFFF))
+    assert unpack(found["b"]) == (Pos(65536, 1), Pos(70000, 2))
+    assert found == packed and found != Positions({"a": packed["a"], "b": pack(Pos(1, 1), Pos(2, 2))})
