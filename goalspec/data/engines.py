@@ -278,37 +278,53 @@ def summary(source: Source, definitions: Sequence[tuple[str, LeadDefinition]], *
 def _csv_in_duckdb(source: Source, definitions: Sequence[tuple[str, LeadDefinition]], options: dict) -> Summary:
     """A CSV file's summary counted by DuckDB, with the SQL text an earlier run kept (``sqlkeep``)
     when there is one."""
-    import duckdb
-
     columns = source.header()
     classifier = Classifier(definitions, Records(source.name, columns, iter(()), first_row=2), **options)
     kept = sqlkeep.store()
-    key = sqlkeep.key(source.path, columns, definitions, options)
+    key = sqlkeep.key(source.path, columns, definitions, options, classifier.as_of)
     entry = kept.get(key) if kept is not None else None
-    if not sqlkeep.usable(entry):
-        from goalspec.data.pushdown import compiled
+    if sqlkeep.usable(entry):
+        try:
+            return _run_kept(source, classifier, entry)
+        except (_Stale, Fallback):  # a damaged text: build it again (a file DuckDB cannot read fails again)
+            classifier = Classifier(definitions, Records(source.name, columns, iter(()), first_row=2), **options)
+    from goalspec.data.pushdown import compiled
 
-        with duckdb_table(source.path, columns) as table:
-            entry = compiled(classifier, table, track_filled=options.get("track_filled", False))
-        if kept is not None:
-            kept.put(key, entry)
+    with duckdb_table(source.path, columns) as table:
+        entry = compiled(classifier, table, track_filled=options.get("track_filled", False))
+    if kept is not None:
+        kept.put(key, entry)
+    return _run_kept(source, classifier, entry)
+
+
+class _Stale(Exception):
+    pass
+
+
+def _run_kept(source: Source, classifier: Classifier, entry: dict) -> Summary:
+    import duckdb
+
+    shape = Shape.from_plain(entry["shape"])
     try:
         con, _ = duck_connect(source.path)
     except duckdb.Error as exc:
         raise Fallback(f"DuckDB cannot read it: {str(exc).splitlines()[0]}") from None
     try:
-        return tally(classifier, Shape.from_plain(entry["shape"]), _duck_rows(con, entry["summary"]),
-                     lambda: _duck_rows(con, entry["unsure"]), "DuckDB")
+        return tally(classifier, shape, _duck_rows(con, entry["summary"], len(shape.at)),
+                     lambda: _duck_rows(con, entry["unsure"], 1 + shape.width), "DuckDB")
     finally:
         con.close()
 
 
-def _duck_rows(con, text: str) -> Iterator[Sequence[Any]]:
+def _duck_rows(con, text: str, width: int | None = None) -> Iterator[Sequence[Any]]:
+    """The statement's rows, streamed; ``width``: the columns it must select (else ``_Stale``)."""
     import duckdb
 
     cursor = con.cursor()
     try:
         cursor.execute(text)
+        if width is not None and len(cursor.description) != width:
+            raise _Stale
         while batch := cursor.fetchmany(_BATCH):
             yield from batch
     except duckdb.Error as exc:

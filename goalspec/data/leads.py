@@ -105,7 +105,12 @@ def moment(raw: Any) -> datetime | None:
         if not text:
             return None
         value = datetime.fromisoformat(text)  # ValueError: the caller counts it as unreadable
-    return value.astimezone(timezone.utc).replace(tzinfo=None) if value.tzinfo else value
+    if not value.tzinfo:
+        return value
+    try:
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+    except OverflowError:  # before year 1 or after 9999 in UTC (0001-01-01T00:00:00+01:00)
+        raise ValueError(f"`{raw}` is no time in UTC") from None
 
 
 def stage_order(definitions: Sequence[tuple[str, LeadDefinition]]) -> list[str]:

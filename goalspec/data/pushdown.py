@@ -291,6 +291,8 @@ class _Moment:
 _MOMENT = (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})?)?$")
 _DAY_START = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _CUMULATIVE = (0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
+# Seconds since 1970 of Python's first and last moments (datetime.min, and the last second of 9999).
+_FIRST_EPOCH, _LAST_EPOCH = -62135596800, 253402300799
 
 
 def _epoch_of(moment: datetime) -> float:
@@ -329,8 +331,13 @@ def _moment(c: Column) -> _Moment:
 
     def valid():
         days_in = sa.case((m.in_((4, 6, 9, 11)), 30), (m == 2, sa.case((leap(), 29), else_=28)), else_=31)
+        # With an offset, the time in UTC must stay in years 1 to 9999, as Python makes it: only the
+        # first and the last day of the calendar can leave it.
+        of_day, offset = hh * 3600 + mi * 60 + ss, sign * (oh * 3600 + om * 60)
+        beyond = sa.and_(width == 25, sa.or_(sa.and_(y == 1, m == 1, d == 1, of_day - offset < 0),
+                                             sa.and_(y == 9999, m == 12, d == 31, of_day - offset > 86399)))
         return _sure(sa.and_(shaped, y >= 1, m.between(1, 12), d.between(1, days_in), hh <= 23, mi <= 59, ss <= 59,
-                             oh <= 23, om <= 59))
+                             oh <= 23, om <= 59, sa.not_(_sure(beyond))))
     ok = c.let("moment valid", valid)
 
     def epoch():
@@ -374,12 +381,14 @@ def _duck_moment(c: Column) -> _Moment:
     stamp = c.let("moment stamp", lambda: sa.case((s.regexp_match(_MOMENT), _Stamp(s)), else_=sa.null()))
     width = sa.func.strlen(s)  # the bytes: a shaped time is ASCII
     two = lambda a: sa.func.substr(s, a, 2)  # noqa: E731  (digits, by the shape: text order is number order)
-    ok = sa.case((stamp.is_(None), sa.false()), (stamp < datetime(1, 1, 1), sa.false()), (width < 19, sa.true()),
-                 (two(12) > "23", sa.false()), (width != 25, sa.true()),
-                 else_=_sure(sa.and_(two(21) <= "23", two(24) <= "59")))
     part = lambda a: sa.cast(sa.func.substr(s, a, 2), sa.BigInteger())  # noqa: E731
     shift = sa.case((width == 25, sa.case((sa.func.substr(s, 20, 1) == "-", -1), else_=1)
                      * (part(21) * 3600 + part(24) * 60)), else_=0)
+    # A time with an offset must also be a time in UTC, as Python makes it (years 1 to 9999).
+    ok = sa.case((stamp.is_(None), sa.false()), (stamp < datetime(1, 1, 1), sa.false()), (width < 19, sa.true()),
+                 (two(12) > "23", sa.false()), (width != 25, sa.true()),
+                 else_=_sure(sa.and_(two(21) <= "23", two(24) <= "59",
+                                     (_TypedEpoch(stamp) - shift).between(_FIRST_EPOCH, _LAST_EPOCH))))
     none = _sure(s == "")
     unreadable = sa.and_(sa.not_(none), sa.not_(ok))
     return _Moment(

@@ -16,6 +16,7 @@ new one: it can read that one file and nothing else, whoever wrote the cache fol
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any, Sequence
@@ -44,12 +45,32 @@ def store() -> FileCache | None:
 
 
 def key(path: Path, columns: Sequence[str], definitions: Sequence[tuple[str, LeadDefinition]],
-        options: dict[str, Any]) -> bytes:
-    defined = [(lid, d.model_dump(mode="json")) for lid, d in definitions]
-    return repr((str(path), tuple(columns), defined, sorted(options.items()))).encode()
+        options: dict[str, Any], as_of: datetime) -> bytes:
+    """``as_of``: the moment the classifier judges follow-ups at (``datetime.now()`` when the
+    options give none), which the text holds. The definitions are written with their values'
+    types (``repr``): a date compares as a day, its ISO text as text."""
+    defined = [(lid, d.model_dump()) for lid, d in definitions]
+    return repr((str(path), tuple(columns), defined, sorted({**options, "as_of": as_of}.items()))).encode()
 
 
 def usable(entry: Any) -> bool:
-    """A kept entry of the shape ``pushdown.compiled`` writes (a damaged one is a miss)."""
-    return (isinstance(entry, dict) and isinstance(entry.get("summary"), str)
-            and isinstance(entry.get("unsure"), (str, type(None))) and isinstance(entry.get("shape"), dict))
+    """A kept entry of the shape ``pushdown.compiled`` writes, whole and consistent (a damaged one
+    is a miss: its statement is built again)."""
+    if not (isinstance(entry, dict) and isinstance(entry.get("summary"), str)
+            and isinstance(entry.get("unsure"), (str, type(None))) and isinstance(entry.get("shape"), dict)):
+        return False
+    shape = entry["shape"]
+    at, n_defs, width, states = shape.get("at"), shape.get("n_defs"), shape.get("width"), shape.get("states")
+    if not (isinstance(at, dict) and all(type(k) is str and type(v) is int for k, v in at.items())
+            and type(n_defs) is int and type(width) is int and isinstance(states, list)
+            and all(type(k) is int for k in states) and type(shape.get("track_filled")) is bool):
+        return False
+    # the columns the statement selects, in order, the count last; each one tally reads is there
+    needed = [f"f{k}" for k in range(n_defs)] + [f"s{k}" for k in states] + ["n"]
+    if states:
+        needed += ["pick", "ident"]
+    if shape["track_filled"]:
+        needed += [f"h{i}" for i in range(width)]
+    return (sorted(at.values()) == list(range(len(at))) and at.get("n") == len(at) - 1
+            and all(name in at for name in needed) and all(at[f"f{k}"] == k for k in range(n_defs))
+            and (entry["unsure"] is None) == ("u" not in at))

@@ -166,7 +166,10 @@ def test_follow_up_times_at_their_edges_read_as_python_reads_them(tmp_path, engi
              "2026-07-01T10:00:0 ", "2026-07-01T10:00:0\t", " 026-07-01T10:00:00", "2026-07-01T1:00:00 ",
              "0000-07-01T10:00:00", "2026-07-01T10:00:00",
              # blank but not empty, and digits beyond ASCII (Python's to read)
-             "  ", "\t", "٢٠٢٦-07-01T10:00:00", "2026-07-01T10:00:00\u00a0"]
+             "  ", "\t", "٢٠٢٦-07-01T10:00:00", "2026-07-01T10:00:00\u00a0",
+             # the first and last moments Python holds, with offsets that take them out of it (or not)
+             "0001-01-01T00:00:00+01:00", "0001-01-01T01:00:00+01:00", "9999-12-31T23:59:59-01:00",
+             "9999-12-31T22:59:59-01:00"]
     rows = generated_leads(2 * len(edges) ** 2 // 4, seed=17)
     for i, r in enumerate(rows):
         r.update(company_type="MSP", seats="300", switch_by="2027-01-01", handed_over_at=edges[i % len(edges)],

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,14 +14,14 @@ import pytest
 from test_engines import definitions, same
 from test_leads import generated_leads, write_csv
 
-from goalspec.data import engines, sqlkeep
+from goalspec.data import engines, leads, sqlkeep
 from paths import ROOT
 
 OPTIONS = dict(date_column="booked_on", as_of=datetime(2026, 11, 24), track_filled=True)
 
 SUMMARY = """
 import json, sys
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from test_engines import definitions
 from goalspec.data import engines
@@ -87,9 +87,11 @@ def test_each_input_is_answered_by_its_own_text(tmp_path):
 
 
 def test_the_key_holds_every_input(tmp_path):
-    keys = {sqlkeep.key(path, ("lead_id",), defs, options) for path, defs, options in variants(tmp_path)}
+    keys = {sqlkeep.key(path, ("lead_id",), defs, options, options["as_of"]) for path, defs, options in variants(tmp_path)}
     assert len(keys) == len(variants(tmp_path))
-    assert sqlkeep.key(Path("a.csv"), ("x", "y"), [], {}) != sqlkeep.key(Path("a.csv"), ("y", "x"), [], {})
+    now = datetime(2026, 11, 24)
+    assert sqlkeep.key(Path("a.csv"), ("x", "y"), [], {}, now) != sqlkeep.key(Path("a.csv"), ("y", "x"), [], {}, now)
+    assert sqlkeep.key(Path("a.csv"), ("x",), [], {}, now) != sqlkeep.key(Path("a.csv"), ("x",), [], {}, datetime.now())
 
 
 def test_the_code_that_writes_the_sql_keys_it():
@@ -106,7 +108,7 @@ def test_a_damaged_entry_is_a_miss_and_is_written_again(tmp_path, damage):
     path = write_csv(tmp_path / "leads.csv", generated_leads(200, seed=2))
     source = engines.Source("leads.csv", path=path)
     engines.summary(source, definitions(), python=False, **OPTIONS)
-    entry = sqlkeep.store()._path(sqlkeep.key(path, source.header(), definitions(), OPTIONS))
+    entry = sqlkeep.store()._path(sqlkeep.key(path, source.header(), definitions(), OPTIONS, OPTIONS["as_of"]))
     assert entry.exists()
     entry.write_bytes(marshal.dumps({"summary": 3, "shape": []}) if damage == "marshal" else damage)
     duck = engines.summary(source, definitions(), python=False, **OPTIONS)
@@ -125,19 +127,108 @@ def test_with_the_cache_off_nothing_is_kept(tmp_path, monkeypatch):
     assert not (tmp_path / "cache").exists()
 
 
-def test_a_kept_text_reads_only_its_file(tmp_path):
+def test_a_kept_text_reads_only_its_file_and_a_failing_one_is_built_again(tmp_path):
     # whoever wrote the cache folder, the kept text runs in the session locked to that one file
     secret = tmp_path / "secret.csv"
     secret.write_text("a\n1\n")
     path = write_csv(tmp_path / "leads.csv", generated_leads(50, seed=1))
     source = engines.Source("leads.csv", path=path)
     engines.summary(source, definitions(), python=False, **OPTIONS)
-    entry = sqlkeep.store()._path(sqlkeep.key(path, source.header(), definitions(), OPTIONS))
+    entry = sqlkeep.store()._path(sqlkeep.key(path, source.header(), definitions(), OPTIONS, OPTIONS["as_of"]))
     import marshal
+
+    import duckdb
 
     kept = marshal.loads(entry.read_bytes())
     kept["summary"] = f"SELECT * FROM read_csv('{secret}')"
+    con, _ = engines.duck_connect(path)
+    with pytest.raises(duckdb.Error):
+        con.execute(kept["summary"])
+    con.close()
     entry.write_bytes(marshal.dumps(kept))
     duck = engines.summary(source, definitions(), python=False, **OPTIONS)
-    assert duck.engine == "Python" and "DuckDB cannot run it" in duck.note
+    assert duck.engine == "DuckDB" and duck.note is None
     same(duck, engines.summary(source, definitions(), python=True, **OPTIONS))
+    assert "secret" not in marshal.loads(entry.read_bytes())["summary"]
+
+
+def test_a_kept_text_that_selects_other_columns_is_built_again(tmp_path):
+    import marshal
+
+    path = write_csv(tmp_path / "leads.csv", generated_leads(80, seed=6))
+    source = engines.Source("leads.csv", path=path)
+    engines.summary(source, definitions(), python=False, **OPTIONS)
+    entry = sqlkeep.store()._path(sqlkeep.key(path, source.header(), definitions(), OPTIONS, OPTIONS["as_of"]))
+    kept = marshal.loads(entry.read_bytes())
+    kept["summary"] = "SELECT 1 AS f0, 2 AS n"  # runs, and names fewer columns than its shape
+    entry.write_bytes(marshal.dumps(kept))
+    duck = engines.summary(source, definitions(), python=False, **OPTIONS)
+    assert duck.engine == "DuckDB" and duck.note is None
+    same(duck, engines.summary(source, definitions(), python=True, **OPTIONS))
+
+
+@pytest.mark.parametrize("broken", [{}, {"at": {}}, {"at": {"f0": 0, "n": 5}, "n_defs": 2, "width": 8, "states": [],
+                                                      "track_filled": False},
+                                    {"at": {"f0": "0"}, "n_defs": 1, "width": 8, "states": [], "track_filled": False}])
+def test_a_kept_shape_that_is_not_whole_is_a_miss(tmp_path, broken):
+    import marshal
+
+    path = write_csv(tmp_path / "leads.csv", generated_leads(50, seed=2))
+    source = engines.Source("leads.csv", path=path)
+    engines.summary(source, definitions(), python=False, **OPTIONS)
+    entry = sqlkeep.store()._path(sqlkeep.key(path, source.header(), definitions(), OPTIONS, OPTIONS["as_of"]))
+    kept = marshal.loads(entry.read_bytes())
+    assert sqlkeep.usable(kept)
+    kept["shape"] = broken
+    assert not sqlkeep.usable(kept)
+    entry.write_bytes(marshal.dumps(kept))
+    duck = engines.summary(source, definitions(), python=False, **OPTIONS)
+    assert duck.engine == "DuckDB"
+    same(duck, engines.summary(source, definitions(), python=True, **OPTIONS))
+
+
+def test_as_of_left_to_now_is_not_answered_by_an_earlier_runs_now(tmp_path, monkeypatch):
+    # No as_of: the Classifier takes datetime.now(), which the SQL holds as a literal: the key holds
+    # that moment, not the options as given, so a later run never reads the first run's "now".
+    now = datetime.now().replace(microsecond=0)
+    rows = generated_leads(60, seed=3)
+    for r in rows:
+        r.update(company_type="MSP", seats="300", switch_by="2027-01-01",
+                 handed_over_at=(now - timedelta(hours=1)).isoformat(), first_follow_up_at="")
+    source = engines.Source("leads.csv", path=write_csv(tmp_path / "leads.csv", rows))
+    options = dict(date_column="booked_on", track_filled=True)
+    first = engines.summary(source, definitions(), python=False, **options)
+    assert first.engine == "DuckDB" and first.follow_ups[0].waiting > 0 and first.follow_ups[0].late_count == 0
+
+    class Later(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return now + timedelta(days=30)
+
+    monkeypatch.setattr(leads, "datetime", Later)  # a month later: every lead is late
+    duck = engines.summary(source, definitions(), python=False, **options)
+    python = engines.summary(source, definitions(), python=True, **options)
+    assert python.follow_ups[0].waiting == 0
+    same(duck, python)
+
+
+def test_a_datetime_value_and_its_iso_text_are_not_one_key(tmp_path):
+    # A datetime criterion value compares as a day, its ISO text as text (spec.criteria.value_type):
+    # the key writes each value with its type.
+    options = dict(date_column="booked_on", as_of=datetime(2026, 11, 24), track_filled=True)
+    rows = generated_leads(40, seed=2)
+    for r in rows[::2]:
+        r["switch_by"] = "2027-01-01"
+    source = engines.Source("leads.csv", path=write_csv(tmp_path / "leads.csv", rows))
+    lid, first = definitions()[0]
+
+    def defined(value):
+        d = first.model_dump(mode="python", by_alias=True, exclude_none=True)
+        d["criteria"] = {"field": "switch_by", "op": "eq", "value": value}
+        return [(lid, type(first).model_validate(d))]
+
+    as_day, as_text = defined(datetime(2027, 1, 1)), defined("2027-01-01T00:00:00")
+    same(engines.summary(source, as_day, python=False, **options),
+         engines.summary(source, as_day, python=True, **options))
+    same(engines.summary(source, as_text, python=False, **options),
+         engines.summary(source, as_text, python=True, **options))
