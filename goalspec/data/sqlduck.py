@@ -16,59 +16,35 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 
-class _AllDigits(FunctionElement):
-    """DuckDB: one to fifteen ASCII digits and nothing else, which every reading takes for the same
-    whole number (a GLOB and the stored length: several times cheaper than the regular expression)."""
-    type = sa.Boolean()
-    inherit_cache = True
+def _duck_only(name: str, doc: str, template: str) -> type[FunctionElement]:
+    """A boolean reading of one text ``{x}`` that only DuckDB has; any other dialect refuses it."""
+    made = type(name, (FunctionElement,), {"__doc__": doc, "type": sa.Boolean(), "inherit_cache": True})
+
+    @compiles(made)
+    def _elsewhere(element, compiler, **kw):
+        raise sa.exc.CompileError("a DuckDB reading")
+
+    @compiles(made, "duckdb")
+    def _duckdb(element, compiler, **kw):
+        return template.format(x=compiler.process(list(element.clauses)[0], **kw))
+    return made
 
 
-@compiles(_AllDigits)
-def _all_digits(element, compiler, **kw):
-    raise sa.exc.CompileError("a DuckDB reading")
+_AllDigits = _duck_only(
+    "_AllDigits", """DuckDB: one to fifteen ASCII digits and nothing else, which every reading takes for the
+    same whole number (a GLOB and the stored length: several times cheaper than the regular expression).""",
+    "(strlen({x}) BETWEEN 1 AND 15 AND NOT {x} GLOB '*[!0-9]*')")
 
+_CanonicalDay = _duck_only(
+    "_CanonicalDay", """DuckDB: the text is exactly how DuckDB writes the day it reads from it, so
+    ``YYYY-MM-DD`` naming a real calendar day of years 1 to 9999 (year 0 is written ``0001-01-01 (BC)``);
+    one cast and one comparison instead of a regular expression and a cast.""",
+    "(CAST(TRY_CAST({x} AS DATE) AS VARCHAR) = {x})")
 
-@compiles(_AllDigits, "duckdb")
-def _all_digits_duckdb(element, compiler, **kw):
-    x = compiler.process(list(element.clauses)[0], **kw)
-    return f"(strlen({x}) BETWEEN 1 AND 15 AND NOT {x} GLOB '*[!0-9]*')"
-
-
-class _CanonicalDay(FunctionElement):
-    """DuckDB: the text is exactly how DuckDB writes the day it reads from it, so ``YYYY-MM-DD`` naming
-    a real calendar day of years 1 to 9999 (year 0 is written ``0001-01-01 (BC)``); one cast and one
-    comparison instead of a regular expression and a cast."""
-    type = sa.Boolean()
-    inherit_cache = True
-
-
-@compiles(_CanonicalDay)
-def _canonical_day(element, compiler, **kw):
-    raise sa.exc.CompileError("a DuckDB reading")
-
-
-@compiles(_CanonicalDay, "duckdb")
-def _canonical_day_duckdb(element, compiler, **kw):
-    x = compiler.process(list(element.clauses)[0], **kw)
-    return f"(CAST(TRY_CAST({x} AS DATE) AS VARCHAR) = {x})"
-
-
-class _DayShape(FunctionElement):
-    """DuckDB: ``YYYY-MM-DD`` in ASCII digits and nothing else (a GLOB: the regular expression's answer,
-    a fraction of its cost)."""
-    type = sa.Boolean()
-    inherit_cache = True
-
-
-@compiles(_DayShape)
-def _day_shape(element, compiler, **kw):
-    raise sa.exc.CompileError("a DuckDB reading")
-
-
-@compiles(_DayShape, "duckdb")
-def _day_shape_duckdb(element, compiler, **kw):
-    x = compiler.process(list(element.clauses)[0], **kw)
-    return f"({x} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]')"
+_DayShape = _duck_only(
+    "_DayShape", """DuckDB: ``YYYY-MM-DD`` in ASCII digits and nothing else (a GLOB: the regular
+    expression's answer, a fraction of its cost).""",
+    "({x} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]')")
 
 
 class _Head(FunctionElement):
