@@ -279,22 +279,36 @@ def _csv_in_duckdb(source: Source, definitions: Sequence[tuple[str, LeadDefiniti
     """A CSV file's summary counted by DuckDB, with the SQL text an earlier run kept (``sqlkeep``)
     when there is one."""
     columns = source.header()
-    classifier = Classifier(definitions, Records(source.name, columns, iter(()), first_row=2), **options)
+
+    def classifier() -> Classifier:
+        return Classifier(definitions, Records(source.name, columns, iter(()), first_row=2), **options)
+
+    def built(counting: Classifier) -> dict:
+        from goalspec.data.pushdown import compiled
+
+        with duckdb_table(source.path, columns) as table:
+            return compiled(counting, table, track_filled=options.get("track_filled", False))
+    counting = classifier()
     kept = sqlkeep.store()
-    key = sqlkeep.key(source.path, columns, definitions, options, classifier.as_of)
+    key = sqlkeep.key(source.path, columns, definitions, options, counting.as_of)
     entry = kept.get(key) if kept is not None else None
     if sqlkeep.usable(entry):
         try:
-            return _run_kept(source, classifier, entry)
-        except (_Stale, Fallback):  # a damaged text: build it again (a file DuckDB cannot read fails again)
-            classifier = Classifier(definitions, Records(source.name, columns, iter(()), first_row=2), **options)
-    from goalspec.data.pushdown import compiled
-
-    with duckdb_table(source.path, columns) as table:
-        entry = compiled(classifier, table, track_filled=options.get("track_filled", False))
+            return _run_kept(source, counting, entry)
+        except (_Stale, Fallback) as failure:
+            # A damaged text is built again; the very text failing is the file's doing (a cell DuckDB
+            # cannot parse), which Python reads next, without a second pass of DuckDB.
+            fresh = built(counting)
+            if fresh == entry:
+                raise failure
+            entry, counting = fresh, classifier()
+            if kept is not None:
+                kept.put(key, entry)
+            return _run_kept(source, counting, entry)
+    entry = built(counting)
     if kept is not None:
         kept.put(key, entry)
-    return _run_kept(source, classifier, entry)
+    return _run_kept(source, counting, entry)
 
 
 class _Stale(Exception):

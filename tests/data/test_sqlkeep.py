@@ -232,3 +232,21 @@ def test_a_datetime_value_and_its_iso_text_are_not_one_key(tmp_path):
          engines.summary(source, as_day, python=True, **options))
     same(engines.summary(source, as_text, python=False, **options),
          engines.summary(source, as_text, python=True, **options))
+
+
+def test_a_file_duckdb_cannot_parse_is_read_by_python_without_a_second_duckdb_pass(tmp_path, monkeypatch):
+    # a newline inside a quoted cell: DuckDB's reader stops on it, the kept text is not at fault
+    path = write_csv(tmp_path / "leads.csv", generated_leads(40, seed=3))
+    with path.open("a") as fh:
+        fh.write('L9,"two\nlines",MSP,300,2027-01-01,2026-08-01,,\n')
+    source = engines.Source("leads.csv", path=path)
+    first = engines.summary(source, definitions(), python=False, **OPTIONS)
+    runs = []
+    real = engines._duck_rows
+    monkeypatch.setattr(engines, "_duck_rows", lambda *a: (runs.append(1), real(*a))[1])
+    again = engines.summary(source, definitions(), python=False, **OPTIONS)
+    python = engines.summary(source, definitions(), python=True, **OPTIONS)
+    assert first.engine == "Python" and "DuckDB cannot run it" in first.note
+    assert again.engine == "Python" and "DuckDB cannot run it" in again.note
+    assert len(runs) == 1  # the kept text, once: built again, it was the same text
+    same(again, python)
