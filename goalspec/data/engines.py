@@ -21,13 +21,14 @@ from typing import Any, Iterator, Sequence
 from functools import cache
 from typing import TYPE_CHECKING
 
-from goalspec.data.leads import Classifier, Records, Summary, read_csv, read_sql
+from goalspec.data.leads import FIELD_LIMIT, Classifier, Records, Summary, read_csv, read_sql
 from goalspec.data import sqlkeep
-from goalspec.data.sources import (SourceProblem, backend_of, check_query, inside_tree, read_only, regular_file)
+from goalspec.data.sources import (SourceProblem, backend_of, check_query, expand_url, inside_tree, read_only,
+                                   regular_file, timed_out)
 from goalspec.data.tally import Shape, tally
 from goalspec.data.unsupported import Fallback, NotCompilable
 from goalspec.spec.models import LeadDefinition, LeadRecordsCsv, LeadRecordsSql
-from goalspec.spec.secrets import redact
+from goalspec.spec.secrets import redact, scrub
 
 if TYPE_CHECKING:
     from goalspec.data.pushdown import Table
@@ -76,8 +77,13 @@ def csv_relation(literal: str, width: int) -> str:
     """A CSV file as DuckDB reads it the way Python's csv module does: every cell text, columns
     c0, c1, … by position (the header is Python's to read), short rows padded."""
     names = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
+    # strict: a quote inside an unquoted cell, or text after a closing quote, is read by Python's csv
+    # module in its own way (`"3"00` is 300): DuckDB stops on such a file, and Python reads it.
+    # A line longer than Python's field limit stops it too, so that DuckDB never counts a file
+    # Python refuses.
     return (f"read_csv({literal}, header=true, auto_detect=false, columns={{{names}}}, delim=',', "
-            "quote='\"', escape='\"', null_padding=true, strict_mode=false, encoding='utf-8')")
+            "quote='\"', escape='\"', null_padding=true, strict_mode=true, encoding='utf-8', "
+            f"max_line_size={FIELD_LIMIT})")
 
 
 @contextmanager
@@ -168,11 +174,19 @@ def sql_table(root: Path, url: str, query: str, timeout: float, confined: bool) 
         source = sa.text(body.replace(":", "\\:")).columns(*[sa.column(n) for n in names]).subquery("records")
 
         def run(statement) -> Iterator[Sequence[Any]]:
-            result = conn.execution_options(stream_results=True, yield_per=_BATCH).execute(statement)
             try:
-                yield from result
-            finally:
-                result.close()
+                result = conn.execution_options(stream_results=True, yield_per=_BATCH).execute(statement)
+                try:
+                    yield from result
+                finally:
+                    result.close()
+            except sa.exc.SQLAlchemyError as exc:
+                # The criteria's statement failed where the query alone did not (SQLite's REGEXP on a
+                # cell that is no UTF-8 text): Python reads the records; a time limit is the source's.
+                if timed_out(exc):
+                    raise
+                reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+                raise Fallback(scrub(f"the database cannot run it: {reason}", url, expand_url(url))) from None
 
         yield Table(names, storage, source, conn.dialect, _ENGINES.get(conn.dialect.name, conn.dialect.name), run)
 
@@ -279,6 +293,8 @@ def _csv_in_duckdb(source: Source, definitions: Sequence[tuple[str, LeadDefiniti
     """A CSV file's summary counted by DuckDB, with the SQL text an earlier run kept (``sqlkeep``)
     when there is one."""
     columns = source.header()
+    if _spaced_quote(source.path):
+        raise Fallback("a quote next to a space or tab, which DuckDB's reader trims and Python's keeps")
 
     def classifier() -> Classifier:
         return Classifier(definitions, Records(source.name, columns, iter(()), first_row=2), **options)
@@ -309,6 +325,26 @@ def _csv_in_duckdb(source: Source, definitions: Sequence[tuple[str, LeadDefiniti
     if kept is not None:
         kept.put(key, entry)
     return _run_kept(source, counting, entry)
+
+
+_SPACED = (b' "', b'" ', b'\t"', b'"\t')
+
+
+def _spaced_quote(path: Path) -> bool:
+    """Whether a quote stands next to a space or tab (`, "300"`, `"A" ,`): Python's csv module keeps
+    the space and the quotes in the cell, DuckDB's reader trims them. Read in chunks (memory stays
+    flat); a chunk with no quote is told by one look for one."""
+    try:
+        with open(path, "rb") as fh:
+            last = b""
+            while chunk := fh.read(1 << 22):
+                if (b'"' in chunk or last == b'"') and (
+                        any(pair in chunk for pair in _SPACED) or last + chunk[:1] in _SPACED):
+                    return True
+                last = chunk[-1:]
+    except OSError:  # the reader says what is wrong with the file
+        return False
+    return False
 
 
 class _Stale(Exception):

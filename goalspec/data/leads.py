@@ -40,7 +40,14 @@ class Records:
     close: Callable[[], None] | None = None
 
 
+# The longest cell Python's csv module reads (its default is 128 KiB); DuckDB is held to a line of
+# this length (engines.csv_relation), so that both refuse what one refuses.
+FIELD_LIMIT = 16 * 2 ** 20
+
+
 def read_csv(path: Path, name: str | None = None, problem_field: str = "path") -> Records:
+    if csv.field_size_limit() < FIELD_LIMIT:
+        csv.field_size_limit(FIELD_LIMIT)
     fh = open_text(path, name or str(path), problem_field)  # a regular file only: a FIFO would hang the read
     try:
         header = next(csv.reader(fh), None)

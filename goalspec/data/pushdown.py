@@ -270,7 +270,10 @@ def _day_key(c: Column) -> ColumnElement:
         # A cell that starts with ten characters of a day is read as it stands; others are trimmed first.
         first = first_ten(c)
         shaped = _DayShape(first) if c.dialect == "duckdb" else first.regexp_match(_DAY_START)
-        return c.let("day key", lambda: sa.case((sa.or_(c.raw.is_(None), c.text == ""), sa.null()),
+        # A BLOB is no day (Python reads it as `b'…'`): the key says so, and tally's parse_day fails
+        # on it, so that the Python pass names the row.
+        blob = [(c.kind == "blob", sa.literal("a BLOB"))] if c.storage == "dynamic" else []
+        return c.let("day key", lambda: sa.case(*blob, (sa.or_(c.raw.is_(None), c.text == ""), sa.null()),
                                                 (shaped, first),
                                                 else_=sa.func.substr(c.trim_inline(), 1, 10)))
     if c.storage == "day":

@@ -17,6 +17,7 @@ import errno
 import math
 import os
 import re
+from functools import lru_cache
 import stat
 import time
 from contextlib import contextmanager
@@ -330,7 +331,7 @@ def read_only(root: Path, url: str, timeout: float = QUERY_TIMEOUT, *, confined:
             yield conn
             conn.rollback()
     except sqlalchemy.exc.SQLAlchemyError as exc:
-        if clock.expired or _timed_out(exc):
+        if clock.expired or timed_out(exc):
             raise SourceProblem(f"the query did not finish within its time limit of {_seconds(timeout)}",
                                 "source/query", "make the query faster, or give the source a longer `timeout` "
                                 f"(in seconds; default {_seconds(QUERY_TIMEOUT)})") from None
@@ -354,7 +355,10 @@ def _engine(sqlalchemy, url: str, root: Path, timeout: float, confined: bool):
         def connect():
             import sqlite3
             return sqlite3.connect(uri, uri=True, timeout=min(timeout, 5.0), check_same_thread=False)
-        return sqlalchemy.create_engine("sqlite://", creator=connect)
+        engine = sqlalchemy.create_engine("sqlite://", creator=connect)
+        # after SQLAlchemy's own REGEXP (registered on connect too), which this replaces
+        sqlalchemy.event.listen(engine, "connect", _sqlite_regexp)
+        return engine
     args = {}
     if parsed.get_backend_name() == "postgresql":
         # A session that cannot write even before the transaction is made read-only, and a
@@ -362,6 +366,27 @@ def _engine(sqlalchemy, url: str, root: Path, timeout: float, confined: bool):
         args = {"connect_args": {"options": "-c default_transaction_read_only=on",
                                  "connect_timeout": max(2, math.ceil(timeout))}}
     return sqlalchemy.create_engine(parsed, **args)
+
+
+def _sqlite_regexp(dbapi_connection, _record) -> None:
+    dbapi_connection.create_function("regexp", 2, _regexp, deterministic=True)
+
+
+@lru_cache(maxsize=64)
+def _pattern(pattern: str) -> re.Pattern:
+    # The criteria's patterns end with `$` meaning the end of the text, as in DuckDB's and
+    # PostgreSQL's regular expressions; Python's `$` also matches before a final newline, so that
+    # "…+05:00\n" would pass as a time as it stands, its offset unread. (No pattern holds a `$` of
+    # its own: they are goalspec's, never a spec's.)
+    return re.compile(pattern.replace("$", r"\Z"))
+
+
+def _regexp(pattern: str | None, value: object) -> bool | None:
+    """SQLite's `value REGEXP pattern`: NULL for NULL; a value that is no text (a BLOB) matches
+    nothing (the criteria leave those cells to Python)."""
+    if pattern is None or value is None:
+        return None
+    return isinstance(value, str) and _pattern(pattern).search(value) is not None
 
 
 def _sqlite_file(root: Path, db: str, confined: bool) -> Path:
@@ -408,7 +433,7 @@ class _Clock:
         dbapi_connection.set_progress_handler(over, 10_000)
 
 
-def _timed_out(exc) -> bool:
+def timed_out(exc) -> bool:
     orig = getattr(exc, "orig", None)
     code = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
     if code == "57014":  # PostgreSQL: canceling statement due to statement timeout

@@ -70,8 +70,15 @@ class Column:
 
     @property
     def text(self) -> ColumnElement:
-        """The cell as text (SQLite's cells may be numbers)."""
-        return self.raw if self.storage == "text" else self.let("text", lambda: _as_text(self.expr))
+        """The cell as text (SQLite's cells may be numbers). A BLOB has none: its bytes may be no
+        UTF-8, which SQLite's REGEXP (a Python function) cannot be given, and every reading leaves
+        a BLOB to Python (``kind``)."""
+        if self.storage == "text":
+            return self.raw
+        if self.storage == "dynamic":
+            return self.let("text", lambda: sa.case((_TypeOf(self.expr) == "blob", sa.null()),
+                                                    else_=_as_text(self.expr)))
+        return self.let("text", lambda: _as_text(self.expr))
 
     @property
     def trimmed(self) -> ColumnElement:

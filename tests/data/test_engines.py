@@ -279,3 +279,87 @@ def test_the_day_a_record_is_counted_on_is_read_as_python_reads_it(tmp_path, eng
         database = engines.summary(source, definitions(), python=False, **OPTIONS)
         assert database.engine != "Python"
         same(database, python)
+
+
+@pytest.mark.parametrize("line", [
+    'L1,A,MSP,"3"00,2027-01-01,2026-08-01,,\n',  # Python's csv module reads 300
+    'L2,A,"MS"P,300,2027-01-01,2026-08-01,,\n',
+    'L3,"a""b"c,MSP,300,2027-01-01,2026-08-01,,\n',
+    'L4,A,MSP,300,2027-01-01,2026-08-01,,\r\r\nL5,A,MSP,300,2027-01-01,2026-08-01,,\r\n',
+    'L6,A,MSP,300,2027-01-01,2026-08-01,,,one too many\n',
+    "L7,A,MSP," + "9" * 200_000 + ",2027-01-01,2026-08-01,,\n",  # past the csv module's default field limit
+    'L8,A,M"S"P,300,2027-01-01,2026-08-01,,\n',
+    'L9,A,MSP, "300",2027-01-01,2026-08-01,,\n',  # Python keeps the space and the quotes: no number
+    'L10,A,"MSP" ,300,2027-01-01,2026-08-01,,\n',
+    'L11,A,MSP,\t"300",2027-01-01,2026-08-01,,\n',
+])
+def test_a_csv_file_python_reads_its_own_way_is_never_counted_otherwise_by_duckdb(tmp_path, line):
+    path = write_csv(tmp_path / "leads.csv", generated_leads(20, seed=5))
+    with path.open("a", newline="") as fh:
+        fh.write(line)
+    source = engines.Source("leads.csv", path=path)
+    python = engines.summary(source, definitions(), python=True, **OPTIONS)
+    same(engines.summary(source, definitions(), python=False, **OPTIONS), python)
+
+
+def test_a_blob_where_sqlite_reads_text_is_left_to_python(tmp_path):
+    rows = generated_leads(30, seed=4)
+    source = _source(tmp_path, "sqlite", rows)
+    with sqlite3.connect(tmp_path / "crm.db") as conn:  # a BLOB that is no UTF-8, where a number is read
+        conn.execute("UPDATE leads SET seats = x'ff' WHERE lead_id = 'G0003'")
+    conn.close()
+    python = engines.summary(source, definitions(), python=True, **OPTIONS)
+    database = engines.summary(source, definitions(), python=False, **OPTIONS)
+    same(database, python)
+    assert database.engine == "SQLite"  # the BLOB is Python's to read, the rest SQLite's
+
+
+def test_a_time_and_offset_before_a_final_newline_is_read_with_its_offset_in_sqlite(tmp_path):
+    # SQLite's REGEXP is Python's: its `$` also matches before a final newline
+    rows = generated_leads(10, seed=2)
+    for r in rows:
+        r.update(company_type="MSP", seats="300", switch_by="2027-01-01", handed_over_at="2026-08-01T10:00:00+05:00\n",
+                 first_follow_up_at="2026-08-03T07:00:00")
+    source = _source(tmp_path, "sqlite", rows)
+    python = engines.summary(source, definitions(), python=True, **OPTIONS)
+    database = engines.summary(source, definitions(), python=False, **OPTIONS)
+    assert database.engine == "SQLite" and python.follow_ups[0].late_count == 10
+    same(database, python)
+
+
+@pytest.mark.parametrize("blob", ["x'323032362d30382d3032'", "x'ff'"])
+def test_a_blob_where_a_day_is_counted_on_is_named_by_python_as_in_python(tmp_path, blob):
+    source = _source(tmp_path, "sqlite", generated_leads(20, seed=6))
+    with sqlite3.connect(tmp_path / "crm.db") as conn:  # `2026-08-02` as bytes, and bytes that are no text
+        conn.execute(f"UPDATE leads SET booked_on = {blob} WHERE lead_id = 'G0002'")
+    conn.close()
+    with pytest.raises(SourceProblem) as python:
+        engines.summary(source, definitions(), python=True, **OPTIONS)
+    with pytest.raises(SourceProblem) as database:
+        engines.summary(source, definitions(), python=False, **OPTIONS)
+    assert str(database.value) == str(python.value) and "row" in str(python.value)
+
+
+def test_a_statement_the_database_fails_on_leaves_the_records_to_python(tmp_path, monkeypatch):
+    # the query alone runs; the criteria's statement fails inside the database (a function raising)
+    from goalspec.data import sources
+
+    source = _source(tmp_path, "sqlite", generated_leads(30, seed=9))
+
+    def failing(pattern, value):
+        raise ValueError("no")
+    monkeypatch.setattr(sources, "_regexp", failing)
+    python = engines.summary(source, definitions(), python=True, **OPTIONS)
+    database = engines.summary(source, definitions(), python=False, **OPTIONS)
+    same(database, python)
+    assert database.engine == "Python" and database.note.startswith("the database cannot run it")
+
+
+@pytest.mark.parametrize(("content", "spaced"), [
+    (b"", False), (b'a,b\n"c",d\n', False), (b'a, "b"\n', True), (b'a,"b" \n', True), (b'a,\t"b"\n', True),
+    (b"x" * ((1 << 22) - 1) + b' "b"', True),  # the pair across the first chunk's end
+    (b"x" * ((1 << 22) - 1) + b'" b', True), (b"x" * ((1 << 22) - 1) + b',"b"', False),
+])
+def test_a_quote_next_to_a_space_is_found_anywhere_in_the_file(tmp_path, content, spaced):
+    (tmp_path / "f.csv").write_bytes(content)
+    assert engines._spaced_quote(tmp_path / "f.csv") is spaced
