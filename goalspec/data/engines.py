@@ -306,7 +306,8 @@ def _csv_in_duckdb(source: Source, definitions: Sequence[tuple[str, LeadDefiniti
             return compiled(counting, table, track_filled=options.get("track_filled", False))
     counting = classifier()
     kept = sqlkeep.store()
-    key = sqlkeep.key(source.path, columns, definitions, options, counting.as_of)
+    # the moment follow-ups are judged at is in the text only when some definition agrees one
+    key = sqlkeep.key(source.path, columns, definitions, options, counting.as_of if counting._agreements else None)
     entry = kept.get(key) if kept is not None else None
     if sqlkeep.usable(entry):
         try:

@@ -45,10 +45,11 @@ def store() -> FileCache | None:
 
 
 def key(path: Path, columns: Sequence[str], definitions: Sequence[tuple[str, LeadDefinition]],
-        options: dict[str, Any], as_of: datetime) -> bytes:
+        options: dict[str, Any], as_of: datetime | None) -> bytes:
     """``as_of``: the moment the classifier judges follow-ups at (``datetime.now()`` when the
-    options give none), which the text holds. The definitions are written with their values'
-    types (``repr``): a date compares as a day, its ISO text as text."""
+    options give none), which the text holds when a definition agrees a follow-up (else None:
+    the text does not depend on it). The definitions are written with their values' types
+    (``repr``): a date compares as a day, its ISO text as text."""
     defined = [(lid, d.model_dump()) for lid, d in definitions]
     return repr((str(path), tuple(columns), defined, sorted({**options, "as_of": as_of}.items()))).encode()
 

@@ -250,3 +250,15 @@ def test_a_file_duckdb_cannot_parse_is_read_by_python_without_a_second_duckdb_pa
     assert again.engine == "Python" and "DuckDB cannot run it" in again.note
     assert len(runs) == 1  # the kept text, once: built again, it was the same text
     same(again, python)
+
+
+def test_without_a_follow_up_agreement_the_moment_of_the_run_does_not_key_the_text(tmp_path):
+    # no as_of given and nothing judged at it: a second run reads the text the first kept
+    path = write_csv(tmp_path / "leads.csv", generated_leads(40, seed=8))
+    source = engines.Source("leads.csv", path=path)
+    options = dict(handed_over_column="-")
+    first = engines.summary(source, definitions(), python=False, **options)
+    before = {p: p.stat().st_mtime_ns for p in sqlkeep.store().folder.rglob("*.marshal")}
+    again = engines.summary(source, definitions(), python=False, **options)
+    after = {p: p.stat().st_mtime_ns for p in sqlkeep.store().folder.rglob("*.marshal")}
+    assert first.counts == again.counts and before == after  # nothing written: the text was found
