@@ -181,8 +181,8 @@ def sql_table(root: Path, url: str, query: str, timeout: float, confined: bool) 
                 finally:
                     result.close()
             except sa.exc.SQLAlchemyError as exc:
-                # The criteria's statement failed where the query alone did not (SQLite's REGEXP on a
-                # cell that is no UTF-8 text): Python reads the records; a time limit is the source's.
+                # The criteria's statement failed where the query alone did not (a function of the
+                # database failing on some cell): Python reads the records; a time limit is the source's.
                 if timed_out(exc):
                     raise
                 reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
