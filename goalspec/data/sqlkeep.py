@@ -21,6 +21,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Sequence
 
+from goalspec.data.tally import Shape
 from goalspec.spec.cache import FileCache
 from goalspec.spec.models import LeadDefinition
 
@@ -58,20 +59,7 @@ def usable(entry: Any) -> bool:
     """A kept entry of the shape ``pushdown.compiled`` writes, whole and consistent (a damaged one
     is a miss: its statement is built again)."""
     if not (isinstance(entry, dict) and isinstance(entry.get("summary"), str)
-            and isinstance(entry.get("unsure"), (str, type(None))) and isinstance(entry.get("shape"), dict)):
+            and isinstance(entry.get("unsure"), (str, type(None)))):
         return False
-    shape = entry["shape"]
-    at, n_defs, width, states = shape.get("at"), shape.get("n_defs"), shape.get("width"), shape.get("states")
-    if not (isinstance(at, dict) and all(type(k) is str and type(v) is int for k, v in at.items())
-            and type(n_defs) is int and type(width) is int and isinstance(states, list)
-            and all(type(k) is int for k in states) and type(shape.get("track_filled")) is bool):
-        return False
-    # the columns the statement selects, in order, the count last; each one tally reads is there
-    needed = [f"f{k}" for k in range(n_defs)] + [f"s{k}" for k in states] + ["n"]
-    if states:
-        needed += ["pick", "ident"]
-    if shape["track_filled"]:
-        needed += [f"h{i}" for i in range(width)]
-    return (sorted(at.values()) == list(range(len(at))) and at.get("n") == len(at) - 1
-            and all(name in at for name in needed) and all(at[f"f{k}"] == k for k in range(n_defs))
-            and (entry["unsure"] is None) == ("u" not in at))
+    shape = Shape.from_plain(entry.get("shape"))
+    return shape is not None and (entry["unsure"] is None) == ("u" not in shape.at)

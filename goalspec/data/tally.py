@@ -34,8 +34,25 @@ class Shape:
                 "track_filled": self.track_filled}
 
     @classmethod
-    def from_plain(cls, d: dict[str, Any]) -> Shape:
-        return cls(dict(d["at"]), d["n_defs"], d["width"], tuple(d["states"]), d["track_filled"])
+    def from_plain(cls, d: Any) -> Shape | None:
+        """The shape ``plain`` wrote, or None when ``d`` is not one whole and consistent: every
+        column ``tally`` reads named, the positions 0 to n - 1, the count last."""
+        if not isinstance(d, dict):
+            return None
+        at, n_defs, width, states = d.get("at"), d.get("n_defs"), d.get("width"), d.get("states")
+        if not (isinstance(at, dict) and all(type(k) is str and type(v) is int for k, v in at.items())
+                and type(n_defs) is int and type(width) is int and isinstance(states, list)
+                and all(type(k) is int for k in states) and type(d.get("track_filled")) is bool):
+            return None
+        needed = [f"f{k}" for k in range(n_defs)] + [f"s{k}" for k in states] + ["n"]
+        if states:
+            needed += ["pick", "ident"]
+        if d["track_filled"]:
+            needed += [f"h{i}" for i in range(width)]
+        if not (sorted(at.values()) == list(range(len(at))) and at.get("n") == len(at) - 1
+                and all(name in at for name in needed) and all(at[f"f{k}"] == k for k in range(n_defs))):
+            return None
+        return cls(dict(at), n_defs, width, tuple(states), d["track_filled"])
 
 
 def tally(classifier: Classifier, shape: Shape, rows: Iterable[Sequence[Any]],
