@@ -63,3 +63,33 @@ def test_a_clean_tree_holds_nothing_back(specs):
     assert result.summary.held_back == 0
     out = CliRunner().invoke(main, ["check", str(specs), "--today", "2026-12-01", "--format", "json"]).stdout
     assert "held_back" not in json.loads(out)["summary"]  # the contract's keys, exactly
+
+
+def test_a_check_finds_the_same_whether_workers_read_the_titles_or_not(tmp_path, monkeypatch):
+    """The parse workers read every goal title (spec/load.py); GS101, GS103 and GS306 then find
+    exactly what they find when this process reads the titles."""
+    from pathlib import Path
+
+    import yaml
+
+    from goalspec.spec import load, vague
+
+    corpus = Path(__file__).parent / "data" / "goals"
+    titles = [goal["title"] for path in sorted(corpus.glob("*.yaml"))
+              for goal in yaml.safe_load(path.read_text(encoding="utf-8"))["goals"]]
+    (tmp_path / "goalspec.yaml").write_text("apiVersion: goalspec/v1\nkind: Organization\nname: A\n")
+    (tmp_path / "people.yaml").write_text(
+        "apiVersion: goalspec/v1\nkind: Person\nid: ana\nname: Ana\n---\n"
+        "apiVersion: goalspec/v1\nkind: KPI\nid: seats\nname: Seats\nunit: seats\nsource: {type: checkins}\n")
+    for start in range(0, len(titles), 50):
+        (tmp_path / f"goals-{start:04}.yaml").write_text("---\n".join(
+            f"apiVersion: goalspec/v1\nkind: Goal\nid: g{i}\ntitle: {json.dumps(titles[i])}\nowner: ana\nkpi: seats\n"
+            f"target: {{value: {100 + i}}}\ndeadline: 2027-Q{1 + i % 4}\n" for i in range(start, min(start + 50, len(titles)))))
+    monkeypatch.setattr(vague, "_told", {})
+    alone = run(tmp_path, TODAY, jobs=1)
+    assert vague._told == {}
+    assert {"GS101", "GS103", "GS306"} <= {d.code for d in alone.diagnostics}  # they have something to say
+    monkeypatch.setattr(load, "CHUNK", 3)
+    helped = run(tmp_path, TODAY, jobs=2)
+    assert len(vague._told) == len(set(titles))  # the workers read every title
+    assert helped.diagnostics == alone.diagnostics

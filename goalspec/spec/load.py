@@ -19,7 +19,7 @@ import re
 import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
 
 from goalspec.spec.cache import FileCache, MemoryCache
 from goalspec.spec.cores import spare_cores
@@ -74,6 +74,9 @@ class Loaded:
     files: tuple[SourceFile, ...]
     documents: tuple[RawDocument, ...]
     diagnostics: tuple[Diagnostic, ...]
+    # Goal titles the parse workers read (vague.read_titles) while parsing, for vague.tell: reading
+    # them is the largest part of the rules, and there it runs on every core.
+    titles: Mapping[str, tuple] = field(default_factory=dict, compare=False)
 
 
 def discover(root: Path) -> list[Path]:
@@ -109,8 +112,10 @@ def load_tree(root: Path, cache: FileCache | None = None, jobs: int | None = Non
     if jobs is None:
         big = len(todo) > 1 and _total_size([paths[i] for i in todo]) >= PARALLEL_BYTES
         jobs = spare_cores() if big else 1
+    titles: dict[str, tuple] = {}
     if jobs > 1 and len(todo) > 1 and _can_fork():
-        for i, (blob, raw) in zip(todo, _parse_in_workers([paths[i] for i in todo], [rels[i] for i in todo], cache, jobs)):
+        for i, (blob, raw) in zip(todo, _parse_in_workers([paths[i] for i in todo], [rels[i] for i in todo], cache, jobs,
+                                                          titles)):
             entry = marshal.loads(blob)
             loaded[i] = _from_cache(entry, rels[i])
             if raw is not None and isinstance(cache, MemoryCache):  # what a worker remembers dies with it
@@ -123,7 +128,7 @@ def load_tree(root: Path, cache: FileCache | None = None, jobs: int | None = Non
         files.append(source)
         documents.extend(docs)
         diagnostics.extend(diags)
-    return Loaded(root, tuple(files), tuple(documents), tuple(diagnostics))
+    return Loaded(root, tuple(files), tuple(documents), tuple(diagnostics), titles)
 
 
 def _refused(root: Path, paths: list[Path], rels: list[str]) -> dict[int, tuple]:
@@ -196,19 +201,22 @@ def _can_fork() -> bool:
 CHUNK = 32  # files per task: results come back, in order, as chunks are done
 
 
-def _parse_in_workers(paths: list[Path], rels: list[str], cache: FileCache | None, jobs: int) -> Iterator[tuple[bytes, bytes | None]]:
+def _parse_in_workers(paths: list[Path], rels: list[str], cache: FileCache | None, jobs: int,
+                      titles: dict[str, tuple]) -> Iterator[tuple[bytes, bytes | None]]:
     """Each file's cache entry (marshalled) and content, in order, as the workers finish them: the
     parent turns each into documents while the rest are parsed, and no one holds every file's
-    entry at once (at 100k goals, 80 MB of them)."""
+    entry at once (at 100k goals, 80 MB of them). ``titles`` is given each goal title's reading."""
     import multiprocessing
 
-    from goalspec.spec import stream, yamlerrors  # noqa: F401  (the parser: imported once, before the fork, not by each worker)
+    # imported once, before the fork, not by each worker: the parser, and the titles' reader
+    from goalspec.spec import stream, vague, yamlerrors  # noqa: F401
 
     global _pending
     _pending = (paths, rels, cache)
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for part in pool.imap(_load_chunk, range(0, len(paths), CHUNK)):
+            for part, read, readings in pool.imap(_load_chunk, range(0, len(paths), CHUNK)):
+                titles.update(zip(read, readings))
                 yield from part
     finally:
         _pending = None
@@ -224,14 +232,19 @@ def _total_size(paths: list[Path]) -> int:
     return total
 
 
-def _load_chunk(start: int) -> list[tuple[bytes, bytes | None]]:
+def _load_chunk(start: int) -> tuple[list[tuple[bytes, bytes | None]], list[str], list[tuple]]:
+    from goalspec.spec.vague import read_titles
+
     paths, rels, cache = _pending
-    out = []
+    out, titles = [], {}
     for path, rel in zip(paths[start:start + CHUNK], rels[start:start + CHUNK]):
         recording = _Recording(cache.behind) if isinstance(cache, MemoryCache) else None
         loaded = load_file(path, rel, recording or cache)
         out.append((marshal.dumps(_to_cache(*loaded)), recording.raw if recording else None))
-    return out
+        for doc in loaded[1]:
+            if isinstance(doc.data, dict) and doc.data.get("kind") == "Goal" and isinstance(doc.data.get("title"), str):
+                titles[doc.data["title"]] = None
+    return out, list(titles), read_titles(list(titles))
 
 
 def load_file(path: Path, rel: str, cache: FileCache | None = None) -> tuple[SourceFile, list[RawDocument], list[Diagnostic]]:

@@ -713,3 +713,24 @@ def test_parallel_loading_gives_exactly_the_serial_result(tmp_path, monkeypatch)
     # with the size threshold lowered, the default itself picks workers; nothing changes
     monkeypatch.setattr(load, "PARALLEL_BYTES", 1)
     assert load_tree(tmp_path, None) == serial
+
+
+def test_parse_workers_read_each_goal_title_once(tmp_path, monkeypatch):
+    """Workers hand back every goal title's reading with the files (vague.read_titles), for
+    vague.tell; only goals' titles, only text; loading in this process reads none."""
+    from goalspec.spec import vague
+
+    files = {"goalspec.yaml": "apiVersion: goalspec/v1\nkind: Organization\nname: A\n",
+             "k.yaml": "kind: KPI\nid: k\ntitle: Improve a KPI's name\n",
+             "n.yaml": "kind: Goal\nid: n\ntitle: 2024\n---\nkind: Goal\nid: m\ntitle: [a]\n"}
+    titles = ["Improve marketing", "Book 120 calls by the end of Q3", "Ship v2.0 in 4 weeks", "Improve marketing"]
+    for i, title in enumerate(titles):
+        files[f"g/{i}.yaml"] = f"kind: Goal\nid: g{i}\ntitle: {title}\n"
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    monkeypatch.setattr(load, "CHUNK", 2)
+    parallel = load_tree(tmp_path, None, jobs=2)
+    assert parallel.titles == {t: (vague._judge.__wrapped__(t), vague._reading(t)) for t in titles}
+    serial = load_tree(tmp_path, None, jobs=1)
+    assert serial == parallel and serial.titles == {}

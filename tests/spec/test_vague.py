@@ -2,9 +2,12 @@
 multipliers and glued units, end states; directions, endless activities, bare topics, targets
 that live elsewhere; numbers that are not the commitment, each said as what it was read as."""
 
+from pathlib import Path
+
 import pytest
 
-from goalspec.spec.vague import judge, quantities
+from goalspec.spec import vague
+from goalspec.spec.vague import amounts, judge, quantities
 
 
 @pytest.mark.parametrize("title", [
@@ -90,3 +93,27 @@ def test_vague_words_match_on_word_boundaries():
 def test_quantities_name_what_was_read():
     found, _ = quantities("Reach 3x pipeline and 10k users")
     assert "3x" in found and any("10k" in f for f in found)
+
+
+def _corpus_titles() -> list[str]:
+    import yaml
+
+    folder = Path(__file__).parent.parent / "data" / "goals"
+    return [goal["title"] for path in sorted(folder.glob("*.yaml"))
+            for goal in yaml.safe_load(path.read_text(encoding="utf-8"))["goals"]]
+
+
+def test_read_titles_answers_what_judge_and_quantities_compute(monkeypatch):
+    """What the parse workers hand back (vague.read_titles) is what the rules would compute, and
+    once told, judge and quantities answer it without reading the title again."""
+    monkeypatch.setattr(vague, "_told", {})
+    titles = _corpus_titles() + ["Book 120 calls by the end of Q3", "Improve marketing", "", "Ship v2.0 in 4 weeks"]
+    readings = vague.read_titles(titles)
+    expected = [(vague._judge.__wrapped__(t), vague._reading(t)) for t in titles]
+    assert readings == expected
+    assert sum(v is not None for v, _ in readings) > len(titles) // 3  # vague ones among them, in earnest
+    told = {t: (object(), (("told",), (("1", "a day"),), ())) for t in titles[:5]}
+    vague.tell(told)
+    assert judge(titles[0]) is told[titles[0]][0]  # the told answer, not one computed again
+    assert quantities(titles[1]) == (["told"], [("1", "a day")])
+    assert amounts(titles[1] + " 12") == list(vague._reading(titles[1] + " 12")[2])  # not told: read here
