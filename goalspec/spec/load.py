@@ -74,8 +74,8 @@ class Loaded:
     files: tuple[SourceFile, ...]
     documents: tuple[RawDocument, ...]
     diagnostics: tuple[Diagnostic, ...]
-    # Goal titles the parse workers read (vague.read_titles) while parsing, for vague.tell: reading
-    # them is the largest part of the rules, and there it runs on every core.
+    # Goal titles the parse workers read while parsing (titleread.py): reading them is the largest
+    # part of the rules, and there it runs on every core.
     titles: Mapping[str, tuple] = field(default_factory=dict, compare=False)
 
 
@@ -209,7 +209,7 @@ def _parse_in_workers(paths: list[Path], rels: list[str], cache: FileCache | Non
     import multiprocessing
 
     # imported once, before the fork, not by each worker: the parser, and the titles' reader
-    from goalspec.spec import stream, vague, yamlerrors  # noqa: F401
+    from goalspec.spec import stream, titleread, yamlerrors  # noqa: F401
 
     global _pending
     _pending = (paths, rels, cache)
@@ -233,7 +233,7 @@ def _total_size(paths: list[Path]) -> int:
 
 
 def _load_chunk(start: int) -> tuple[list[tuple[bytes, bytes | None]], list[str], list[tuple]]:
-    from goalspec.spec.vague import read_titles
+    from goalspec.spec import titleread
 
     paths, rels, cache = _pending
     out, titles = [], {}
@@ -244,7 +244,7 @@ def _load_chunk(start: int) -> tuple[list[tuple[bytes, bytes | None]], list[str]
         for doc in loaded[1]:
             if isinstance(doc.data, dict) and doc.data.get("kind") == "Goal" and isinstance(doc.data.get("title"), str):
                 titles[doc.data["title"]] = None
-    return out, list(titles), read_titles(list(titles))
+    return out, list(titles), titleread.read(list(titles))
 
 
 def load_file(path: Path, rel: str, cache: FileCache | None = None) -> tuple[SourceFile, list[RawDocument], list[Diagnostic]]:

@@ -165,20 +165,22 @@ def quantities(title: str) -> tuple[list[str], list[tuple[str, str]]]:
 
 
 Reading = tuple[tuple[str, ...], tuple[tuple[str, str], ...], tuple[TitleNumber, ...]]
-# title -> (judge's verdict, _read's reading), made by the workers that parsed the tree (tell)
-_told: Mapping[str, tuple[Verdict | None, Reading]] = {}
+# title -> a tuple whose first items are judge's verdict and _read's reading, made by the workers
+# that parsed the tree (titleread.py)
+_told: Mapping[str, tuple] = {}
 
 
-def tell(readings: Mapping[str, tuple[Verdict | None, Reading]]) -> None:
-    """Take what read_titles() found for these titles (in another process) as judge's and
-    _read's answers; they replace what was told before."""
+def tell(readings: Mapping[str, tuple]) -> None:
+    """Take what read_title() found of these titles (in another process) as judge's and _read's
+    answers; they replace what was told before."""
     global _told
     _told = readings
 
 
-def read_titles(titles: list[str]) -> list[tuple[Verdict | None, Reading]]:
-    """Each title's verdict and reading, kept in no cache: what tell() takes."""
-    return [(_verdict(title, reading), reading) for title in titles for reading in (_reading(title),)]
+def read_title(title: str) -> tuple[Verdict | None, Reading]:
+    """The title's verdict and reading, kept in no cache: what tell() takes."""
+    reading = _reading(title)
+    return _verdict(title, reading), reading
 
 
 def _read(title: str) -> Reading:

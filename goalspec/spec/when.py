@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Mapping
 
 from goalspec.spec.periods import Period, _add_months, _month_end, parse_period
 from goalspec.spec.twin import twin
@@ -114,6 +115,36 @@ _BASELINE = twin(r"\b(?:over|vs\.?|versus|than|as|from|since|compared (?:to|with
                        r"|last|previous|prior)\s+(?:the\s+)?$", re.I)
 
 
+Hits = tuple[tuple[int, int], ...]
+# title -> a tuple whose third item is its _hits, found by the workers that parsed the tree (tell)
+_told: Mapping[str, tuple] = {}
+
+
+def tell(readings: Mapping[str, tuple]) -> None:
+    """Take the times titleread.read() found in these titles (in another process) as theirs."""
+    global _told
+    _told = readings
+
+
+def find_times(title: str) -> Hits:
+    """Where the title states a time, as (the form's index in _CORES, where its match starts), in the
+    order they are read: each stretch of the title once ("Q3 2026" is not also "2026"), and none
+    after a baseline's words. It depends on the title alone, unlike what the times mean."""
+    hits: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = []
+    low = title.lower() if title.isascii() else None
+    for i, (form, pattern, core) in enumerate(_CORES):
+        if low is not None and not _GUARDS[form](low):
+            continue
+        for m in _matches(title, pattern, core):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue  # "Q3 2026" is read once, not also as "2026"
+            taken.append((m.start(), m.end()))
+            if not _BASELINE.search(title[: m.start()]):
+                hits.append((i, m.start()))
+    return tuple(hits)
+
+
 # serve re-checks the same titles on every save (vague.judge says why not more)
 @lru_cache(maxsize=1 << 14)
 def stated_times(title: str, deadline: Period, start: date, fiscal_year_start: int) -> tuple[tuple[Stated, ...], ...]:
@@ -124,20 +155,13 @@ def stated_times(title: str, deadline: Period, start: date, fiscal_year_start: i
     baseline and never counts."""
     led: list[list[Stated]] = []
     bare: list[list[Stated]] = []
-    taken: list[tuple[int, int]] = []
-    low = title.lower() if title.isascii() else None
-    for form, pattern, core in _CORES:
-        if low is not None and not _GUARDS[form](low):
-            continue
-        for m in _matches(title, pattern, core):
-            if any(a < m.end() and m.start() < b for a, b in taken):
-                continue  # "Q3 2026" is read once, not also as "2026"
-            taken.append((m.start(), m.end()))
-            if _BASELINE.search(title[: m.start()]):
-                continue
-            readings = _read(form, m, deadline, start, fiscal_year_start)
-            if readings:
-                (led if (m.group("lead") or "").strip() or form in ("this", "eo", "within") else bare).append(readings)
+    told = _told.get(title)
+    for i, at in told[2] if told is not None else find_times(title):
+        form, pattern, _ = _CORES[i]
+        m = pattern.match(title, at)  # the match find_times found: the same pattern, from where it started
+        readings = _read(form, m, deadline, start, fiscal_year_start)
+        if readings:
+            (led if (m.group("lead") or "").strip() or form in ("this", "eo", "within") else bare).append(readings)
     return tuple(tuple(r) for r in led or bare)
 
 

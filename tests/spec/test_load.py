@@ -716,9 +716,9 @@ def test_parallel_loading_gives_exactly_the_serial_result(tmp_path, monkeypatch)
 
 
 def test_parse_workers_read_each_goal_title_once(tmp_path, monkeypatch):
-    """Workers hand back every goal title's reading with the files (vague.read_titles), for
-    vague.tell; only goals' titles, only text; loading in this process reads none."""
-    from goalspec.spec import vague
+    """Workers hand back every goal title's reading with the files (titleread.read), for
+    titleread.tell; only goals' titles, only text; loading in this process reads none."""
+    from goalspec.spec import titleread
 
     files = {"goalspec.yaml": "apiVersion: goalspec/v1\nkind: Organization\nname: A\n",
              "k.yaml": "kind: KPI\nid: k\ntitle: Improve a KPI's name\n",
@@ -731,6 +731,6 @@ def test_parse_workers_read_each_goal_title_once(tmp_path, monkeypatch):
         (tmp_path / rel).write_text(text)
     monkeypatch.setattr(load, "CHUNK", 2)
     parallel = load_tree(tmp_path, None, jobs=2)
-    assert parallel.titles == {t: (vague._judge.__wrapped__(t), vague._reading(t)) for t in titles}
+    assert parallel.titles == dict(zip(titles, titleread.read(titles)))
     serial = load_tree(tmp_path, None, jobs=1)
     assert serial == parallel and serial.titles == {}

@@ -103,17 +103,32 @@ def _corpus_titles() -> list[str]:
             for goal in yaml.safe_load(path.read_text(encoding="utf-8"))["goals"]]
 
 
-def test_read_titles_answers_what_judge_and_quantities_compute(monkeypatch):
-    """What the parse workers hand back (vague.read_titles) is what the rules would compute, and
-    once told, judge and quantities answer it without reading the title again."""
+def test_titles_read_elsewhere_are_what_judge_quantities_and_stated_times_compute(monkeypatch):
+    """What the parse workers hand back (titleread.read) is what the rules would compute, and once
+    told, judge, quantities and stated_times answer it without reading the title again."""
+    from datetime import date
+
+    from goalspec.spec import titleread, when
+    from goalspec.spec.periods import parse_period
+
     monkeypatch.setattr(vague, "_told", {})
-    titles = _corpus_titles() + ["Book 120 calls by the end of Q3", "Improve marketing", "", "Ship v2.0 in 4 weeks"]
-    readings = vague.read_titles(titles)
-    expected = [(vague._judge.__wrapped__(t), vague._reading(t)) for t in titles]
-    assert readings == expected
-    assert sum(v is not None for v, _ in readings) > len(titles) // 3  # vague ones among them, in earnest
-    told = {t: (object(), (("told",), (("1", "a day"),), ())) for t in titles[:5]}
-    vague.tell(told)
+    monkeypatch.setattr(when, "_told", {})
+    titles = _corpus_titles() + ["Book 120 calls by the end of Q3", "Improve marketing", "", "Ship v2.0 in 4 weeks",
+                                 "Grow 10% over Q2 by the end of Q3 2026", "Q3 2026: sell 10 seats by September"]
+    readings = titleread.read(titles)
+    assert readings == [(vague._judge.__wrapped__(t), vague._reading(t), when.find_times(t)) for t in titles]
+    assert sum(v is not None for v, *_ in readings) > len(titles) // 3  # vague ones among them, in earnest
+    assert sum(bool(hits) for *_, hits in readings) > 20  # and times
+    deadline = parse_period("2026-Q3", 1)
+    computed = [when.stated_times.__wrapped__(t, deadline, deadline.first, 1) for t in titles]
+    titleread.tell(dict(zip(titles, readings)))
+    assert [when.stated_times.__wrapped__(t, deadline, deadline.first, 1) for t in titles] == computed
+    told = {t: (object(), (("told",), (("1", "a day"),), ()), ((0, 0),)) for t in titles[:5]}
+    titleread.tell(told)
     assert judge(titles[0]) is told[titles[0]][0]  # the told answer, not one computed again
     assert quantities(titles[1]) == (["told"], [("1", "a day")])
     assert amounts(titles[1] + " 12") == list(vague._reading(titles[1] + " 12")[2])  # not told: read here
+    said = "Sell 10 seats by the end of Q2"
+    assert when.stated_times.__wrapped__(said, deadline, date(2026, 7, 1), 1)  # a time, read here
+    titleread.tell({said: (None, vague._reading(said), ())})
+    assert when.stated_times.__wrapped__(said, deadline, date(2026, 7, 1), 1) == ()  # told: none
