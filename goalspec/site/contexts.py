@@ -48,6 +48,9 @@ class Contexts:
             "errors": result.summary.errors,
             "warnings": result.summary.warnings,
         }
+        self._goal_refs: dict[str, dict] = {}
+        self._party_refs: dict[str, dict] = {}
+        self._kpi_refs: dict[str, dict] = {}
         self.incentives_by_goal: dict[str, list] = {}
         self._notes: dict[str, list[dict]] | None = None
         self._decimals: dict[str, int] = {}
@@ -61,13 +64,24 @@ class Contexts:
                 self.findings_by_id.setdefault(d.id, []).append(self.finding(d))
 
     # references -------------------------------------------------------------
+    # A reference is made once per object and shared by every list and page that shows it (a goal
+    # is its parent's child, its owner's, its team's and its KPI's): a build holds the lists of
+    # 100,000 goals at once. No page changes a reference; those that add to one copy it.
     def goal_ref(self, gid: str) -> dict:
-        goal = self.p.goals.get(gid)
-        if goal is None:
-            return {"id": gid, "label": gid, "url": None}
-        return {"id": gid, "label": goal.model.title, "url": goal_url(gid)}
+        ref = self._goal_refs.get(gid)
+        if ref is None:
+            goal = self.p.goals.get(gid)
+            ref = self._goal_refs[gid] = ({"id": gid, "label": gid, "url": None} if goal is None else
+                                          {"id": gid, "label": goal.model.title, "url": goal_url(gid)})
+        return ref
 
     def party_ref(self, ident: str) -> dict:
+        ref = self._party_refs.get(ident)
+        if ref is None:
+            ref = self._party_refs[ident] = self._party(ident)
+        return ref
+
+    def _party(self, ident: str) -> dict:
         if ident in self.p.teams:
             return {"id": ident, "label": self.p.teams[ident].model.name, "url": f"teams/{ident}.html", "kind": "team"}
         if ident in self.p.people:
@@ -77,8 +91,12 @@ class Contexts:
     def kpi_ref(self, kid: str | None) -> dict | None:
         if kid is None:
             return None
-        kpi = self.p.kpis.get(kid)
-        return {"id": kid, "label": kpi.model.name if kpi else kid, "url": f"kpis/{kid}.html" if kpi else None}
+        ref = self._kpi_refs.get(kid)
+        if ref is None:
+            kpi = self.p.kpis.get(kid)
+            ref = self._kpi_refs[kid] = {"id": kid, "label": kpi.model.name if kpi else kid,
+                                         "url": f"kpis/{kid}.html" if kpi else None}
+        return ref
 
     def lead_ref(self, lid: str) -> dict:
         lead = self.p.leads.get(lid)

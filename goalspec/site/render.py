@@ -78,7 +78,17 @@ class _Tables:
         return self.s.goal_page(gid, made[gid] if made is not None else self.s.goal(gid))
 
     def one(self, kind: str, key: str) -> dict:
-        return {_ONE[kind]: self.by_id[kind][key]}
+        row = self.by_id[kind][key]
+        if kind == "kpis":  # the chart is the KPI page's alone: made when that page is rendered
+            row = {**row, "chart": self.kpi_chart(key, row["notes"])}
+        return {_ONE[kind]: row}
+
+    def kpi_chart(self, kid: str, notes: list[dict]) -> dict | None:
+        s = self.s
+        if kid not in s.data.series:
+            return None
+        m = s.p.kpis[kid].model
+        return kpi_chart(s.data.series[kid].points, m.unit, m.aggregation, m.cadence, f"Chart of {m.name}", notes)
 
     def context(self, path: str) -> dict:
         if path == "assets/search-index.js":
@@ -198,8 +208,6 @@ class _Tables:
                 "source": _source_text(source), "lead": s.lead_ref(source.definition)
                 if source is not None and source.type == "leads" and source.definition else None,
                 "description_html": markdown(m.description),
-                "chart": kpi_chart(s.data.series[kid].points, m.unit, m.aggregation, m.cadence, f"Chart of {m.name}",
-                                   notes) if kid in s.data.series else None,
                 "goals": by_kpi.get(kid, []),
                 "findings": s.findings_by_id.get(kid, []),
                 "notes": notes,

@@ -76,3 +76,19 @@ def test_page_contexts_grow_linearly_with_the_company(tmp_path):
     # Four times the teams, people, KPIs, goals: about four times the work (sorting adds a
     # little); a scan of every team per person alone would make it far more.
     assert large / small < 4.6, (small, large)
+
+
+def test_a_reference_is_one_object_and_a_kpi_chart_is_its_page_s_alone(tmp_path):
+    """What a build holds while it renders: one reference per goal, person, team and KPI, however
+    many lists show it; a KPI's chart is made by its page, not kept in the table every page reads."""
+    write_tree(tmp_path, company(3))
+    site_pages = render.pages(run(tmp_path, TODAY))
+    tables = site_pages[-1].more.func.__self__
+    goals = tables.goals
+    assert goals["g0x0"]["team"] is goals["g0x1"]["team"] is tables.s.party_ref("t0")
+    assert goals["g0x0"]["kpi"] is goals["g0x1"]["kpi"] is tables.s.kpi_ref("k0")
+    assert goals["g0x0"]["parents"][0] is goals["g1x0"]["parents"][0] is tables.s.goal_ref("company")
+    assert goals["company"]["children"][0] is tables.s.goal_ref("g0x0")
+    kpi_page = next(p for p in site_pages if p.path == "kpis/k0.html")
+    assert "chart" not in tables.by_id["kpis"]["k0"]
+    assert kpi_page.more()["kpi"]["chart"]["svg"].startswith("<svg")
