@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from goalspec.check import Result, Summary
 from goalspec.data.progress import all_progress, progress_on
@@ -69,6 +69,14 @@ def weekly(result: Result, tree: Path, rev: str | None = None, cache: FileCache 
     other than the one built: those digests are the commits' alone, and a save does not change them.
     ``stop`` (serve: the tree was saved again) is asked between the steps, each a fraction of the
     whole; when it says so, Stopped is raised and nothing is kept."""
+    return list(each_week(result, tree, rev, cache, weeks, memo, stop))
+
+
+def each_week(result: Result, tree: Path, rev: str | None = None, cache: FileCache | None = None,
+              weeks: int = WEEKS, memo: dict | None = None, stop: Callable[[], bool] | None = None) -> Iterator[Week]:
+    """weekly's weeks one at a time: a week's digest holds a status row per goal, and a caller that
+    keeps only what it shows of each (the site's pages) never holds more than one week's rows.
+    ``memo`` is added to only once the last week is made."""
     def step() -> None:
         if stop is not None and stop():
             raise Stopped()
@@ -91,31 +99,35 @@ def weekly(result: Result, tree: Path, rev: str | None = None, cache: FileCache 
                     and (commits[then] is None or commits[then][1] != built)}
         needed = {d for now, then in pairs if keys.get(now) not in memo for d in (now, then)} if keys else set(days)
         found = _from_git(result, tree, [d for d in days if d in needed], built, commits, cache, step)
-    tables = {}
-    for day, (state, _) in found.items():  # each day's rows, now one week and then the next
-        step()
-        tables[day] = rows(state)
-    out = []
+    tables: dict[date, list[dict]] = {}  # each day's rows, now one week and then the next
+
+    def table(day: date) -> list[dict] | None:
+        if day not in tables and day in found:
+            step()
+            tables[day] = rows(found[day][0])
+        return tables.get(day)
+
     made: dict = {}  # this call's new weeks: into ``memo`` only once every week is made
-    for now_day, then_day in pairs:
+    for now_day, then_day in pairs:  # newest first: a day is "now" once, after being "then" once
         key = keys.get(now_day)
         if key is not None and key in memo:
-            out.append(memo[key])
-            continue
-        step()
-        now, _ = found.get(now_day, (None, None))
-        if now is None:
-            continue
-        then, commit = found.get(then_day, (None, None))
-        out.append(Week(now_day, digest(now, then, then_day, commit, table=tables[now_day], was=tables.get(then_day))))
-        if key is not None:
-            made[key] = out[-1]
+            yield memo[key]
+        else:
+            step()
+            now, _ = found.get(now_day, (None, None))
+            if now is not None:
+                then, commit = found.get(then_day, (None, None))
+                week = Week(now_day, digest(now, then, then_day, commit, table=table(now_day), was=table(then_day)))
+                if key is not None:
+                    made[key] = week
+                yield week
+        tables.pop(now_day, None)  # neither this week's rows nor its state is asked for again
+        found.pop(now_day, None)
     if memo is not None:
         memo.update(made)
     if memo:
         for stale in memo.keys() - set(keys.values()):  # weeks no longer shown, or commits no longer there
             del memo[stale]
-    return out
 
 
 def _commits(tree: Path, rev: str | None, days: list[date]) -> tuple[str, dict[date, tuple[str, str] | None]] | None:

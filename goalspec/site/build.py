@@ -22,7 +22,7 @@ from goalspec.spec.cache import FileCache
 from goalspec.check import Result, run
 from goalspec.spec.memory import no_cyclic_gc
 from goalspec.vcs.history import site_history
-from goalspec.site.output import environment, write
+from goalspec.site.output import WorkerLost, environment, write
 from goalspec.site.render import Page, pages
 from goalspec.site.accountability import accountability_page
 from goalspec.site.reviews import review_links, review_pages
@@ -126,8 +126,11 @@ def _build(folder: Path, tree: Path, rev: str, out: Path, today: date, allow_err
         # The weekly updates and the reviews are made by a worker while the others render the pages
         # (output.write's ``later``): their digests and tables take a while on a large tree.
         expected = len(made.pages) + WEEKS + 2  # the weeks, their index and the feed (and the reviews: a few)
-        written = write(made.pages, env, staging, jobs, progress=progress(expected) if progress else None,
-                        later=made.later)
+        try:
+            written = write(made.pages, env, staging, jobs, progress=progress(expected) if progress else None,
+                            later=made.later)
+        except WorkerLost as exc:
+            raise BuildError(str(exc)) from None
         copy_assets(templates, staging / "assets")
         _swap(staging, out)
     except BaseException:

@@ -4,8 +4,13 @@ page, so the output is the same whatever the number of workers)."""
 
 from __future__ import annotations
 
+import collections
 import multiprocessing
+import multiprocessing.connection
 import os
+import pickle
+import signal
+import traceback
 from pathlib import Path
 from typing import Callable
 
@@ -45,10 +50,17 @@ def environment(template_override: Path | None) -> jinja2.Environment:
 
 # Rendering is most of a large build; forked workers share the pages without pickling.
 PARALLEL_FROM = 400
+CHUNK = 250  # pages per unit of work: small enough for a smooth progress bar, large enough to be cheap
+# A worker only reads the parent's pages, but reading an object writes its reference count, and
+# the write copies the memory page it sits on: a worker that renders long enough holds a copy of
+# most of the parent (at 100,000 goals, two workers held 2.2 GB of copies). A worker therefore
+# stops once its own memory has grown by this much, and a fresh one is forked in its place.
+COPY_BUDGET = 128 * 2**20
 _shared: tuple | None = None
 
 
-CHUNK = 250  # pages per unit of work: small enough for a smooth progress bar, large enough to be cheap
+class WorkerLost(Exception):
+    """A render worker ended without saying why (killed, or out of memory)."""
 
 
 def write(site_pages: list[Page], env: jinja2.Environment, dest: Path, jobs: int | None = None,
@@ -64,36 +76,103 @@ def write(site_pages: list[Page], env: jinja2.Environment, dest: Path, jobs: int
     _folders(site_pages, dest)
     if jobs is None:
         jobs = spare_cores() if len(site_pages) >= PARALLEL_FROM else 1
-    chunks = range(0, len(site_pages), CHUNK)
+    chunks = list(range(0, len(site_pages), CHUNK))
     done = progress or (lambda n: None)
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        written = 0
+        for start in chunks:
+            count = _render(site_pages[start:start + CHUNK], env, dest)
+            written += count
+            done(count)
+        if later is not None:
+            count = render_pages(later(), env, dest)
+            written += count
+            done(count)
+        return written
+    for name in sorted({p.template for p in site_pages}):
+        with blame(env, name):
+            env.get_template(name)  # compiled once, before the workers are forked
+    # Queued first, so a worker starts on it at once; it renders what it made itself.
+    tasks = ([_LATER] if later is not None else []) + chunks
+    _shared = (site_pages, env, dest, later)
+    try:
+        return _in_workers(tasks, jobs, done)
+    finally:
+        _shared = None
+
+
+_LATER = -1  # the task that makes and renders the ``later`` pages
+
+
+def _in_workers(tasks: list[int], jobs: int, done: Callable[[int], None]) -> int:
+    """Run the tasks in forked workers, each taking the next one when it is free; a worker over its
+    COPY_BUDGET ends after its task and another is forked. Raises what a task raised."""
+    context = multiprocessing.get_context("fork")
+    queue = collections.deque(tasks)
+    workers: dict = {}  # the parent's end of a worker's pipe -> the worker
     written = 0
 
-    def finished(count: int) -> None:
-        nonlocal written
-        written += count
-        done(count)
+    def start(task: int) -> None:
+        mine, theirs = context.Pipe()
+        worker = context.Process(target=_work, args=(theirs, task), daemon=True)
+        worker.start()
+        theirs.close()
+        workers[mine] = worker
 
-    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        for start in chunks:
-            finished(_render(site_pages[start:start + CHUNK], env, dest))
-        if later is not None:
-            finished(render_pages(later(), env, dest))
-    else:
-        for name in sorted({p.template for p in site_pages}):
-            with blame(env, name):
-                env.get_template(name)  # compiled once, before the workers are forked
-        _shared = (site_pages, env, dest, later)
-        try:
-            with multiprocessing.get_context("fork").Pool(jobs) as pool:
-                # Queued first, so a worker starts on it at once; it renders what it made itself.
-                making = pool.apply_async(_make_later) if later is not None else None
-                for count in pool.imap_unordered(_render_chunk, chunks):
-                    finished(count)
-                if making is not None:
-                    finished(making.get())
-        finally:
-            _shared = None
+    try:
+        while queue or workers:
+            while queue and len(workers) < jobs:
+                start(queue.popleft())
+            for conn in multiprocessing.connection.wait(list(workers)):
+                try:
+                    what, value = conn.recv()
+                except EOFError:
+                    worker = workers.pop(conn)
+                    worker.join()
+                    raise WorkerLost(f"a page-rendering worker ended without finishing its pages "
+                                     f"(exit code {worker.exitcode}); was it killed, or out of memory?") from None
+                if what == "error":
+                    raise value
+                written += value
+                done(value)
+                if what == "done" and queue:
+                    conn.send(queue.popleft())
+                    continue
+                conn.send(None)  # over its budget (it ends itself), or nothing is left
+                workers.pop(conn).join()
+                conn.close()
+    finally:
+        for conn, worker in workers.items():
+            worker.terminate()
+            worker.join()
+            conn.close()
     return written
+
+
+def _work(conn, task: int) -> None:
+    """A worker: tasks from the parent until it says None, or until the worker is over its budget."""
+    import resource  # POSIX, as fork is
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it ends the workers
+    started = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    page = resource.getpagesize()
+    while task is not None:
+        try:
+            count = _make_later() if task == _LATER else _render_chunk(task)
+        except BaseException as exc:  # noqa: BLE001 - the parent raises it; this process only ends
+            conn.send(("error", _picklable(exc)))
+            return
+        grown = (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - started) * page
+        conn.send(("over" if grown > COPY_BUDGET else "done", count))
+        task = conn.recv()
+
+
+def _picklable(exc: BaseException) -> BaseException:
+    try:
+        pickle.dumps(exc)
+        return exc
+    except Exception:  # noqa: BLE001 - any exception that cannot cross: its text does
+        return RuntimeError("".join(traceback.format_exception(exc)))
 
 
 def _folders(site_pages: list[Page], dest: Path) -> None:

@@ -26,7 +26,7 @@ from typing import Any, Callable
 
 from goalspec.check import Result
 from goalspec.report.digest_html import body
-from goalspec.report.weeks import WEEKS, Week, weekly
+from goalspec.report.weeks import WEEKS, Week, each_week
 from goalspec.site.render import Page
 from goalspec.spec.cache import FileCache
 
@@ -44,14 +44,13 @@ def update_pages(result: Result, tree: Path, site: dict[str, Any], rev: str | No
                  memo: dict | None = None, stop: Callable[[], bool] | None = None) -> list[Page]:
     """The updates section's pages and the feed (``environ``: where SOURCE_DATE_EPOCH is read;
     ``memo`` and ``stop``: serve's, see report.weeks.weekly)."""
-    weeks = weekly(result, tree, rev, cache, memo=memo, stop=stop)
-    entries = [_entry(w, site) for w in weeks]
+    # One week's digest at a time: each holds a row per goal, and a page shows SHOWN of them.
+    entries = [_entry(w, site) for w in each_week(result, tree, rev, cache, memo=memo, stop=stop)]
     for newer, entry, older in zip([None, *entries], entries, [*entries[1:], None]):
         entry["newer"] = _link(newer)
         entry["older"] = _link(older)
     today = result.context.today
-    out = [Page(path, "update.html", {"site": site, "week": entry})
-           for path, entry in ((week_path(w.day), e) for w, e in zip(weeks, entries))]
+    out = [Page(entry["url"], "update.html", {"site": site, "week": entry}) for entry in entries]
     out.append(Page(INDEX, "updates.html", {"site": site, "weeks": entries, "count": WEEKS,
                                             "today": today.isoformat()}))
     base = _base(site.get("base_url"))

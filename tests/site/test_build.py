@@ -361,3 +361,51 @@ def test_the_map_lists_every_goal_once_coloured_by_status_with_its_filters(specs
     assert options == ["", "marketing", "sales", "", "ben", "cleo", "maya", "", "achieved", "at risk", "on track"]
     assert '<script src="assets/map.js"></script>' in page and (tmp_path / "site" / "assets" / "map.js").is_file()
     assert "bonus: " in _text(page)  # goals that incentives pay on say so
+
+
+def test_workers_over_their_memory_budget_are_replaced_and_write_the_same(specs, tmp_path, monkeypatch):
+    """A worker ends once its own memory has grown by COPY_BUDGET (the pages of the parent its
+    reads copied) and a fresh one takes its place: the same files, every page counted once."""
+    from datetime import date
+
+    import multiprocessing.context
+
+    from goalspec.check import run
+    from goalspec.site import output
+    from goalspec.site.render import pages
+
+    result = run(specs, date(2026, 12, 1), remote_data=True)
+    site_pages = pages(result)
+    output.write(site_pages, output.environment(None), tmp_path / "one", jobs=1)
+    forked = []
+    real = multiprocessing.context.ForkProcess.start
+    monkeypatch.setattr(multiprocessing.context.ForkProcess, "start", lambda self: forked.append(1) or real(self))
+    monkeypatch.setattr(output, "CHUNK", 3)
+    monkeypatch.setattr(output, "COPY_BUDGET", 0)  # every worker is over it after its first chunk
+    counts: list[int] = []
+    written = output.write(site_pages, output.environment(None), tmp_path / "many", jobs=2, progress=counts.append)
+    assert written == sum(counts) == len(site_pages) and len(counts) == -(-len(site_pages) // 3)
+    assert len(forked) == len(counts)  # one worker per chunk
+    assert files(tmp_path / "many") == files(tmp_path / "one")
+    forked.clear()
+    monkeypatch.setattr(output, "COPY_BUDGET", 1 << 40)
+    output.write(site_pages, output.environment(None), tmp_path / "two", jobs=2)
+    assert len(forked) == 2 and files(tmp_path / "two") == files(tmp_path / "one")
+
+
+def test_a_worker_that_dies_fails_the_build_and_the_site_stays(specs, tmp_path, monkeypatch):
+    import os
+    from datetime import date
+
+    from goalspec.site import output
+
+    site = tmp_path / "site"
+    build(specs, site, date(2026, 12, 1))
+    before = files(site)
+    real = output._render_chunk
+    monkeypatch.setattr(output, "_render_chunk", lambda start: os._exit(9) if start else real(start))
+    monkeypatch.setattr(output, "CHUNK", 5)
+    with pytest.raises(BuildError, match=r"worker ended without finishing its pages \(exit code 9\)"):
+        build(specs, site, date(2026, 12, 1), jobs=2)
+    assert files(site) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "specs"]

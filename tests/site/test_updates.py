@@ -267,3 +267,20 @@ def test_weeks_stopped_by_a_new_save_keep_nothing_half_made(repo, tmp_path):
     assert memo == {}  # a week made before the stop is not kept: the next call makes them all
     assert len(weekly(result, repo.path / "specs", memo=memo)) == len(weekly(result, repo.path / "specs"))
     assert len(memo) == 2
+
+
+def test_weeks_are_made_one_at_a_time(repo, monkeypatch):
+    """A week's digest holds a row per goal: the weeks come one at a time, each week's rows made
+    when it is reached, so the site's pages never hold more than two weeks' rows at once."""
+    from goalspec.report import weeks
+
+    result = run(repo.path / "specs", TODAY, remote_data=True)
+    made = []
+    real = weeks.rows
+    monkeypatch.setattr(weeks, "rows", lambda state: made.append(state) or real(state))
+    found = weeks.each_week(result, repo.path / "specs")
+    first = next(found)
+    assert len(made) == 2  # that week and the one before it
+    rest = list(found)
+    assert rest and len(made) <= len(rest) + 2  # each day once (the oldest week may have none before it)
+    assert [first, *rest] == weekly(result, repo.path / "specs")

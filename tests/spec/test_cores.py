@@ -50,3 +50,14 @@ def test_a_large_tree_on_a_busy_machine_is_parsed_without_workers(tmp_path, monk
     monkeypatch.setattr(cores.os, "sched_getaffinity", lambda pid: {0, 1})
     idle = load_tree(tree)
     assert forks and idle.documents == busy.documents
+
+
+def test_busy_is_the_fewest_running_of_a_few_looks(monkeypatch):
+    """A monitor that runs now and then (the bench's memory sampler) is seen by one look, not all:
+    it does not cost a large tree its workers; a process that keeps a core busy is seen by every look."""
+    looks = iter(["1.0 1.0 1.0 2/100 9\n", "1.0 1.0 1.0 1/100 9\n"] + ["1.0 1.0 1.0 2/100 9\n"] * 8)
+    monkeypatch.setattr(cores, "open", lambda *a, **k: io.StringIO(next(looks)), raising=False)
+    assert cores.busy() == 0
+    steady = iter(["1.0 1.0 1.0 2/100 9\n"] * cores.LOOKS)
+    monkeypatch.setattr(cores, "open", lambda *a, **k: io.StringIO(next(steady)), raising=False)
+    assert cores.busy() == 1
