@@ -121,6 +121,7 @@ def each_week(result: Result, tree: Path, rev: str | None = None, cache: FileCac
                 if key is not None:
                     made[key] = week
                 yield week
+                week = None  # not held while the next week is made
         tables.pop(now_day, None)  # neither this week's rows nor its state is asked for again
         found.pop(now_day, None)
     if memo is not None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import uuid
 from dataclasses import replace
+from functools import partial
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
@@ -45,7 +46,8 @@ def update_pages(result: Result, tree: Path, site: dict[str, Any], rev: str | No
     """The updates section's pages and the feed (``environ``: where SOURCE_DATE_EPOCH is read;
     ``memo`` and ``stop``: serve's, see report.weeks.weekly)."""
     # One week's digest at a time: each holds a row per goal, and a page shows SHOWN of them.
-    entries = [_entry(w, site) for w in each_week(result, tree, rev, cache, memo=memo, stop=stop)]
+    # (map, not a loop: a loop's variable would hold a week while the next one is made)
+    entries = list(map(partial(_entry, site=site), each_week(result, tree, rev, cache, memo=memo, stop=stop)))
     for newer, entry, older in zip([None, *entries], entries, [*entries[1:], None]):
         entry["newer"] = _link(newer)
         entry["older"] = _link(older)
