@@ -25,6 +25,7 @@ def test_spare_cores_are_the_idle_ones(monkeypatch, affinity, load, want):
 def test_busy_counts_the_other_processes_running_now_not_the_minute_before(monkeypatch, text, want):
     monkeypatch.setattr(cores, "open", lambda *a, **k: io.StringIO(text), raising=False)
     monkeypatch.setattr(cores.os, "getloadavg", lambda: (9.0, 9.0, 9.0))
+    monkeypatch.setattr(cores, "_running_besides_ancestors", lambda: 9)  # none of them an ancestor
     assert cores.busy() == want
 
 
@@ -55,9 +56,43 @@ def test_a_large_tree_on_a_busy_machine_is_parsed_without_workers(tmp_path, monk
 def test_busy_is_the_fewest_running_of_a_few_looks(monkeypatch):
     """A monitor that runs now and then (the bench's memory sampler) is seen by one look, not all:
     it does not cost a large tree its workers; a process that keeps a core busy is seen by every look."""
+    monkeypatch.setattr(cores, "_running_besides_ancestors", lambda: 9)  # none of them an ancestor
     looks = iter(["1.0 1.0 1.0 2/100 9\n", "1.0 1.0 1.0 1/100 9\n"] + ["1.0 1.0 1.0 2/100 9\n"] * 8)
     monkeypatch.setattr(cores, "open", lambda *a, **k: io.StringIO(next(looks)), raising=False)
     assert cores.busy() == 0
     steady = iter(["1.0 1.0 1.0 2/100 9\n"] * cores.LOOKS)
     monkeypatch.setattr(cores, "open", lambda *a, **k: io.StringIO(next(steady)), raising=False)
     assert cores.busy() == 1
+
+
+def test_the_ancestors_that_watch_a_process_do_not_count_as_busy(monkeypatch):
+    """The bench samples goalspec's memory every few milliseconds from its parent process: that
+    parent, running, must not cost the run its workers; any other running thread counts."""
+    from types import SimpleNamespace
+
+    procs = {1: ("S", 0, [1]), 50: ("R", 1, [50]), 60: ("R", 50, [60, 61]), 70: ("R", 1, [70, 71]),
+             80: ("S", 1, [80])}  # 50: the sampler, 60: this process, 70: another program
+    states = {tid: (state, ppid) for pid, (state, ppid, tids) in procs.items() for tid in tids}
+    states[71] = ("S", 1)
+
+    def scandir(path):
+        if path == "/proc":
+            return [SimpleNamespace(name=str(p), path=f"/proc/{p}") for p in procs] + [SimpleNamespace(name="self")]
+        pid = int(path.split("/")[2])
+        return [SimpleNamespace(name=str(t), path=f"/proc/{pid}/task/{t}") for t in procs[pid][2]]
+
+    def fake_open(path, *a, **k):
+        tid = int(path.rstrip("/stat").rsplit("/", 1)[1])
+        state, ppid = states[tid]
+        return io.BytesIO(f"{tid} (py thon) {state} {ppid} 0 0\n".encode())
+
+    monkeypatch.setattr(cores.os, "scandir", scandir)
+    monkeypatch.setattr(cores.os, "getpid", lambda: 60)
+    monkeypatch.setattr(cores, "open", fake_open, raising=False)
+    assert cores._running_besides_ancestors() == 1  # 70's running thread; not 50, 60 or the sleepers
+    states[70] = ("S", 1)
+    assert cores._running_besides_ancestors() == 0
+    loadavg = iter(["1.0 1.0 1.0 3/100 9\n"] * cores.LOOKS)  # the sampler and this process: running
+    monkeypatch.setattr(cores, "open", lambda path, *a, **k: io.StringIO(next(loadavg)) if path == "/proc/loadavg"
+                        else fake_open(path), raising=False)
+    assert cores.busy() == 0
