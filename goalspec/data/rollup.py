@@ -64,36 +64,40 @@ def rollups(project: Project, progress: dict[str, Progress], today: date,
     the caller has it already (it does not depend on the day)."""
     children = serving(project) if children is None else children
     out: dict[str, Rollup] = {}
-
-    def rollup(gid: str, seen: frozenset[str]) -> Rollup | None:
-        if gid in out:
-            return out[gid]
-        if gid not in children or gid in seen:
-            return None  # a leaf, or a cycle (GS403's finding)
-        kids = children[gid]
-        total = sum(project.goals[k].model.weight for k in kids)
-        rows = []
-        for kid in kids:
-            own = progress.get(kid)
-            if own is not None and own.status not in UNMEASURED:
-                share, status = own.progress, own.status
-            else:  # only then does the child's own roll-up count
-                below = rollup(kid, seen | {gid})
-                if below is not None and below.progress is not None:
-                    share, status = below.progress, below.status
-                else:
-                    share, status = None, own.status if own is not None else NO_DATA
-            rows.append(Child(kid, project.goals[kid].model.weight / total, share, status))
-        measured = [c for c in rows if c.progress is not None]
-        weight = sum(c.weight for c in measured)
-        share = sum(c.weight * c.progress for c in measured) / weight if measured else None
-        result = Rollup(share, _status(project, gid, share, rows, today), tuple(rows))
-        out[gid] = result
-        return result
-
+    given = (project, progress, today, children, out)
     for gid in children if only is None else only:
-        rollup(gid, frozenset())
+        _rollup(gid, frozenset(), given)
     return dict(sorted(out.items()))
+
+
+# Not a closure: one that calls itself is a reference cycle, which builds (run without the cyclic
+# collector, spec/memory.py) would keep, with every day's progress it holds, until they end.
+def _rollup(gid: str, seen: frozenset[str], given: tuple) -> Rollup | None:
+    project, progress, today, children, out = given
+    if gid in out:
+        return out[gid]
+    if gid not in children or gid in seen:
+        return None  # a leaf, or a cycle (GS403's finding)
+    kids = children[gid]
+    total = sum(project.goals[k].model.weight for k in kids)
+    rows = []
+    for kid in kids:
+        own = progress.get(kid)
+        if own is not None and own.status not in UNMEASURED:
+            share, status = own.progress, own.status
+        else:  # only then does the child's own roll-up count
+            below = _rollup(kid, seen | {gid}, given)
+            if below is not None and below.progress is not None:
+                share, status = below.progress, below.status
+            else:
+                share, status = None, own.status if own is not None else NO_DATA
+        rows.append(Child(kid, project.goals[kid].model.weight / total, share, status))
+    measured = [c for c in rows if c.progress is not None]
+    weight = sum(c.weight for c in measured)
+    share = sum(c.weight * c.progress for c in measured) / weight if measured else None
+    result = Rollup(share, _status(project, gid, share, rows, today), tuple(rows))
+    out[gid] = result
+    return result
 
 
 def _status(project: Project, gid: str, share: float | None, rows: list[Child], today: date) -> str:

@@ -140,17 +140,18 @@ def _as_tree(result: Result, table: list[dict]) -> list[tuple[dict, int]]:
         (below.setdefault(parents[0], []) if parents else tops).append(gid)
     out: list[tuple[dict, int]] = []
     seen: set[str] = set()
-
-    def visit(gid: str, depth: int) -> None:
-        if gid in seen:
-            return
-        seen.add(gid)
-        out.append((rows[gid], depth))
-        for child in below.get(gid, ()):
-            visit(child, depth + 1)
-
     for gid in tops:
-        visit(gid, 0)
+        _visit(gid, 0, rows, below, seen, out)
     for gid in rows:  # goals on a cycle (GS403) have no top: shown all the same
-        visit(gid, 0)
+        _visit(gid, 0, rows, below, seen, out)
     return out
+
+
+# Not a closure: one that calls itself is a reference cycle (see trace._walk).
+def _visit(gid: str, depth: int, rows: dict, below: dict, seen: set, out: list) -> None:
+    if gid in seen:
+        return
+    seen.add(gid)
+    out.append((rows[gid], depth))
+    for child in below.get(gid, ()):
+        _visit(child, depth + 1, rows, below, seen, out)

@@ -9,23 +9,24 @@ from goalspec.check import Result
 
 def chains(result: Result, goal_id: str) -> list[list[str]]:
     """Every parent path from the goal to a company goal, or to where it breaks off."""
-    company = result.graph.company_goals
     found: list[list[str]] = []
-
-    def walk(path: list[str]) -> None:
-        here = path[-1]
-        ups = sorted(result.graph.parents(here))
-        if here in company or not ups:
-            found.append(path)
-            return
-        for parent in ups:
-            if parent in path:
-                found.append(path + [parent])  # a cycle: stop where it closes
-            else:
-                walk(path + [parent])
-
-    walk([goal_id])
+    _walk(result.graph, [goal_id], found)
     return found
+
+
+# Not a closure: one that calls itself is a reference cycle, which builds (run without the cyclic
+# collector, spec/memory.py) would keep, with what it holds, until they end.
+def _walk(graph, path: list[str], found: list[list[str]]) -> None:
+    here = path[-1]
+    ups = sorted(graph.parents(here))
+    if here in graph.company_goals or not ups:
+        found.append(path)
+        return
+    for parent in ups:
+        if parent in path:
+            found.append(path + [parent])  # a cycle: stop where it closes
+        else:
+            _walk(graph, path + [parent], found)
 
 
 def render_trace(result: Result, goal_id: str, fmt: str) -> tuple[str, bool]:

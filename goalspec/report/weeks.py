@@ -24,12 +24,13 @@ measured on that week's day.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable, Iterator
 
 from goalspec.check import Result, Summary
-from goalspec.data.progress import all_progress, progress_on
+from goalspec.data.progress import Prepared, Progress, all_progress, evaluate, prepare
 from goalspec.data.rollup import rollups, serving
 from goalspec.data.sources import Data
 from goalspec.data.values import read_kpi_sources
@@ -89,8 +90,7 @@ def each_week(result: Result, tree: Path, rev: str | None = None, cache: FileCac
     if history is None:  # not in git: the tree as it is, from the week of its oldest value
         oldest = min((s.points[0].day for s in result.context.data.series.values() if s.points), default=None)
         kept = [d for d in days if oldest is not None and d >= oldest] or days[:2]  # a week ends on its day
-        states = _measure(result, kept)
-        found = {d: (states[d], None) for d in kept}
+        found = {d: (state, None) for d, state in _measure(result, kept).items()}
     else:
         built, commits = history
         if memo is not None:
@@ -202,28 +202,64 @@ def _checked(project: Project, loaded, tree: Path, day: date) -> Result:
 
 
 def _measure(base: Result, days: list[date]) -> dict[date, Result]:
-    """The tree of ``base`` on each day: its KPI values and progress as they stood then."""
+    """The tree of ``base`` on each day: its KPI values and progress as they stood then, each
+    worked out when the day is first asked for (one week's digest at a time holds two days)."""
     project, graph, ctx = base.project, base.graph, base.context
-    data = ctx.data
     leads = _counts_leads(project)
-    if leads:
-        datas = [_with_leads(project, data, day) for day in days]
-        progress = [all_progress(project, d, day) for d, day in zip(datas, days)]
-    else:
-        datas = [data] * len(days)
-        progress = progress_on(project, data, days)
-    children = serving(project)
-    company = sorted(graph.company_goals)
+    prepared = None if leads else _Prepared(project, ctx.data)
+    # What does not depend on the day is shared with the tree's own context, or between the days.
+    fixed = {"deadlines": ctx.deadlines, "starts": ctx.starts, "targets": ctx.targets}
+    children, company, shared = serving(project), sorted(graph.company_goals), {}
     out = {}
-    shared: dict = {}
-    for day, d, p in zip(days, datas, progress):
-        at = Context(project, graph, day, remote_data=True, shared=None if leads else shared)
-        # What does not depend on the day is shared with the tree's own context; the rest is primed.
-        # Only company goals' roll-ups are in a digest.
-        at.__dict__.update(data=d, progress=p, rollups=rollups(project, p, day, children, company),
-                           deadlines=ctx.deadlines, starts=ctx.starts, targets=ctx.targets)
+    for day in days:
+        at = _OnDay(project, graph, day, remote_data=True, shared=None if leads else shared, prepared=prepared,
+                    values=ctx.data, children=children, company=company)
+        at.__dict__.update(fixed)
         out[day] = Result(base.root, (), base.summary, project, graph, at)
     return out
+
+
+class _Prepared:
+    """Every goal of a tree on one set of KPI values, prepared once, when a day first asks;
+    each day's progress is evaluated from them (progress.progress_on, one day at a time)."""
+
+    def __init__(self, project: Project, data: Data):
+        self.project, self.data = project, data
+
+    @cached_property
+    def goals(self) -> list[tuple[str, Prepared]]:
+        memo: dict = {}
+        found = ((gid, prepare(self.project, self.data, gid, memo)) for gid in sorted(self.project.goals))
+        return [(gid, p) for gid, p in found if p is not None]
+
+    def on(self, day: date) -> dict[str, Progress]:
+        memo: dict = {}  # the day is in its keys: nothing in it is another day's
+        return {gid: evaluate(p, day, memo) for gid, p in self.goals}
+
+
+@dataclass(frozen=True)
+class _OnDay(Context):
+    """The tree on a past day (weekly's): its values, progress and company goals' roll-ups (all a
+    digest needs of them) made when first asked for."""
+
+    prepared: _Prepared | None = None  # None: lead records are counted on the day (their lateness depends on it)
+    values: Data | None = None  # the tree's own
+    children: dict | None = None
+    company: list | None = None
+
+    @cached_property
+    def data(self) -> Data:
+        return self.values if self.prepared is not None else _with_leads(self.project, self.values, self.today)
+
+    @cached_property
+    def progress(self) -> dict[str, Progress]:
+        if self.prepared is not None:
+            return self.prepared.on(self.today)
+        return all_progress(self.project, self.data, self.today)
+
+    @cached_property
+    def rollups(self) -> dict:
+        return rollups(self.project, self.progress, self.today, self.children, self.company)
 
 
 def _counts_leads(project: Project) -> bool:

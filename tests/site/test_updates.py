@@ -275,12 +275,16 @@ def test_weeks_are_made_one_at_a_time(repo, monkeypatch):
     from goalspec.report import weeks
 
     result = run(repo.path / "specs", TODAY, remote_data=True)
-    made = []
-    real = weeks.rows
+    made, measured = [], []
+    real, on = weeks.rows, weeks._Prepared.on
     monkeypatch.setattr(weeks, "rows", lambda state: made.append(state) or real(state))
+    monkeypatch.setattr(weeks._Prepared, "on", lambda self, day: measured.append(day) or on(self, day))
+    every = weeks.all_progress  # a tree that counts leads: its days are measured one by one, as here
+    monkeypatch.setattr(weeks, "all_progress", lambda project, data, day: measured.append(day) or every(project, data, day))
     found = weeks.each_week(result, repo.path / "specs")
     first = next(found)
     assert len(made) == 2  # that week and the one before it
+    assert len(measured) == 2  # nor is any other day's progress worked out yet
     rest = list(found)
     assert rest and len(made) <= len(rest) + 2  # each day once (the oldest week may have none before it)
     assert [first, *rest] == weekly(result, repo.path / "specs")
