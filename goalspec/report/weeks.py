@@ -12,8 +12,8 @@ weeks must not multiply that. So:
   tree is the one being built shares the build's own check; parsing goes through the file cache;
 - no rule runs for a past week: a digest needs statuses and progress, not findings;
 - KPI values are read once per tree and cut at each week's day (progress only counts values up
-  to its day), and every goal's progress is prepared once and evaluated per day
-  (``data.progress.progress_on``); only lead records, whose follow-up lateness depends on the
+  to its day), and every goal's progress is prepared once and evaluated per day, when that
+  day's week is made (``_Prepared``: one week holds two days' progress); only lead records, whose follow-up lateness depends on the
   day, are read again per week, and only in trees that count leads.
 
 Outside git there is one tree, the current one, and the weeks come from its values: from the week
@@ -221,7 +221,7 @@ def _measure(base: Result, days: list[date]) -> dict[date, Result]:
 
 class _Prepared:
     """Every goal of a tree on one set of KPI values, prepared once, when a day first asks;
-    each day's progress is evaluated from them (progress.progress_on, one day at a time)."""
+    each day's progress is evaluated from them (as progress.progress_on does, one day at a time)."""
 
     def __init__(self, project: Project, data: Data):
         self.project, self.data = project, data
