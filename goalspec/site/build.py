@@ -23,7 +23,7 @@ from goalspec.check import Result, run
 from goalspec.spec.memory import no_cyclic_gc
 from goalspec.vcs.history import site_history
 from goalspec.site.output import WorkerLost, environment, write
-from goalspec.site.render import Page, pages
+from goalspec.site.render import ONE_OF_A_KIND, Page, pages
 from goalspec.site.accountability import accountability_page
 from goalspec.site.reviews import review_links, review_pages
 from goalspec.site.updates import update_pages
@@ -128,7 +128,7 @@ def _build(folder: Path, tree: Path, rev: str, out: Path, today: date, allow_err
         expected = len(made.pages) + WEEKS + 2  # the weeks, their index and the feed (and the reviews: a few)
         try:
             written = write(made.pages, env, staging, jobs, progress=progress(expected) if progress else None,
-                            later=made.later)
+                            later=made.later, alone=ONE_OF_A_KIND)
         except WorkerLost as exc:
             raise BuildError(str(exc)) from None
         copy_assets(templates, staging / "assets")

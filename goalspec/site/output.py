@@ -64,11 +64,14 @@ class WorkerLost(Exception):
 
 
 def write(site_pages: list[Page], env: jinja2.Environment, dest: Path, jobs: int | None = None,
-          progress: Callable[[int], None] | None = None, later: Callable[[], list[Page]] | None = None) -> int:
+          progress: Callable[[int], None] | None = None, later: Callable[[], list[Page]] | None = None,
+          alone: int = 0) -> int:
     """Render every page into dest; ``progress`` is told how many pages each finished chunk held.
     ``later`` makes more pages (the weekly updates, whose digests take a while to compute): with
-    workers, one of them makes them while the others render, and they are rendered last. Returns
-    the number of pages written.
+    workers, one of them makes them while the others render, and they are rendered last. The
+    first ``alone`` pages are rendered here before any worker is forked: each reads the whole site
+    (the home page, the map, the search index), and a worker rendering them would copy most of
+    this process's memory at once. Returns the number of pages written.
 
     Each file depends only on its page, so the result is the same whatever the
     number of workers."""
@@ -76,9 +79,9 @@ def write(site_pages: list[Page], env: jinja2.Environment, dest: Path, jobs: int
     _folders(site_pages, dest)
     if jobs is None:
         jobs = spare_cores() if len(site_pages) >= PARALLEL_FROM else 1
-    chunks = list(range(0, len(site_pages), CHUNK))
     done = progress or (lambda n: None)
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        chunks = list(range(0, len(site_pages), CHUNK))
         written = 0
         for start in chunks:
             count = _render(site_pages[start:start + CHUNK], env, dest)
@@ -92,11 +95,14 @@ def write(site_pages: list[Page], env: jinja2.Environment, dest: Path, jobs: int
     for name in sorted({p.template for p in site_pages}):
         with blame(env, name):
             env.get_template(name)  # compiled once, before the workers are forked
+    first = _render(site_pages[:alone], env, dest)
+    if first:
+        done(first)
     # Queued first, so a worker starts on it at once; it renders what it made itself.
-    tasks = ([_LATER] if later is not None else []) + chunks
+    tasks = ([_LATER] if later is not None else []) + list(range(alone, len(site_pages), CHUNK))
     _shared = (site_pages, env, dest, later)
     try:
-        return _in_workers(tasks, jobs, done)
+        return first + _in_workers(tasks, jobs, done)
     finally:
         _shared = None
 

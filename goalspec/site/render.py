@@ -61,10 +61,12 @@ def pages(result: Result, built: str | None = None, history: dict[str, list[dict
     return out
 
 
-# The pages that are one of a kind, and their templates.
+# The pages that are one of a kind, and their templates: the first of pages(), each reading the
+# whole site.
 _SINGLE = (("index.html", "index.html"), ("map.html", "map.html"), ("leads.html", "leads.html"),
            ("incentives.html", "incentives.html"), ("findings.html", "findings.html"), ("search.html", "search.html"),
            ("404.html", "404.html"), ("assets/search-index.js", "search-index.js"))
+ONE_OF_A_KIND = len(_SINGLE)
 
 
 class _Tables:

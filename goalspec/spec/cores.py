@@ -33,7 +33,8 @@ def busy() -> float:
     now and then is caught running by one look in several, and one that keeps a core busy by
     every look. Not the ancestors: they wait for this process (a shell, `make`, CI), or watch it
     (a profiler sampling its memory every few milliseconds, which would otherwise cost it its
-    workers)."""
+    workers). /proc/loadavg counts the whole machine's; the processes are those this process
+    can see (in a container, the container's)."""
     try:
         fewest = None
         for look in range(LOOKS):

@@ -409,3 +409,34 @@ def test_a_worker_that_dies_fails_the_build_and_the_site_stays(specs, tmp_path, 
         build(specs, site, date(2026, 12, 1), jobs=2)
     assert files(site) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "specs"]
+
+
+def test_the_pages_that_read_the_whole_site_are_rendered_before_any_fork(specs, tmp_path, monkeypatch):
+    """The home page, the map, the search index ... each read every goal: rendered by a worker,
+    they would copy most of the parent's memory into it at once. They are rendered in the
+    parent; the rest in the workers."""
+    import os
+    from datetime import date
+
+    from goalspec.check import run
+    from goalspec.site import output
+    from goalspec.site.render import ONE_OF_A_KIND, pages
+
+    site_pages = pages(run(specs, date(2026, 12, 1), remote_data=True))
+    real = output._render
+    where = tmp_path / "where"
+    where.mkdir()
+
+    def render(chunk, env, dest):
+        for page in chunk:
+            (where / page.path.replace("/", "_")).write_text(str(os.getpid()))
+        return real(chunk, env, dest)
+
+    monkeypatch.setattr(output, "_render", render)
+    monkeypatch.setattr(output, "CHUNK", 4)
+    written = output.write(site_pages, output.environment(None), tmp_path / "site", jobs=2, alone=ONE_OF_A_KIND)
+    assert written == len(site_pages)
+    ran = {p.path: int((where / p.path.replace("/", "_")).read_text()) for p in site_pages}
+    assert {ran[p.path] for p in site_pages[:ONE_OF_A_KIND]} == {os.getpid()}
+    assert os.getpid() not in {ran[p.path] for p in site_pages[ONE_OF_A_KIND:]}
+    assert [p.path for p in site_pages[:ONE_OF_A_KIND]][:2] == ["index.html", "map.html"]
