@@ -446,12 +446,19 @@ def all_progress(project: Project, data: Data, today: date, keep: dict | None = 
 def progress_on(project: Project, data: Data, days) -> list[dict[str, Progress]]:
     """Every goal's progress on each of several days, each goal prepared once: the same as
     ``all_progress`` on each day (tested), for a fraction of the cost per extra day."""
-    out: list[dict[str, Progress]] = [{} for _ in days]
+    prepared, memo = prepare_all(project, data), {}
+    return [evaluate_all(prepared, day, memo) for day in days]
+
+
+def prepare_all(project: Project, data: Data) -> list[tuple[str, Prepared]]:
+    """Every goal that can be measured, prepared once, in id order: what ``evaluate_all`` takes on
+    each day (the weekly updates evaluate one day at a time, when its week is made)."""
     memo: dict = {}
-    for gid in sorted(project.goals):
-        prepared = prepare(project, data, gid, memo)
-        if prepared is None:
-            continue
-        for found, day in zip(out, days):
-            found[gid] = evaluate(prepared, day, memo)
-    return out
+    found = ((gid, prepare(project, data, gid, memo)) for gid in sorted(project.goals))
+    return [(gid, p) for gid, p in found if p is not None]
+
+
+def evaluate_all(prepared: list[tuple[str, Prepared]], day: date, memo: dict | None = None) -> dict[str, Progress]:
+    """The prepared goals' progress on a day; ``memo`` as ``evaluate``'s, shared across days."""
+    memo = {} if memo is None else memo
+    return {gid: evaluate(p, day, memo) for gid, p in prepared}

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from goalspec.check import Result, Summary
-from goalspec.data.progress import Prepared, Progress, all_progress, evaluate, prepare
+from goalspec.data.progress import Prepared, Progress, all_progress, evaluate_all, prepare_all
 from goalspec.data.rollup import rollups, serving
 from goalspec.data.sources import Data
 from goalspec.data.values import read_kpi_sources
@@ -220,21 +220,18 @@ def _measure(base: Result, days: list[date]) -> dict[date, Result]:
 
 
 class _Prepared:
-    """Every goal of a tree on one set of KPI values, prepared once, when a day first asks;
-    each day's progress is evaluated from them (as progress.progress_on does, one day at a time)."""
+    """Every goal of a tree on one set of KPI values, prepared when a day first asks; each day's
+    progress is evaluated from them when its week is made."""
 
     def __init__(self, project: Project, data: Data):
         self.project, self.data = project, data
 
     @cached_property
     def goals(self) -> list[tuple[str, Prepared]]:
-        memo: dict = {}
-        found = ((gid, prepare(self.project, self.data, gid, memo)) for gid in sorted(self.project.goals))
-        return [(gid, p) for gid, p in found if p is not None]
+        return prepare_all(self.project, self.data)
 
     def on(self, day: date) -> dict[str, Progress]:
-        memo: dict = {}  # the day is in its keys: nothing in it is another day's
-        return {gid: evaluate(p, day, memo) for gid, p in self.goals}
+        return evaluate_all(self.goals, day)  # a memo of its own: the day is in its keys
 
 
 @dataclass(frozen=True)
