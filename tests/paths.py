@@ -6,6 +6,16 @@ ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"
 # The small valid tree every rule case starts from (tests/rules/cases/*.yaml change it).
 RULES_BASE = ROOT / "tests" / "rules" / "base"
+# Real goal statements, labelled (GS101's corpus; tests/data/goals/README.md).
+GOAL_CORPUS = ROOT / "tests" / "data" / "goals"
+
+
+def corpus_titles() -> list[str]:
+    """Every title of the goal corpus, in file order."""
+    import yaml
+
+    return [goal["title"] for path in sorted(GOAL_CORPUS.glob("*.yaml"))
+            for goal in yaml.safe_load(path.read_text(encoding="utf-8"))["goals"]]
 
 # The start of a probe run in a fresh interpreter (`python -c PROBE ARGS`): goalspec's command line
 # with ARGS, as `python -m goalspec` runs it; what follows reports on the process it leaves.

@@ -68,15 +68,10 @@ def test_a_clean_tree_holds_nothing_back(specs):
 def test_a_check_finds_the_same_whether_workers_read_the_titles_or_not(tmp_path, monkeypatch):
     """The parse workers read every goal title (spec/load.py); GS101, GS103 and GS306 then find
     exactly what they find when this process reads the titles."""
-    from pathlib import Path
-
-    import yaml
-
     from goalspec.spec import load, vague, when
+    from paths import corpus_titles
 
-    corpus = Path(__file__).parent / "data" / "goals"
-    titles = [goal["title"] for path in sorted(corpus.glob("*.yaml"))
-              for goal in yaml.safe_load(path.read_text(encoding="utf-8"))["goals"]]
+    titles = corpus_titles()
     (tmp_path / "goalspec.yaml").write_text("apiVersion: goalspec/v1\nkind: Organization\nname: A\n")
     (tmp_path / "people.yaml").write_text(
         "apiVersion: goalspec/v1\nkind: Person\nid: ana\nname: Ana\n---\n"

@@ -2,12 +2,11 @@
 multipliers and glued units, end states; directions, endless activities, bare topics, targets
 that live elsewhere; numbers that are not the commitment, each said as what it was read as."""
 
-from pathlib import Path
-
 import pytest
 
 from goalspec.spec import vague
 from goalspec.spec.vague import amounts, judge, quantities
+from paths import corpus_titles
 
 
 @pytest.mark.parametrize("title", [
@@ -95,14 +94,6 @@ def test_quantities_name_what_was_read():
     assert "3x" in found and any("10k" in f for f in found)
 
 
-def _corpus_titles() -> list[str]:
-    import yaml
-
-    folder = Path(__file__).parent.parent / "data" / "goals"
-    return [goal["title"] for path in sorted(folder.glob("*.yaml"))
-            for goal in yaml.safe_load(path.read_text(encoding="utf-8"))["goals"]]
-
-
 def test_titles_read_elsewhere_are_what_judge_quantities_and_stated_times_compute(monkeypatch):
     """What the parse workers hand back (titleread.read) is what the rules would compute, and once
     told, judge, quantities and stated_times answer it without reading the title again."""
@@ -113,7 +104,7 @@ def test_titles_read_elsewhere_are_what_judge_quantities_and_stated_times_comput
 
     monkeypatch.setattr(vague, "_told", {})
     monkeypatch.setattr(when, "_told", {})
-    titles = _corpus_titles() + ["Book 120 calls by the end of Q3", "Improve marketing", "", "Ship v2.0 in 4 weeks",
+    titles = corpus_titles() + ["Book 120 calls by the end of Q3", "Improve marketing", "", "Ship v2.0 in 4 weeks",
                                  "Grow 10% over Q2 by the end of Q3 2026", "Q3 2026: sell 10 seats by September"]
     readings = titleread.read(titles)
     assert readings == [(vague._judge.__wrapped__(t), vague._reading(t), when.find_times(t)) for t in titles]
