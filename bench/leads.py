@@ -148,7 +148,12 @@ print(time.perf_counter() - t, mql, sql, late, resource.getrusage(resource.RUSAG
 """
 
 
-def _run(script: str, args: list[str], cache: Path | None = None) -> list[str]:
+PIN = "os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})\n"
+
+
+def _run(script: str, args: list[str], cache: Path | None = None, all_cores: bool = False) -> list[str]:
+    if all_cores:
+        script = script.replace(PIN, "")
     env = {**os.environ, "GOALSPEC_CACHE_DIR": str(cache)} if cache else None
     done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, env=env)
     if done.returncode:
@@ -156,20 +161,21 @@ def _run(script: str, args: list[str], cache: Path | None = None) -> list[str]:
     return done.stdout.split()
 
 
-def engines_report(data: Path, repeat: int, pg_port: int | None, tmp: Path) -> dict:
+def engines_report(data: Path, repeat: int, pg_port: int | None, tmp: Path, all_cores: bool = False) -> dict:
     """Each round alternates the query written by hand, goalspec cold (an empty cache folder: the
-    statement is built, SQLAlchemy imported) and goalspec warm (the SQL text an earlier run kept)."""
+    statement is built, SQLAlchemy imported) and goalspec warm (the SQL text an earlier run kept);
+    each process pinned to one CPU, or with ``all_cores`` free to use every core (DuckDB's threads)."""
     out: dict = {}
     for work in ("counts", "summary"):
         args = [str(data), str(SPECS), "file", work]
         warm_cache = tmp / f"{work}-warm"
-        _run(ENGINE, args, warm_cache)  # keeps the SQL text for the warm runs
+        _run(ENGINE, args, warm_cache, all_cores)  # keeps the SQL text for the warm runs
         hand, cold, warm = [], [], []
         load = [os.getloadavg()[0]]  # the machine is shared: its load says how far to trust the figures
         for i in range(repeat):  # alternated, so all three see the machine's same moods
-            hand.append(_run(BY_HAND, [str(data), work]))
-            cold.append(_run(ENGINE, args, tmp / f"{work}-cold-{i}"))
-            warm.append(_run(ENGINE, args, warm_cache))
+            hand.append(_run(BY_HAND, [str(data), work], all_cores=all_cores))
+            cold.append(_run(ENGINE, args, tmp / f"{work}-cold-{i}", all_cores))
+            warm.append(_run(ENGINE, args, warm_cache, all_cores))
             load.append(os.getloadavg()[0])
         assert all(c[8] == "1" for c in cold) and all(w[8] == "0" for w in warm), (cold, warm)
         hand_s = statistics.median(float(h[0]) for h in hand)
@@ -218,6 +224,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median)")
     parser.add_argument("--pg-port", type=int, help="a PostgreSQL server on loopback to count in")
     parser.add_argument("--engines-only", action="store_true", help="only the DuckDB and PostgreSQL figures")
+    parser.add_argument("--all-cores", action="store_true", help="the DuckDB figures with every core, each process "
+                                                                 "unpinned (DuckDB's own threads)")
     parser.add_argument("--data", type=Path, help="a file generate() wrote before, reused (10M records take minutes "
                                                   "to write); made there when missing")
     args = parser.parse_args()
@@ -226,12 +234,14 @@ def main() -> None:
         data = args.data or Path(tmp) / "leads.csv"
         if not data.exists():
             generate(args.records, data)
-        engines_figures = engines_report(data, args.repeat, args.pg_port, Path(tmp))
+        engines_figures = engines_report(data, args.repeat, args.pg_port, Path(tmp), args.all_cores)
         if args.engines_only:
             out_dir = HERE / "results"
             out_dir.mkdir(exist_ok=True)
-            (out_dir / f"leads-engines-{args.records}.json").write_text(json.dumps(
-                {"python": sys.version.split()[0], "records": args.records, **engines_figures}, indent=2) + "\n")
+            cores = "-all-cores" if args.all_cores else ""
+            (out_dir / f"leads-engines-{args.records}{cores}.json").write_text(json.dumps(
+                {"python": sys.version.split()[0], "records": args.records, "all_cores": args.all_cores,
+                 **engines_figures}, indent=2) + "\n")
             return
         floor = statistics.median(_measure(FLOOR, [str(data)]) for _ in range(args.repeat))
         base = ["leads", "classify", str(data), "--tree", str(SPECS), "--today", TODAY]

@@ -21,7 +21,7 @@ from typing import Any, Iterator, Sequence
 from functools import cache
 from typing import TYPE_CHECKING
 
-from goalspec.data.leads import FIELD_LIMIT, Classifier, Records, Summary, read_csv, read_sql
+from goalspec.data.leads import FIELD_LIMIT, LATE_SHOWN, Classifier, Records, Summary, read_csv, read_sql
 from goalspec.data import sqlkeep
 from goalspec.data.sources import (SourceProblem, backend_of, check_query, expand_url, inside_tree, read_only,
                                    regular_file, timed_out)
@@ -362,7 +362,8 @@ def _run_kept(source: Source, classifier: Classifier, entry: dict) -> Summary:
         raise Fallback(f"DuckDB cannot read it: {str(exc).splitlines()[0]}") from None
     try:
         return tally(classifier, shape, _duck_rows(con, entry["summary"], len(shape.at)),
-                     lambda: _duck_rows(con, entry["unsure"], 1 + shape.width), "DuckDB")
+                     lambda: _duck_rows(con, entry["unsure"], 1 + shape.width), "DuckDB",
+                     lambda k, n: _duck_rows(con, f"{entry['late'][str(k)]} LIMIT {int(n)}", 2))
     finally:
         con.close()
 
@@ -408,9 +409,15 @@ def explain(source: Source, definitions: Sequence[tuple[str, LeadDefinition]], *
         with source.table() as table:
             classifier = Classifier(definitions, _layout(source, table), **options)
             plan = Plan(classifier, table)
-            statements = [plan.summary()] if summary_only or source.path else [plan.flagged()]
-            head = f"-- {table.engine}: {source.name}"
-            return head + "\n" + "\n\n".join(sql_text(s, table.dialect) + ";" for s in statements) + "\n"
+            head = f"-- {table.engine}: {source.name}\n"
+            if not (summary_only or source.path):
+                return head + sql_text(plan.flagged(), table.dialect) + ";\n"
+            parts = [head + sql_text(plan.summary(), table.dialect) + ";"]
+            for k in plan.states:  # after the summary, when it counted late leads under the agreement
+                parts.append(f"-- the first late leads of `{classifier.definitions[k][0]}`, when the summary counts "
+                             f"any (LIMIT: as many as it counts, at most {LATE_SHOWN})\n"
+                             + sql_text(plan.late(k).limit(LATE_SHOWN), table.dialect) + ";")
+            return "\n\n".join(parts) + "\n"
     except (NotCompilable, Fallback) as exc:
         return f"-- Python evaluates {source.name}: {exc}\n"
 

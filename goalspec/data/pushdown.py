@@ -8,8 +8,9 @@ the summary needs: records per combination of definitions met, per day of
 ``date_column``, per follow-up outcome. Only the rows Python must see leave the
 database: the few whose values SQL cannot read exactly (evaluated by the Python
 evaluator, the reference), and the ids of the first ``LATE_SHOWN`` leads followed up
-late per agreement, which the summary names (the others are counted). Each column is
-read once per record (``sqllets``). When the definitions cannot compile for the dialect, or the database cannot
+late per agreement, which the summary names (the others are counted; a query per
+agreement that has any finds them and stops there). Each column is read once per record
+(``sqllets``). When the definitions cannot compile for the dialect, or the database cannot
 run what they compile to, the source is evaluated in Python, and ``Summary.note``
 says why.
 """
@@ -30,7 +31,7 @@ from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from goalspec.data.leads import LATE_SHOWN, Classifier, Summary
 from goalspec.data.sqlcriteria import Column, NotCompilable, Storage, _NonAscii, _sure, first_ten, only_if, to_sql
-from goalspec.data.sqlduck import _DayShape, _FastStamp, head
+from goalspec.data.sqlduck import _DayShape, _FastStamp, _ShortDigitLed, head
 from goalspec.data.sqllets import Lets
 from goalspec.data.sources import SourceProblem
 from goalspec.data.tally import IN_TIME, LATE, NONE, UNREADABLE, WAITING, Shape, tally
@@ -142,11 +143,10 @@ class Plan:
 
         Records are grouped by the definitions they meet, their day, each follow-up outcome and
         whether SQL is unsure of them (``u``: those are Python's to evaluate, fetched by
-        ``unsure_rows`` when there are any). For each follow-up agreement, the first
-        ``LATE_SHOWN`` leads followed up late, whose ids the summary names, stand in groups of
-        their own, named by their number (``pick``) with their id: a running count, in record
-        order, finds them. With ``track_filled``, each group also says which columns hold a
-        value somewhere in it (GS409 asks).
+        ``unsure_rows`` when there are any). With ``track_filled``, each group also says which
+        columns hold a value somewhere in it (GS409 asks). Nothing in it depends on the order
+        of the records, so the database may read them on every core it has; the late leads the
+        summary names are found afterwards (``late``).
         """
         cols = [self._flag(k) for k in range(len(self.tests))]
         if self.day is not None:
@@ -159,30 +159,30 @@ class Plan:
         if track_filled:
             cols += [sa.case((_has_value(x, storage), 1), else_=0).label(f"h{i}")
                      for i, (x, storage) in enumerate(zip(self.raw, self.t.storage))]
-        ident = self.c._id
-        if self.states and ident is not None:
-            cols.append(self.raw[ident].label("ident"))
         rows = sa.select(*cols).select_from(self.records).subquery("flagged")
-        if not self.states:
-            keys = [rows.c[n] for n in keys_of]
-            filled = [sa.func.max(rows.c[f"h{i}"]).label(f"h{i}") for i in range(width)] if track_filled else []
-            return sa.select(*keys, *filled, sa.func.count().label("n")).group_by(*keys)
-        sure = rows.c.u == 0 if self.unsure is not None else sa.true()
-        # ROWS … CURRENT ROW with no ORDER BY: record order, streamed (no sort, nothing held)
-        late = {k: sa.and_(rows.c[f"s{k}"] == LATE, sure) for k in self.states}
-        runs = [sa.func.sum(sa.case((late[k], 1), else_=0)).over(rows=(None, 0)).label(f"late{k}")
-                for k in self.states]
-        numbered = sa.select(rows, sa.func.row_number().over().label("number"), *runs).subquery("numbered")
-        c = numbered.c
-        picked = sa.or_(*[sa.and_(c[f"s{k}"] == LATE, sure if self.unsure is None else c.u == 0,
-                                  c[f"late{k}"] <= LATE_SHOWN) for k in self.states])
-        inner = sa.select(*[c[n] for n in keys_of], sa.case((picked, c.number), else_=sa.null()).label("pick"),
-                          (sa.case((picked, c.ident), else_=sa.null()) if ident is not None
-                           else sa.null()).label("ident"),
-                          *[c[f"h{i}"] for i in range(width) if track_filled]).subquery("picked")
-        keys = [inner.c[n] for n in keys_of] + [inner.c.pick, inner.c.ident]
-        filled = [sa.func.max(inner.c[f"h{i}"]).label(f"h{i}") for i in range(width)] if track_filled else []
+        keys = [rows.c[n] for n in keys_of]
+        filled = [sa.func.max(rows.c[f"h{i}"]).label(f"h{i}") for i in range(width)] if track_filled else []
         return sa.select(*keys, *filled, sa.func.count().label("n")).group_by(*keys)
+
+    def late(self, k: int) -> sa.Select:
+        """The first ``LATE_SHOWN`` leads followed up late under agreement ``k`` (none SQL is
+        unsure of), with their number in record order and their id (NULL without an id column).
+
+        A running count in record order marks them (a streaming window: nothing is held). The
+        caller adds a LIMIT of how many the summary counted, at most ``LATE_SHOWN``, so that the
+        database stops reading once it has found them: in an export where late leads are common,
+        that is the first buffer of the file.
+        """
+        unsure = sa.case((self.unsure, 1), else_=0) if self.unsure is not None else sa.literal(0)
+        late = sa.and_(self.states[k] == LATE, unsure == 0)
+        ident = self.raw[self.c._id] if self.c._id is not None else sa.null()
+        numbered = sa.select(
+            sa.func.row_number().over().label("number"), ident.label("ident"),
+            sa.case((late, 1), else_=0).label("late"),
+            sa.func.sum(sa.case((late, 1), else_=0)).over(rows=(None, 0)).label("so_far"),
+        ).select_from(self.records).subquery("numbered")
+        c = numbered.c
+        return sa.select(c.number, c.ident).where(sa.and_(c.late == 1, c.so_far <= LATE_SHOWN))
 
     def shape(self, statement: sa.Select, track_filled: bool) -> Shape:
         return Shape({str(c.name): i for i, c in enumerate(statement.selected_columns)}, len(self.tests),
@@ -233,20 +233,23 @@ def summarize(classifier: Classifier, table: Table, *, track_filled: bool) -> Su
     plan = Plan(classifier, table, check=False)  # the run compiles the statement, once
     statement = plan.summary(track_filled)
     return tally(classifier, plan.shape(statement, track_filled), plan.rows(statement),
-                 lambda: table.run(plan.unsure_rows()), table.engine)
+                 lambda: table.run(plan.unsure_rows()), table.engine,
+                 lambda k, n: table.run(plan.late(k).limit(n)))
 
 
 def compiled(classifier: Classifier, table: Table, *, track_filled: bool) -> dict[str, Any]:
-    """The summary's SQL text for ``table``'s dialect, and its shape, as plain data (``sqlkeep``
-    keeps it); raises NotCompilable."""
+    """The summary's SQL text for ``table``'s dialect, the texts that find the late leads it names
+    (one per follow-up agreement, by its number as text, without their LIMIT), and its shape, as
+    plain data (``sqlkeep`` keeps it); raises NotCompilable."""
     plan = Plan(classifier, table, check=False)
     statement = plan.summary(track_filled)
     try:
         text = sql_text(statement, table.dialect)
         unsure = sql_text(plan.unsure_rows(), table.dialect) if plan.unsure is not None else None
+        late = {str(k): sql_text(plan.late(k), table.dialect) for k in plan.states}
     except sa.exc.CompileError as exc:
         raise NotCompilable(f"{table.engine} cannot run the criteria: {exc}") from None
-    return {"summary": text, "unsure": unsure, "shape": plan.shape(statement, track_filled).plain()}
+    return {"summary": text, "unsure": unsure, "late": late, "shape": plan.shape(statement, track_filled).plain()}
 
 
 def stream(classifier: Classifier, table: Table, first_row: int = 1) -> Iterator[tuple[int, Sequence[Any], tuple[bool, ...]]]:
@@ -273,7 +276,10 @@ def _day_key(c: Column) -> ColumnElement:
         # A BLOB is no day (Python reads it as `b'…'`): the key says so, and tally's parse_day fails
         # on it, so that the Python pass names the row.
         blob = [(c.kind == "blob", sa.literal("a BLOB"))] if c.storage == "dynamic" else []
-        return c.let("day key", lambda: sa.case(*blob, (sa.or_(c.raw.is_(None), c.text == ""), sa.null()),
+        # In DuckDB a short cell led by a digit is the key as it stands: parse_day reads the key as it
+        # reads the cell, since they are the same text.
+        short = [(_ShortDigitLed(c.text), c.text)] if c.dialect == "duckdb" else []
+        return c.let("day key", lambda: sa.case(*blob, (sa.or_(c.raw.is_(None), c.text == ""), sa.null()), *short,
                                                 (shaped, first),
                                                 else_=sa.func.substr(c.trim_inline(), 1, 10)))
     if c.storage == "day":

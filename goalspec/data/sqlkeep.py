@@ -59,7 +59,9 @@ def usable(entry: Any) -> bool:
     """A kept entry of the shape ``pushdown.compiled`` writes, whole and consistent (a damaged one
     is a miss: its statement is built again)."""
     if not (isinstance(entry, dict) and isinstance(entry.get("summary"), str)
-            and isinstance(entry.get("unsure"), (str, type(None)))):
+            and isinstance(entry.get("unsure"), (str, type(None))) and isinstance(entry.get("late"), dict)):
         return False
     shape = Shape.from_plain(entry.get("shape"))
-    return shape is not None and (entry["unsure"] is None) == ("u" not in shape.at)
+    return (shape is not None and (entry["unsure"] is None) == ("u" not in shape.at)
+            and sorted(entry["late"]) == sorted(str(k) for k in shape.states)
+            and all(isinstance(text, str) for text in entry["late"].values()))

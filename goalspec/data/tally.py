@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable, Iterable, Sequence
 
-from goalspec.data.leads import Classifier, Summary
+from goalspec.data.leads import LATE_SHOWN, Classifier, Summary
 from goalspec.data.sources import parse_day
 
 # A qualified record's follow-up outcome, as the summary statement gives it.
@@ -45,8 +45,6 @@ class Shape:
                 and all(type(k) is int for k in states) and type(d.get("track_filled")) is bool):
             return None
         needed = [f"f{k}" for k in range(n_defs)] + [f"s{k}" for k in states] + ["n"]
-        if states:
-            needed += ["pick", "ident"]
         if d["track_filled"]:
             needed += [f"h{i}" for i in range(width)]
         if not (sorted(at.values()) == list(range(len(at))) and at.get("n") == len(at) - 1
@@ -56,9 +54,12 @@ class Shape:
 
 
 def tally(classifier: Classifier, shape: Shape, rows: Iterable[Sequence[Any]],
-          unsure_rows: Callable[[], Iterable[Sequence[Any]]], engine: str) -> Summary:
+          unsure_rows: Callable[[], Iterable[Sequence[Any]]], engine: str,
+          late_rows: Callable[[int, int], Iterable[Sequence[Any]]]) -> Summary:
     """The summary from the statement's groups; ``unsure_rows`` is asked for only when SQL left
-    records to Python (a second pass, streamed: a file of odd values may hold many)."""
+    records to Python (a second pass, streamed: a file of odd values may hold many);
+    ``late_rows(k, n)``, the first ``n`` late leads of agreement ``k`` (number and id), only for
+    an agreement whose groups counted late leads, and only as many as the summary names."""
     at, n_defs, width, track_filled = shape.at, shape.n_defs, shape.width, shape.track_filled
     fetched = 0
     combos: dict[tuple[bool, ...], int] = {}
@@ -96,11 +97,13 @@ def tally(classifier: Classifier, shape: Shape, rows: Iterable[Sequence[Any]],
                 counts[state] += n
             elif state == LATE:
                 counts[5] += n
-                if row[at["pick"]] is not None:
-                    ident = row[at["ident"]]
-                    counts[3].append((row[at["pick"]], "" if ident is None else str(ident)))
             elif state == UNREADABLE:
                 counts[4] += n
+    for k, counts in follow.items():
+        if counts[5]:
+            for number, ident in late_rows(k, min(counts[5], LATE_SHOWN)):
+                fetched += 1
+                counts[3].append((number, "" if ident is None else str(ident)))
     classifier.absorb(combos, daily, undated, {k: tuple(v) for k, v in follow.items()},
                       {c for c, hit in zip(classifier.records.columns, filled) if hit})
     if unsure:

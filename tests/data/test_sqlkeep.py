@@ -187,6 +187,33 @@ def test_a_kept_shape_that_is_not_whole_is_a_miss(tmp_path, broken):
     same(duck, engines.summary(source, definitions(), python=True, **OPTIONS))
 
 
+@pytest.mark.parametrize("late", [None, {}, {"1": 3}, {"1": "SELECT 1", "2": "SELECT 2"}, "runs, selects three"])
+def test_kept_late_lead_texts_that_are_not_whole_are_a_miss(tmp_path, late):
+    import marshal
+
+    rows = generated_leads(120, seed=8)
+    for r in rows:  # every lead qualifies and is late: the late-lead text is run
+        r.update(company_type="MSP", seats="300", switch_by="2027-01-01", first_follow_up_at="")
+    path = write_csv(tmp_path / "leads.csv", rows)
+    source = engines.Source("leads.csv", path=path)
+    engines.summary(source, definitions(), python=False, **OPTIONS)
+    entry = sqlkeep.store()._path(sqlkeep.key(path, source.header(), definitions(), OPTIONS, OPTIONS["as_of"]))
+    kept = marshal.loads(entry.read_bytes())
+    assert sqlkeep.usable(kept) and list(kept["late"]) == ["1"]
+    if late is None:
+        del kept["late"]
+    elif late == "runs, selects three":
+        kept["late"]["1"] = "SELECT 1, 2, 3"
+    else:
+        kept["late"] = late
+    assert sqlkeep.usable(kept) == (late == "runs, selects three")
+    entry.write_bytes(marshal.dumps(kept))
+    duck = engines.summary(source, definitions(), python=False, **OPTIONS)
+    assert duck.engine == "DuckDB" and duck.note is None and duck.follow_ups[0].late_count > 50
+    same(duck, engines.summary(source, definitions(), python=True, **OPTIONS))
+    assert marshal.loads(entry.read_bytes())["late"]["1"].startswith("SELECT numbered.number")
+
+
 def test_as_of_left_to_now_is_not_answered_by_an_earlier_runs_now(tmp_path, monkeypatch):
     # No as_of: the Classifier takes datetime.now(), which the SQL holds as a literal: the key holds
     # that moment, not the options as given, so a later run never reads the first run's "now".
