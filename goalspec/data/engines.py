@@ -80,10 +80,11 @@ def csv_relation(literal: str, width: int) -> str:
     # strict: a quote inside an unquoted cell, or text after a closing quote, is read by Python's csv
     # module in its own way (`"3"00` is 300): DuckDB stops on such a file, and Python reads it.
     # A line longer than Python's field limit stops it too, so that DuckDB never counts a file
-    # Python refuses.
+    # Python refuses. The buffer is twice that line, not DuckDB's sixteen times: each buffer is a
+    # piece of the file for one core, and a query that stops early (the late leads) reads one.
     return (f"read_csv({literal}, header=true, auto_detect=false, columns={{{names}}}, delim=',', "
             "quote='\"', escape='\"', null_padding=true, strict_mode=true, encoding='utf-8', "
-            f"max_line_size={FIELD_LIMIT})")
+            f"max_line_size={FIELD_LIMIT}, buffer_size={2 * FIELD_LIMIT})")
 
 
 @contextmanager
