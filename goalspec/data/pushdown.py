@@ -380,12 +380,19 @@ def _duck_moment(c: Column) -> _Moment:
     and a day the calendar lacks, but reads hour 24 as the next day's midnight and knows a year
     0; Python reads none of these)."""
     fast_stamp = c.let("moment fast stamp", lambda: _FastStamp(c.text))
-    fast = fast_stamp >= datetime(1, 1, 1)  # NULL when strptime did not read it: a CASE reads that as false
+    # 0: a time strptime read; 1: no time (a missing or empty cell); 2: any other cell. Told once, so
+    # that each reading settles the first two with one comparison of a small number.
+    kind = c.let("moment kind", lambda: sa.case(
+        (fast_stamp >= datetime(1, 1, 1), 0),  # NULL when strptime did not read it: a CASE reads that as false
+        (sa.or_(c.raw.is_(None), c.text == ""), 1), else_=2))
 
     def settled(fast_value, blank_value, other) -> ColumnElement:
-        return sa.case((fast, fast_value), (c.raw.is_(None), blank_value), (c.text == "", blank_value), else_=other)
+        """``other`` for the other cells; a time strptime read and no time give the values named."""
+        if blank_value is None:  # the same for both
+            return sa.case((kind == 2, other), else_=fast_value)
+        return sa.case((kind == 2, other), (kind == 0, fast_value), else_=blank_value)
     # the text of the other cells (NULL for the settled ones): as it stands when it has the shape, else trimmed
-    s = c.let("moment text", lambda: settled(sa.null(), sa.null(), sa.case(
+    s = c.let("moment text", lambda: settled(sa.null(), None, sa.case(
         (c.text.regexp_match(_MOMENT), c.text), else_=c.trim_inline())))
     stamp = c.let("moment stamp", lambda: sa.case((s.regexp_match(_MOMENT), _Stamp(s)), else_=sa.null()))
     width = sa.func.strlen(s)  # the bytes: a shaped time is ASCII
@@ -402,10 +409,10 @@ def _duck_moment(c: Column) -> _Moment:
     unreadable = sa.and_(sa.not_(none), sa.not_(ok))
     return _Moment(
         c.let("no moment", lambda: settled(sa.false(), sa.true(), none)),
-        c.let("moment unreadable", lambda: settled(sa.false(), sa.false(), unreadable)),
+        c.let("moment unreadable", lambda: settled(sa.false(), None, unreadable)),
         c.let("epoch", lambda: settled(_TypedEpoch(fast_stamp), sa.null(),
                                        sa.case((ok, _TypedEpoch(stamp) - shift), else_=sa.null()))),
-        c.let("moment?", lambda: settled(sa.false(), sa.false(), only_if(
+        c.let("moment?", lambda: settled(sa.false(), None, only_if(
             unreadable, sa.or_(_NonAscii(c.text), s.regexp_match(r"^[0-9]{4}"))))))
 
 
