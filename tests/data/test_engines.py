@@ -352,6 +352,22 @@ def test_a_csv_file_python_reads_its_own_way_is_never_counted_otherwise_by_duckd
     same(engines.summary(source, definitions(), python=False, **OPTIONS), python)
 
 
+def test_lines_near_the_longest_allowed_across_duckdbs_buffers_are_read_as_python_reads_them(tmp_path):
+    # DuckDB reads a file in buffers of twice the longest line allowed (32 MiB), one per core: three
+    # lines of nearly 16 MiB, in a file of more than one buffer, fall across their edges
+    from goalspec.data.leads import FIELD_LIMIT
+
+    rows = generated_leads(3000, seed=12)
+    for i in (5, 1500, 2990):
+        rows[i]["company"] = "x" * (FIELD_LIMIT - 200)
+    path = write_csv(tmp_path / "leads.csv", rows)
+    assert path.stat().st_size > 2 * FIELD_LIMIT
+    source = engines.Source("leads.csv", path=path)
+    database = engines.summary(source, definitions(), python=False, **OPTIONS)
+    assert database.engine == "DuckDB" and database.note is None and database.records == 3000
+    same(database, engines.summary(source, definitions(), python=True, **OPTIONS))
+
+
 def test_a_blob_where_sqlite_reads_text_is_left_to_python(tmp_path):
     rows = generated_leads(30, seed=4)
     source = _source(tmp_path, "sqlite", rows)
