@@ -189,7 +189,8 @@ class Plan:
                      len(self.t.columns), tuple(self.states), track_filled)
 
     def unsure_rows(self) -> sa.Select:
-        """The records SQL is unsure of, numbered in record order as ``summary`` numbers them, with their cells."""
+        """The records SQL is unsure of, with their cells, numbered in record order as ``late``
+        numbers the late leads (Python merges the late leads of both by their number)."""
         numbered = sa.select(sa.func.row_number().over().label("number"), *self.raw,
                              sa.case((self.unsure, 1), else_=0).label("u")).select_from(self.records).subquery("all")
         return sa.select(*[c for c in numbered.columns if c.name != "u"]).where(numbered.c.u == 1) \
