@@ -10,7 +10,7 @@ from pathlib import Path
 from goalspec.spec.cache import FileCache, MemoryCache
 from goalspec.diagnostics import Diagnostic, Severity
 from goalspec.graph import AlignmentGraph, build_graph
-from goalspec.spec import titleread
+from goalspec.spec import titlekeep, titleread
 from goalspec.spec.load import load_tree
 from goalspec.spec.memory import no_cyclic_gc
 from goalspec.rules import KNOWN_CODES, RULES, BaseRevision, Context
@@ -57,7 +57,9 @@ def run(root: Path, today: date, cache: FileCache | None = None, *, remote_data:
 def _run(root: Path, today: date, cache: FileCache | None, remote_data: bool, base: BaseRevision | None,
          jobs: int | None = None) -> Result:
     loaded = load_tree(root, cache, jobs)
-    titleread.tell(loaded.titles)  # what the parse workers read of the titles: GS101, GS103, GS306 and the site ask
+    # what the parse workers read of the titles, and what an earlier run read of the others:
+    # GS101, GS103, GS306 and the site ask
+    titleread.tell(titlekeep.complete(root, loaded.documents, loaded.titles, cache))
     project, found = validate(loaded, KNOWN_CODES, cache.models if isinstance(cache, MemoryCache) else None)
     graph = build_graph(project)
     ctx = Context(project, graph, today, remote_data, base,

@@ -17,6 +17,22 @@ def corpus_titles() -> list[str]:
     return [goal["title"] for path in sorted(GOAL_CORPUS.glob("*.yaml"))
             for goal in yaml.safe_load(path.read_text(encoding="utf-8"))["goals"]]
 
+
+def corpus_tree(folder: Path) -> list[str]:
+    """A valid tree of one goal per title of the goal corpus, fifty to a file; its titles."""
+    import json
+
+    titles = corpus_titles()
+    (folder / "goalspec.yaml").write_text("apiVersion: goalspec/v1\nkind: Organization\nname: A\n")
+    (folder / "people.yaml").write_text(
+        "apiVersion: goalspec/v1\nkind: Person\nid: ana\nname: Ana\n---\n"
+        "apiVersion: goalspec/v1\nkind: KPI\nid: seats\nname: Seats\nunit: seats\nsource: {type: checkins}\n")
+    for start in range(0, len(titles), 50):
+        (folder / f"goals-{start:04}.yaml").write_text("---\n".join(
+            f"apiVersion: goalspec/v1\nkind: Goal\nid: g{i}\ntitle: {json.dumps(titles[i])}\nowner: ana\nkpi: seats\n"
+            f"target: {{value: {100 + i}}}\ndeadline: 2027-Q{1 + i % 4}\n" for i in range(start, min(start + 50, len(titles)))))
+    return titles
+
 # The start of a probe run in a fresh interpreter (`python -c PROBE ARGS`): goalspec's command line
 # with ARGS, as `python -m goalspec` runs it; what follows reports on the process it leaves.
 RUN_GOALSPEC = """

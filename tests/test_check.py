@@ -69,17 +69,9 @@ def test_a_check_finds_the_same_whether_workers_read_the_titles_or_not(tmp_path,
     """The parse workers read every goal title (spec/load.py); GS101, GS103 and GS306 then find
     exactly what they find when this process reads the titles."""
     from goalspec.spec import load, vague, when
-    from paths import corpus_titles
+    from paths import corpus_tree
 
-    titles = corpus_titles()
-    (tmp_path / "goalspec.yaml").write_text("apiVersion: goalspec/v1\nkind: Organization\nname: A\n")
-    (tmp_path / "people.yaml").write_text(
-        "apiVersion: goalspec/v1\nkind: Person\nid: ana\nname: Ana\n---\n"
-        "apiVersion: goalspec/v1\nkind: KPI\nid: seats\nname: Seats\nunit: seats\nsource: {type: checkins}\n")
-    for start in range(0, len(titles), 50):
-        (tmp_path / f"goals-{start:04}.yaml").write_text("---\n".join(
-            f"apiVersion: goalspec/v1\nkind: Goal\nid: g{i}\ntitle: {json.dumps(titles[i])}\nowner: ana\nkpi: seats\n"
-            f"target: {{value: {100 + i}}}\ndeadline: 2027-Q{1 + i % 4}\n" for i in range(start, min(start + 50, len(titles)))))
+    titles = corpus_tree(tmp_path)
     monkeypatch.setattr(vague, "_told", {})
     monkeypatch.setattr(when, "_told", {})
     alone = run(tmp_path, TODAY, jobs=1)
