@@ -9,7 +9,8 @@ entry holds the titles of the tree's last run only, so it never grows past the t
 A reading depends on the title and on the code that reads it. The entry's key holds the
 content of every module the reading runs (``READERS``; a test holds the list to titleread's
 imports), so an edited reader never answers with what an older one read. A damaged entry is
-read as no entry.
+read as no entry. A tree read at a git revision is checked in a copy in a temporary folder, whose
+entry no later run finds: the cache's bound (GOALSPEC_CACHE_MAX_MB) removes it in time.
 """
 
 from __future__ import annotations
