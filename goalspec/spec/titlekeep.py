@@ -46,11 +46,30 @@ def plain(told: tuple) -> tuple:
     return v, (quantities, others, tuple((n.value, n.percent, n.signed, n.text) for n in amounts)), times
 
 
+def _pairs(items: Any, of: tuple) -> bool:
+    return type(items) is tuple and all(type(i) is tuple and len(i) == 2 and type(i[0]) in of and type(i[1]) in of
+                                        for i in items)
+
+
 def told(p: Any) -> tuple:
-    """``plain``'s data as the reading it was made of (TypeError or ValueError when it is none)."""
+    """``plain``'s data as the reading it was made of; ValueError or TypeError when it is none (the
+    rules would stumble on a reading of the wrong shape: a damaged entry is read again instead)."""
     v, (quantities, others, amounts), times = p
-    return ((None if v is None else Verdict(*v)), (quantities, others, tuple(TitleNumber(*a) for a in amounts)),
-            times)
+    if not (type(quantities) is tuple and all(type(q) is str for q in quantities) and _pairs(others, (str,))
+            and _pairs(times, (int,)) and type(amounts) is tuple):
+        raise ValueError("not a reading")
+    numbers = []
+    for value, percent, signed, text in amounts:
+        if not (type(value) in (int, float) and type(percent) is bool and type(signed) is bool and type(text) is str):
+            raise ValueError("not a number read from a title")
+        numbers.append(TitleNumber(value, percent, signed, text))
+    verdict = None
+    if v is not None:
+        kind, phrase, discounted = v
+        if not (type(kind) is str and type(phrase) is str and _pairs(discounted, (str,))):
+            raise ValueError("not a verdict")
+        verdict = Verdict(kind, phrase, discounted)
+    return verdict, (quantities, others, tuple(numbers)), times
 
 
 def goal_titles(documents: Iterable) -> set[str]:

@@ -76,7 +76,8 @@ def test_a_tree_checked_again_reads_only_its_new_titles_and_finds_the_same(tmp_p
     assert edited.diagnostics == run(tree, TODAY, None, jobs=1).diagnostics
 
 
-@pytest.mark.parametrize("damage", [b"", b"not marshal", marshal.dumps({"a title": 3}), marshal.dumps([1])])
+@pytest.mark.parametrize("damage", [b"", b"not marshal", marshal.dumps({"a title": 3}), marshal.dumps([1]),
+                                    "readings of the wrong shape"])
 def test_a_damaged_entry_is_no_entry(tmp_path, monkeypatch, damage):
     tree, cache = tmp_path / "tree", FileCache(tmp_path / "cache")
     tree.mkdir()
@@ -84,6 +85,10 @@ def test_a_damaged_entry_is_no_entry(tmp_path, monkeypatch, damage):
     alone = run(tree, TODAY, cache, jobs=1).diagnostics
     (entry,) = [p for p in (tmp_path / "cache").rglob("*.marshal")
                 if isinstance(marshal.loads(p.read_bytes()), dict)]
+    if damage == "readings of the wrong shape":  # marshal reads them; the rules would stumble on them
+        shapes = [(None, ("10%", (), ()), ()), (None, ((), (), ((1.0, 1, False, "x"),)), ()),
+                  (("direction", "improve", "no"), ((), (), ()), ()), (None, ((), (), ()), ((1, "2"),))]
+        damage = marshal.dumps({t: shapes[i % len(shapes)] for i, t in enumerate(sorted(set(titles)))})
     entry.write_bytes(damage)
     asked = _reads(monkeypatch)
     assert run(tree, TODAY, cache, jobs=1).diagnostics == alone
