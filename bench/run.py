@@ -10,7 +10,10 @@ ratio is the median over the rounds of each run against its own round's floor
 
 - check cold: no load cache (`GOALSPEC_NO_CACHE=1`); warm: the cache filled by an
   earlier run, in a folder of the bench's own.
-- build: `goalspec build` into a new folder, cold.
+- build: `goalspec build` into a new folder, cold; beside it the CPU time of the build and its
+  workers (user and system), since creating thousands of files on a shared disk can take
+  system time that moves by seconds from minute to minute. `--site-dir /dev/shm` writes the
+  site to memory instead (tmpfs), to measure the build without the disk.
 - memory: the largest sum of the resident sets of the process and every process
   it started (forked workers), in a run of its own (sampling /proc costs CPU); beside it
   the largest sum of their proportional sets (a page a worker shares with its parent counted
@@ -61,19 +64,22 @@ def _env(**extra: str) -> dict[str, str]:
 def _rounds(jobs: dict[str, tuple[list[str], dict[str, str], Path | None]], rounds: int, fresh: Path) -> dict:
     """Each round: every job once, the floor first; each run paired with its round's floor."""
     times: dict[str, list[float]] = {name: [] for name in jobs}
+    cpu: dict[str, list[float]] = {name: [] for name in jobs}
     for _ in range(rounds):
         for name, (cmd, env, cwd) in jobs.items():
             shutil.rmtree(fresh, ignore_errors=True)  # a build writes a new site every time
-            times[name].append(run(cmd, env, cwd, memory=False).seconds)
+            got = run(cmd, env, cwd, memory=False)
+            times[name].append(got.seconds)
+            cpu[name].append(got.cpu)
     floors = times["floor"]
-    return {name: {"s": statistics.median(got), "ratio": statistics.median(t / f for t, f in zip(got, floors))}
-            for name, got in times.items()}
+    return {name: {"s": statistics.median(got), "ratio": statistics.median(t / f for t, f in zip(got, floors)),
+                   "cpu_s": statistics.median(cpu[name])} for name, got in times.items()}
 
 
-def bench_size(size: int, work: Path, rounds: int, build: bool) -> dict:
+def bench_size(size: int, work: Path, rounds: int, build: bool, site_dir: Path | None = None) -> dict:
     tree = work / f"tree-{size}"
     generate(size, tree)
-    cache, site = work / f"cache-{size}", work / f"site-{size}"
+    cache, site = work / f"cache-{size}", (site_dir or work) / f"goalspec-bench-site-{size}"
     cold, warm = _env(GOALSPEC_NO_CACHE="1"), _env(GOALSPEC_CACHE_DIR=str(cache))
     check = [*GOALSPEC, "check", str(tree), "--today", TODAY]
     run(check, warm, memory=False)  # fills the cache
@@ -91,6 +97,8 @@ def bench_size(size: int, work: Path, rounds: int, build: bool) -> dict:
         shutil.rmtree(site, ignore_errors=True)
         measured = run(build_cmd, cold)
         out["build_mib"], out["build_pss_mib"] = round(measured.mib), round(measured.pss_mib)
+        shutil.rmtree(site, ignore_errors=True)
+        out["site_dir"] = str(site.parent)
     return out
 
 
@@ -141,7 +149,8 @@ def _table(report: dict) -> str:
                      "≤ 2.5×" + (", ≤ 600 MiB" if big else "")))
         rows.append((f"`check`, {n} goals, warm", _ratio(got["check warm"]), ""))
         if "build" in got:
-            rows.append((f"`build`, {n} goals", f"{_ratio(got['build'])}; {_mib(r, 'build')}",
+            rows.append((f"`build`, {n} goals", f"{_ratio(got['build'])}, CPU {got['build']['cpu_s']:.1f} s (site in "
+                         f"{r['site_dir']}); {_mib(r, 'build')}",
                          "≤ 6×, ≤ 1.2 GB" if big else "≤ 5×"))
     if "serve" in report:
         s = report["serve"]
@@ -169,13 +178,15 @@ def main() -> None:
     parser.add_argument("--serve-goals", type=int, default=10_000, help="goals in the serve tree (0: skip)")
     parser.add_argument("--status-goals", type=int, default=10_000, help="goals in the status tree (0: skip)")
     parser.add_argument("--diff-goals", type=int, default=10_000, help="goals in the diff tree (0: skip)")
+    parser.add_argument("--site-dir", type=Path, help="where builds write their site (default: the bench's temporary "
+                                                      "folder; /dev/shm measures a build without the disk)")
     args = parser.parse_args()
     report: dict = {"python": sys.version.split()[0], "sizes": []}
     with tempfile.TemporaryDirectory(prefix="goalspec-bench-") as tmp:
         work = Path(tmp)
         for size in (int(s) for s in args.sizes.split(",") if s):
             report["sizes"].append(bench_size(size, work, 1 if size >= 100_000 else args.rounds,
-                                              size <= args.build_up_to))
+                                              size <= args.build_up_to, args.site_dir))
             print(json.dumps(report["sizes"][-1]), flush=True)
         if args.serve_goals:
             tree = work / "serve-tree"
