@@ -138,6 +138,10 @@ class Plan:
     def _flag(self, k: int) -> ColumnElement:
         return sa.case((self.tests[k], 1), else_=0).label(f"f{k}")
 
+    def _unsure_flag(self) -> ColumnElement:
+        """1 for a record SQL is unsure of (Python's to evaluate), else 0."""
+        return sa.case((self.unsure, 1), else_=0) if self.unsure is not None else sa.literal(0)
+
     def summary(self, track_filled: bool = False) -> sa.Select:
         """The whole summary in one pass over the records, grouped (GROUP BY).
 
@@ -153,7 +157,7 @@ class Plan:
             cols.append(self.day.label("day"))
         cols += [state.label(f"s{k}") for k, state in self.states.items()]
         if self.unsure is not None:
-            cols.append(sa.case((self.unsure, 1), else_=0).label("u"))
+            cols.append(self._unsure_flag().label("u"))
         keys_of = [c.name for c in cols]
         width = len(self.raw)
         if track_filled:
@@ -173,8 +177,7 @@ class Plan:
         database stops reading once it has found them: in an export where late leads are common,
         that is the first buffer of the file.
         """
-        unsure = sa.case((self.unsure, 1), else_=0) if self.unsure is not None else sa.literal(0)
-        late = sa.and_(self.states[k] == LATE, unsure == 0)
+        late = sa.and_(self.states[k] == LATE, self._unsure_flag() == 0)
         ident = self.raw[self.c._id] if self.c._id is not None else sa.null()
         numbered = sa.select(
             sa.func.row_number().over().label("number"), ident.label("ident"),
@@ -192,15 +195,14 @@ class Plan:
         """The records SQL is unsure of, with their cells, numbered in record order as ``late``
         numbers the late leads (Python merges the late leads of both by their number)."""
         numbered = sa.select(sa.func.row_number().over().label("number"), *self.raw,
-                             sa.case((self.unsure, 1), else_=0).label("u")).select_from(self.records).subquery("all")
+                             self._unsure_flag().label("u")).select_from(self.records).subquery("all")
         return sa.select(*[c for c in numbered.columns if c.name != "u"]).where(numbered.c.u == 1) \
             .order_by(numbered.c.number)
 
     def flagged(self) -> sa.Select:
         """Every record with the definitions it meets (1/0) and whether SQL is unsure of it."""
-        unsure = sa.case((self.unsure, 1), else_=0) if self.unsure is not None else sa.literal(0)
         return sa.select(*self.raw, *[self._flag(k) for k in range(len(self.tests))],
-                         unsure.label("u")).select_from(self.records)
+                         self._unsure_flag().label("u")).select_from(self.records)
 
 
 def _only_when(c: Column, when: ColumnElement) -> Column:

@@ -241,9 +241,7 @@ def _load_chunk(start: int) -> tuple[list[tuple[bytes, bytes | None]], list[str]
         recording = _Recording(cache.behind) if isinstance(cache, MemoryCache) else None
         loaded = load_file(path, rel, recording or cache)
         out.append((marshal.dumps(_to_cache(*loaded)), recording.raw if recording else None))
-        for doc in loaded[1]:
-            if isinstance(doc.data, dict) and doc.data.get("kind") == "Goal" and isinstance(doc.data.get("title"), str):
-                titles[doc.data["title"]] = None
+        titles.update(dict.fromkeys(titleread.goal_titles(loaded[1])))
     return out, list(titles), titleread.read(list(titles))
 
 

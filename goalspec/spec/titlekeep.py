@@ -72,17 +72,12 @@ def told(p: Any) -> tuple:
     return verdict, (quantities, others, tuple(numbers)), times
 
 
-def goal_titles(documents: Iterable) -> set[str]:
-    return {d.data["title"] for d in documents
-            if isinstance(d.data, dict) and d.data.get("kind") == "Goal" and isinstance(d.data.get("title"), str)}
-
-
 def complete(root: Path, documents: Iterable, read: Mapping[str, tuple], cache: Any) -> Mapping[str, tuple]:
     """Every goal title's reading for a tree of ``FROM`` goal titles or more: ``read`` (what the parse
     workers read), the kept entry's, and the others read now; kept for the next run. A smaller tree,
     or a run with no load cache on disk (none, or a MemoryCache: serve, `check --base`), is given
     ``read`` as it is: its titles are read when the rules ask."""
-    titles = goal_titles(documents)
+    titles = titleread.goal_titles(documents)
     if len(titles) < FROM or not isinstance(cache, FileCache):
         return read
     store = FileCache(cache.folder, f"titles|{_code()}", cache.max_bytes)
@@ -91,12 +86,14 @@ def complete(root: Path, documents: Iterable, read: Mapping[str, tuple], cache: 
     if not isinstance(kept, dict):
         kept = {}
     known, fresh = dict(read), []
-    for title in titles.difference(known):
+    for title in titles:
+        if title in known:
+            continue
         try:
             known[title] = told(kept[title])
         except (KeyError, TypeError, ValueError):
             fresh.append(title)
     known.update(zip(fresh, titleread.read(fresh)))
-    if kept.keys() != titles or fresh:
+    if kept.keys() != set(titles) or fresh:
         store.put(key, {title: plain(known[title]) for title in titles})
     return known

@@ -10,9 +10,15 @@ findings are the same either way (tests/test_check.py).
 
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from goalspec.spec import vague, when
+
+
+def goal_titles(documents: Iterable) -> list[str]:
+    """The titles of the goal documents among ``documents``, each once, in their order."""
+    return list(dict.fromkeys(d.data["title"] for d in documents if isinstance(d.data, dict)
+                              and d.data.get("kind") == "Goal" and isinstance(d.data.get("title"), str)))
 
 
 def read(titles: list[str]) -> list[tuple]:
