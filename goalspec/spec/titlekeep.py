@@ -77,8 +77,10 @@ def complete(root: Path, documents: Iterable, read: Mapping[str, tuple], cache: 
     workers read), the kept entry's, and the others read now; kept for the next run. A smaller tree,
     or a run with no load cache on disk (none, or a MemoryCache: serve, `check --base`), is given
     ``read`` as it is: its titles are read when the rules ask."""
+    if not isinstance(cache, FileCache):  # asked first: a cold check (no cache) lists no titles
+        return read
     titles = titleread.goal_titles(documents)
-    if len(titles) < FROM or not isinstance(cache, FileCache):
+    if len(titles) < FROM:
         return read
     store = FileCache(cache.folder, f"titles|{_code()}", cache.max_bytes)
     key = str(root.resolve()).encode()
